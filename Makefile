@@ -1,0 +1,49 @@
+# pypi-ops: `make demo` shows the main job, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYENV_ROOT ?= $(HOME)/.pyenv
+# The oldest and newest interpreters the CLI tests also run under (skipped when absent).
+EXTRA_PYTHONS := 3.9 3.13
+EXTRA_VENVS := $(foreach v,$(EXTRA_PYTHONS),.venv-py$(v)/.stamp)
+DEMO := examples/demo-package
+
+.PHONY: demo test lint bench venv clean help
+help:
+	@echo "make demo   run the release checks on $(DEMO) (no network)"
+	@echo "make test   create .venv from requirements-dev.txt and run the whole test suite"
+	@echo "make lint   ruff and vermin (Python 3.9 floor) over scripts/"
+	@echo "make bench  print speed and memory figures"
+
+$(VENV)/.stamp: requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+.venv-py%/.stamp: requirements-runtime.txt
+	@interp=$$(ls -d $(PYENV_ROOT)/versions/$*.*/bin/python$* 2>/dev/null | sort -V | tail -n 1); \
+	if [ -z "$$interp" ]; then interp=$$(command -v python$* || true); fi; \
+	rm -rf .venv-py$*; \
+	if [ -n "$$interp" ] && $$interp -m venv .venv-py$* \
+	   && .venv-py$*/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-runtime.txt; then \
+	  echo "Python $* ready for the CLI tests ($$interp)"; \
+	else rm -rf .venv-py$*; mkdir -p .venv-py$*; echo "Python $* not available (no interpreter, or its runtime libraries failed to install): its CLI tests will be skipped"; fi
+	@touch $@
+
+venv: $(VENV)/.stamp $(EXTRA_VENVS)
+
+demo:
+	@sh examples/run-demo.sh
+
+test: venv
+	$(PY) -m pytest -n 2 -q
+
+lint: $(VENV)/.stamp
+	$(PY) -m ruff check scripts/ tests/ bench/
+	$(VENV)/bin/vermin --no-tips --violations -t=3.9- --eval-annotations --backport argparse --backport dataclasses scripts/
+
+bench: venv
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .venv-py* .pytest_cache

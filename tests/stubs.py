@@ -1,0 +1,653 @@
+"""Real HTTP stand-ins for PyPI and the GitHub REST API, served on 127.0.0.1.
+
+One `StubServer` answers both families of paths, so a test points a script at it with
+`--index-url` / `PYPI_OPS_INDEX_URL` and `--github-api-url` / `GITHUB_API_URL`.
+Faults are injected per path pattern (`server.fault(...)`): added latency, any status
+with any headers (404, 429/403 rate limits, 500), HTML with status 200, malformed or
+truncated JSON, and a connection closed before the answer. Every request is recorded in
+`server.requests` so a test can prove that an offline run opened no connection.
+
+Shapes follow the real services: PEP 691 JSON and PEP 503 HTML for /simple/, the JSON API
+(`info`, `releases`, `urls`) for /pypi/, the Integrity API for PEP 740 provenance, and
+GitHub's git refs, annotated tag objects, tags, branches, commits, compare and releases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+from packaging.version import Version
+
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+SIMPLE_HTML = "application/vnd.pypi.simple.v1+html"
+
+
+# ----------------------------------------------------------------------------- faults
+
+@dataclass
+class Fault:
+    """A misbehaviour for request paths that match `pattern` (re.search).
+
+    kind: "latency" (sleep `seconds`, then answer normally), "status" (answer `status` with
+    `headers` and `body`), "rate-limit" (GitHub style 403/429 with X-RateLimit-* headers),
+    "html" (HTML page with status 200), "malformed" (status 200, JSON content type, broken
+    body), "truncated" (Content-Length larger than the body, then close), "close" (close the
+    connection without any answer). `times` limits how often it fires (None: always)."""
+
+    pattern: str
+    kind: str
+    status: int = 500
+    seconds: float = 0.0
+    headers: dict = field(default_factory=dict)
+    body: bytes = b""
+    times: int | None = None
+    fired: int = 0
+
+    def matches(self, path):
+        return (self.times is None or self.fired < self.times) and re.search(self.pattern, path) is not None
+
+
+# ----------------------------------------------------------------------------- the index model
+
+@dataclass
+class IndexFile:
+    filename: str
+    version: str
+    content: bytes
+    yanked: bool | str = False
+    upload_time: str = "2024-01-02T03:04:05.000000Z"
+    requires_python: str | None = None
+    provenance: dict | None = None  # the Integrity API answer for this file, or None (404)
+
+    @property
+    def sha256(self):
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass
+class IndexProject:
+    name: str
+    files: list = field(default_factory=list)
+    status: str | None = None  # PEP 792 project status, e.g. "archived"
+    status_reason: str | None = None
+
+
+class PackageIndex:
+    """What the stand-in index knows; tests fill it with `add_release`."""
+
+    def __init__(self):
+        self.projects = {}  # normalized name -> IndexProject
+        self.api_version = "1.4"
+        self.provenance_in_simple = True  # advertise `provenance` URLs in PEP 691 JSON
+        self.serve_json_api = True  # /pypi/<name>/json
+        self.serve_version_json = True  # /pypi/<name>/<version>/json (some proxies: always 404)
+        self.serve_integrity = True
+
+    def project(self, name, create=True):
+        key = canonicalize_name(name)
+        if key not in self.projects and create:
+            self.projects[key] = IndexProject(name=name)
+        return self.projects.get(key)
+
+    def add_release(self, name, version, filenames=None, yanked=False, provenance=None, content=None,
+                    upload_time=None):
+        """Add a release; default files: one sdist and one py3-none-any wheel in normalized form."""
+        project = self.project(name)
+        if filenames is None:
+            stem = re.sub(r"[-_.]+", "_", canonicalize_name(name))
+            filenames = [f"{stem}-{version}.tar.gz", f"{stem}-{version}-py3-none-any.whl"]
+        added = []
+        for filename in filenames:
+            data = content[filename] if isinstance(content, dict) and filename in content else (
+                content if isinstance(content, bytes) else f"{filename} bytes".encode())
+            item = IndexFile(filename=filename, version=str(version), content=data, yanked=yanked,
+                             provenance=provenance(filename) if callable(provenance) else provenance)
+            if upload_time:
+                item.upload_time = upload_time
+            project.files.append(item)
+            added.append(item)
+        return added
+
+    def versions(self, project):
+        seen = []
+        for item in project.files:
+            if item.version not in seen:
+                seen.append(item.version)
+        return seen
+
+
+def _at_least(index, api_version):
+    return Version(index.api_version) >= Version(api_version)
+
+
+def file_version(filename):
+    """The version a distribution filename carries (packaging parses it, as a client would)."""
+    if filename.endswith(".whl"):
+        return str(parse_wheel_filename(filename)[1])
+    return str(parse_sdist_filename(filename)[1])
+
+
+# ----------------------------------------------------------------------------- the GitHub model
+
+@dataclass
+class Commit:
+    sha: str
+    parents: list = field(default_factory=list)
+    message: str = "commit"
+    date: str = "2024-01-02T03:04:05Z"
+
+
+class GitHubRepo:
+    def __init__(self, full_name):
+        self.full_name = full_name
+        self.commits = {}  # sha -> Commit
+        self.tags = {}  # name -> {"sha": object sha, "annotated": bool, "commit": commit sha}
+        self.tag_objects = {}  # tag object sha -> {"tag": name, "commit": sha}
+        self.branches = {}  # name -> commit sha
+        self.releases = []  # dicts with tag_name, prerelease, draft, published_at
+        self.default_branch = "main"
+
+    def commit(self, label, parents=()):
+        """Add a commit whose sha derives from `label`; returns the sha."""
+        sha = hashlib.sha1(f"{self.full_name}:{label}".encode()).hexdigest()
+        self.commits[sha] = Commit(sha=sha, parents=list(parents), message=label)
+        return sha
+
+    def chain(self, *labels, branch="main"):
+        """Commits in a line on `branch`; returns their shas, oldest first."""
+        shas, parent = [], self.branches.get(branch)
+        for label in labels:
+            parent = self.commit(label, [parent] if parent else [])
+            shas.append(parent)
+        self.branches[branch] = parent
+        return shas
+
+    def tag(self, name, commit_sha, annotated=False):
+        if annotated:
+            object_sha = hashlib.sha1(f"tag:{self.full_name}:{name}:{commit_sha}".encode()).hexdigest()
+            self.tag_objects[object_sha] = {"tag": name, "commit": commit_sha}
+            self.tags[name] = {"sha": object_sha, "annotated": True, "commit": commit_sha}
+            return object_sha
+        self.tags[name] = {"sha": commit_sha, "annotated": False, "commit": commit_sha}
+        return commit_sha
+
+    def release(self, tag_name, prerelease=False, draft=False, published_at="2024-01-02T03:04:05Z"):
+        self.releases.insert(0, {"tag_name": tag_name, "name": tag_name, "prerelease": prerelease,
+                                 "draft": draft, "published_at": published_at})
+
+    def ancestors(self, sha):
+        seen, todo = set(), [sha]
+        while todo:
+            current = todo.pop()
+            if current in seen or current not in self.commits:
+                continue
+            seen.add(current)
+            todo.extend(self.commits[current].parents)
+        return seen
+
+
+class GitHubAPI:
+    def __init__(self):
+        self.repos = {}  # "owner/name" (lower case) -> GitHubRepo
+        self.per_page_default = 30
+
+    def repo(self, full_name, create=True):
+        key = full_name.lower()
+        if key not in self.repos and create:
+            self.repos[key] = GitHubRepo(full_name)
+        return self.repos.get(key)
+
+
+# ----------------------------------------------------------------------------- the server
+
+class StubServer:
+    """A threaded HTTP server on 127.0.0.1 with an index and a GitHub API behind it."""
+
+    def __init__(self):
+        self.index = PackageIndex()
+        self.github = GitHubAPI()
+        self.faults = []
+        self.requests = []  # (method, path with query, headers dict)
+        self.latency = 0.0  # added to every request
+        self.lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.stub = self
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    @property
+    def url(self):
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def fault(self, kind, pattern=".*", **settings):
+        """Inject a fault for paths matching `pattern`; returns it (its `fired` counts hits)."""
+        item = Fault(pattern=pattern, kind=kind, **settings)
+        with self.lock:
+            self.faults.append(item)
+        return item
+
+    def clear_faults(self):
+        with self.lock:
+            self.faults.clear()
+
+    def paths(self):
+        return [path for _, path, _ in self.requests]
+
+    def _take_faults(self, path):
+        with self.lock:
+            hits = [item for item in self.faults if item.matches(path)]
+            for item in hits:
+                item.fired += 1
+        return hits
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "pypi-ops-stub/1"
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    # -- plumbing
+
+    def send(self, status, body=b"", content_type="application/json", headers=None):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode()
+        elif isinstance(body, str):
+            body = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def not_found(self, message="Not Found"):
+        self.send(404, {"message": message}, headers={})
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        stub = self.server.stub
+        with stub.lock:
+            stub.requests.append((self.command, self.path, dict(self.headers.items())))
+        path = urlsplit(self.path).path
+        if stub.latency:
+            time.sleep(stub.latency)
+        for item in stub._take_faults(path):
+            if item.kind == "latency":
+                time.sleep(item.seconds)
+                continue
+            return self.misbehave(item)
+        try:
+            self.route()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def misbehave(self, item):
+        if item.kind == "status":
+            return self.send(item.status, item.body or json.dumps({"message": f"injected {item.status}"}).encode(),
+                             headers=item.headers)
+        if item.kind == "rate-limit":
+            reset = str(int(time.time()) + 3600)
+            headers = {"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "0", "X-RateLimit-Used": "60",
+                       "X-RateLimit-Reset": reset, "X-RateLimit-Resource": "core"}
+            if item.status == 429:
+                headers["Retry-After"] = "60"
+            headers.update(item.headers)
+            body = {"message": "API rate limit exceeded for 127.0.0.1. (But here's the good news: Authenticated "
+                               "requests get a higher rate limit. Check out the documentation for more details.)",
+                    "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting"}
+            return self.send(item.status if item.status in (403, 429) else 403, body, headers=headers)
+        if item.kind == "html":
+            page = "<!DOCTYPE html><html><head><title>Sign in</title></head><body>Captive portal</body></html>"
+            return self.send(200, page, content_type="text/html; charset=utf-8")
+        if item.kind == "malformed":
+            return self.send(200, b'{"meta": {"api-version": "1.1"}, "files": [', content_type=SIMPLE_JSON)
+        if item.kind == "truncated":
+            body = b'{"meta": {"api-version": "1.1"}, "name": "x", "files": []}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body) + 500))
+            self.end_headers()
+            self.wfile.write(body[:20])
+            self.wfile.flush()
+            self.close_connection = True
+            return None
+        if item.kind == "close":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
+            return None
+        raise ValueError(f"unknown fault kind {item.kind!r}")
+
+    def route(self):
+        path = unquote(urlsplit(self.path).path)
+        query = parse_qs(urlsplit(self.path).query)
+        for pattern, handler in _ROUTES:
+            match = re.fullmatch(pattern, path)
+            if match:
+                return handler(self, *match.groups(), query=query)
+        return self.not_found()
+
+    # -- the index
+
+    def simple(self, name, query):
+        stub = self.server.stub
+        normalized = canonicalize_name(name)
+        if name != normalized:
+            return self.send(301, b"", content_type="text/plain", headers={"Location": f"/simple/{normalized}/"})
+        project = stub.index.project(name, create=False)
+        if project is None:
+            return self.send(404, "404 Not Found", content_type="text/plain")
+        accept = self.headers.get("Accept", "")
+        if SIMPLE_JSON in accept:
+            return self.send(200, self.simple_json(project), content_type=SIMPLE_JSON,
+                             headers={"Vary": "Accept"})
+        return self.send(200, self.simple_html(project), content_type="text/html", headers={"Vary": "Accept"})
+
+    def file_url(self, project, item):
+        return f"{self.server.stub.url}/files/{canonicalize_name(project.name)}/{item.filename}"
+
+    def provenance_url(self, project, item):
+        return (f"{self.server.stub.url}/integrity/{canonicalize_name(project.name)}/{item.version}/"
+                f"{item.filename}/provenance")
+
+    def simple_json(self, project):
+        index = self.server.stub.index
+        meta = {"api-version": index.api_version, "_last-serial": len(project.files)}
+        document = {"meta": meta, "name": canonicalize_name(project.name), "files": []}
+        if _at_least(index, "1.1"):
+            document["versions"] = index.versions(project)
+        if project.status and _at_least(index, "1.4"):
+            document["project-status"] = {"status": project.status}
+            if project.status_reason:
+                document["project-status"]["reason"] = project.status_reason
+        for item in project.files:
+            entry = {"filename": item.filename, "url": self.file_url(project, item),
+                     "hashes": {"sha256": item.sha256}, "requires-python": item.requires_python,
+                     "yanked": item.yanked, "core-metadata": False, "data-dist-info-metadata": False}
+            if _at_least(index, "1.1"):
+                entry["size"] = len(item.content)
+                entry["upload-time"] = item.upload_time
+            if index.provenance_in_simple and _at_least(index, "1.3"):
+                entry["provenance"] = self.provenance_url(project, item) if item.provenance else None
+            document["files"].append(entry)
+        return document
+
+    def simple_html(self, project):
+        index = self.server.stub.index
+        name = canonicalize_name(project.name)
+        lines = ["<!DOCTYPE html>", "<html>", "  <head>",
+                 f'    <meta name="pypi:repository-version" content="{index.api_version}">']
+        if project.status and _at_least(index, "1.4"):
+            lines.append(f'    <meta name="pypi:project-status" content="{project.status}">')
+        lines += [f"    <title>Links for {name}</title>", "  </head>", "  <body>", f"    <h1>Links for {name}</h1>"]
+        for item in project.files:
+            attributes = f'href="{self.file_url(project, item)}#sha256={item.sha256}"'
+            if item.requires_python:
+                attributes += f' data-requires-python="{html.escape(item.requires_python)}"'
+            if item.yanked is not False:
+                attributes += f' data-yanked="{html.escape(item.yanked if isinstance(item.yanked, str) else "")}"'
+            lines.append(f"    <a {attributes}>{item.filename}</a><br />")
+        lines += ["  </body>", "</html>", ""]
+        return "\n".join(lines)
+
+    def json_file(self, project, item):
+        return {"filename": item.filename, "url": self.file_url(project, item),
+                "digests": {"sha256": item.sha256}, "size": len(item.content),
+                "packagetype": "bdist_wheel" if item.filename.endswith(".whl") else "sdist",
+                "python_version": "py3" if item.filename.endswith(".whl") else "source",
+                "requires_python": item.requires_python, "upload_time_iso_8601": item.upload_time,
+                "yanked": item.yanked is not False,
+                "yanked_reason": item.yanked if isinstance(item.yanked, str) else None}
+
+    def pypi_json(self, name, query, version=None):
+        stub = self.server.stub
+        normalized = canonicalize_name(name)
+        if name != normalized:
+            suffix = f"{version}/json" if version else "json"
+            return self.send(301, b"", content_type="text/plain",
+                             headers={"Location": f"/pypi/{normalized}/{suffix}"})
+        project = stub.index.project(name, create=False)
+        if project is None or not stub.index.serve_json_api or (version and not stub.index.serve_version_json):
+            return self.send(404, {"message": "Not Found"})
+        versions = stub.index.versions(project)
+        if version is not None and version not in versions:
+            return self.send(404, {"message": "Not Found"})
+        latest = max(versions, key=Version) if versions else None
+        shown = version or latest
+        releases = {v: [self.json_file(project, f) for f in project.files if f.version == v] for v in versions}
+        document = {"info": {"name": project.name, "version": shown, "summary": "stub project",
+                             "yanked": False, "project_urls": None},
+                    "last_serial": len(project.files), "urls": releases.get(shown, []),
+                    "vulnerabilities": []}
+        if version is None:
+            document["releases"] = releases
+        return self.send(200, document)
+
+    def pypi_version_json(self, name, version, query):
+        return self.pypi_json(name, query, version=version)
+
+    def integrity(self, name, version, filename, query):
+        stub = self.server.stub
+        project = stub.index.project(name, create=False)
+        if project is None or not stub.index.serve_integrity:
+            return self.send(404, {"message": "Not Found"})
+        for item in project.files:
+            if item.filename == filename and item.version == version:
+                if item.provenance is None:
+                    return self.send(404, {"message": "No provenance available for " + filename})
+                return self.send(200, item.provenance, content_type="application/vnd.pypi.integrity.v1+json")
+        return self.send(404, {"message": "Not Found"})
+
+    def files(self, name, filename, query):
+        project = self.server.stub.index.project(name, create=False)
+        for item in project.files if project else []:
+            if item.filename == filename:
+                return self.send(200, item.content, content_type="application/octet-stream")
+        return self.send(404, "Not Found", content_type="text/plain")
+
+    # -- GitHub
+
+    def gh_repo(self, owner, name):
+        return self.server.stub.github.repo(f"{owner}/{name}", create=False)
+
+    def gh_send(self, document, status=200, headers=None):
+        headers = dict({"X-RateLimit-Limit": "60", "X-RateLimit-Remaining": "59",
+                        "X-GitHub-Media-Type": "github.v3"}, **(headers or {}))
+        return self.send(status, document, content_type="application/json; charset=utf-8", headers=headers)
+
+    def gh_missing(self):
+        return self.gh_send({"message": "Not Found",
+                             "documentation_url": "https://docs.github.com/rest", "status": "404"}, status=404)
+
+    def gh_ref_document(self, repo, owner, name, ref_name):
+        tag = repo.tags[ref_name]
+        kind = "tag" if tag["annotated"] else "commit"
+        base = f"{self.server.stub.url}/repos/{owner}/{name}"
+        url = f"{base}/git/tags/{tag['sha']}" if tag["annotated"] else f"{base}/git/commits/{tag['sha']}"
+        return {"ref": f"refs/tags/{ref_name}", "node_id": "REF_stub", "url": f"{base}/git/refs/tags/{ref_name}",
+                "object": {"sha": tag["sha"], "type": kind, "url": url}}
+
+    def gh_git_ref(self, owner, name, kind, ref_name, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        if kind == "tags" and ref_name in repo.tags:
+            return self.gh_send(self.gh_ref_document(repo, owner, name, ref_name))
+        if kind == "heads" and ref_name in repo.branches:
+            sha = repo.branches[ref_name]
+            return self.gh_send({"ref": f"refs/heads/{ref_name}", "object": {"sha": sha, "type": "commit"}})
+        return self.gh_missing()
+
+    def gh_git_refs(self, owner, name, kind, prefix, query):
+        """`git/refs/tags/<prefix>` and `git/matching-refs/tags/<prefix>` list refs starting with prefix."""
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        if kind != "tags":
+            return self.gh_send([{"ref": f"refs/heads/{b}", "object": {"sha": s, "type": "commit"}}
+                                 for b, s in repo.branches.items() if b.startswith(prefix)])
+        found = [self.gh_ref_document(repo, owner, name, t) for t in repo.tags if t.startswith(prefix)]
+        if "/matching-refs/" not in self.path and not found:
+            return self.gh_missing()
+        if "/matching-refs/" not in self.path and len(found) == 1 and found[0]["ref"] == f"refs/tags/{prefix}":
+            return self.gh_send(found[0])
+        return self.gh_send(found)
+
+    def gh_tag_object(self, owner, name, sha, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None or sha not in repo.tag_objects:
+            return self.gh_missing()
+        item = repo.tag_objects[sha]
+        return self.gh_send({"sha": sha, "tag": item["tag"], "message": f"Release {item['tag']}\n",
+                             "tagger": {"name": "stub", "email": "stub@example.invalid",
+                                        "date": "2024-01-02T03:04:05Z"},
+                             "object": {"sha": item["commit"], "type": "commit"},
+                             "verification": {"verified": False, "reason": "unsigned"}})
+
+    def paginate(self, items, query):
+        per_page = min(int(query.get("per_page", [self.server.stub.github.per_page_default])[0]), 100)
+        page = int(query.get("page", ["1"])[0])
+        chunk = items[(page - 1) * per_page: page * per_page]
+        headers = {}
+        if page * per_page < len(items):
+            base = self.path.split("?")[0]
+            headers["Link"] = (f'<{self.server.stub.url}{base}?per_page={per_page}&page={page + 1}>; rel="next", '
+                               f'<{self.server.stub.url}{base}?per_page={per_page}&page='
+                               f'{(len(items) + per_page - 1) // per_page}>; rel="last"')
+        return self.gh_send(chunk, headers=headers)
+
+    def gh_tags(self, owner, name, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        items = [{"name": t, "commit": {"sha": v["commit"], "url": f"{self.server.stub.url}/repos/{owner}/{name}/"
+                                                                  f"commits/{v['commit']}"},
+                  "zipball_url": "", "tarball_url": "", "node_id": "TAG_stub"}
+                 for t, v in reversed(list(repo.tags.items()))]
+        return self.paginate(items, query)
+
+    def gh_branches(self, owner, name, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        items = [{"name": b, "commit": {"sha": s}, "protected": False} for b, s in repo.branches.items()]
+        return self.paginate(items, query)
+
+    def gh_commit(self, owner, name, ref, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        sha = repo.branches.get(ref) or (repo.tags[ref]["commit"] if ref in repo.tags else ref)
+        if sha not in repo.commits:
+            return self.gh_send({"message": f"No commit found for SHA: {ref}",
+                                 "documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit",
+                                 "status": "422"}, status=422)
+        commit = repo.commits[sha]
+        return self.gh_send({"sha": sha, "commit": {"message": commit.message,
+                                                     "author": {"date": commit.date}},
+                             "parents": [{"sha": p} for p in commit.parents]})
+
+    def gh_compare(self, owner, name, base, head, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+
+        def resolve(ref):
+            return repo.branches.get(ref) or (repo.tags[ref]["commit"] if ref in repo.tags else ref)
+
+        base_sha, head_sha = resolve(base), resolve(head)
+        if base_sha not in repo.commits or head_sha not in repo.commits:
+            return self.gh_missing()
+        if base_sha == head_sha:
+            status = "identical"
+        elif head_sha in repo.ancestors(base_sha):
+            status = "behind"
+        elif base_sha in repo.ancestors(head_sha):
+            status = "ahead"
+        else:
+            status = "diverged"
+        return self.gh_send({"status": status, "ahead_by": 0, "behind_by": 0,
+                             "base_commit": {"sha": base_sha}, "merge_base_commit": {"sha": base_sha}})
+
+    def gh_releases(self, owner, name, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        return self.paginate(repo.releases, query)
+
+    def gh_latest_release(self, owner, name, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        for release in repo.releases:
+            if not release["prerelease"] and not release["draft"]:
+                return self.gh_send(release)
+        return self.gh_missing()
+
+    def gh_repository(self, owner, name, query):
+        repo = self.gh_repo(owner, name)
+        if repo is None:
+            return self.gh_missing()
+        return self.gh_send({"full_name": repo.full_name, "default_branch": repo.default_branch,
+                             "archived": False})
+
+
+_SEGMENT = r"([^/]+)"
+_ROUTES = [
+    (r"/simple/([^/]+)/?", _Handler.simple),
+    (r"/pypi/([^/]+)/json/?", _Handler.pypi_json),
+    (r"/pypi/([^/]+)/([^/]+)/json/?", _Handler.pypi_version_json),
+    (r"/integrity/([^/]+)/([^/]+)/([^/]+)/provenance/?", _Handler.integrity),
+    (r"/files/([^/]+)/([^/]+)", _Handler.files),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/git/ref/(tags|heads)/(.+)", _Handler.gh_git_ref),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/git/(?:refs|matching-refs)/(tags|heads)/(.*)", _Handler.gh_git_refs),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/git/tags/([0-9a-f]{{40}})", _Handler.gh_tag_object),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/tags", _Handler.gh_tags),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/branches", _Handler.gh_branches),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/commits/(.+)", _Handler.gh_commit),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/compare/(.+)\.\.\.(.+)", _Handler.gh_compare),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/releases/latest", _Handler.gh_latest_release),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}/releases", _Handler.gh_releases),
+    (rf"/repos/{_SEGMENT}/{_SEGMENT}", _Handler.gh_repository),
+]
+
+
+def attestation_provenance(repository, workflow, environment=None, kind="GitHub"):
+    """An Integrity API answer in the real shape: one bundle with its publisher and attestations."""
+    return {"version": 1, "attestation_bundles": [{
+        "publisher": {"kind": kind, "repository": repository, "workflow": workflow,
+                      "environment": environment, "claims": None},
+        "attestations": [{"version": 1, "verification_material": {"certificate": "MIIstub", "transparency_entries": []},
+                          "envelope": {"statement": "eyJzdHViIjp0cnVlfQ==", "signature": "c3R1Yg=="}}]}]}

@@ -1,0 +1,114 @@
+"""The CLI contract (references/cli-contract.md), checked for every script in scripts/."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SCRIPT_NAMES, SCRIPTS, run_script
+
+COMMON = re.compile(r"^# --- pypi-ops common: begin.*?^# --- pypi-ops common: end ---$", re.S | re.M)
+# Scripts that must also run on the standard library alone (users copy them into their own CI).
+STDLIB_ONLY = {"check-action-pins.py"}
+EXIT_CODES = ("0", "2", "3", "7", "10")
+
+
+def test_there_are_scripts():
+    assert "publish-preflight.py" in SCRIPT_NAMES
+
+
+@pytest.mark.parametrize("name", SCRIPT_NAMES)
+def test_help_lists_usage_exit_codes_and_examples(name, python):
+    result = run_script(name, "--help", python=python)
+    assert result.returncode == 0, result.stderr
+    assert "Usage:" in result.stdout and "Exit codes:" in result.stdout and "Examples:" in result.stdout
+    for code in EXIT_CODES:
+        assert re.search(rf"^\s+{code}\s", result.stdout, re.M), f"exit code {code} not explained"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", SCRIPT_NAMES)
+def test_bad_flag_is_a_usage_error(name, python):
+    result = run_script(name, "--no-such-flag", python=python)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    result = run_script(name, "--json", "--no-such-flag", python=python)
+    assert result.returncode == 2
+    assert result.json["error"]["code"] == "usage"
+    assert result.json["meta"]["schema"] == f"pypi-ops.{name[:-3]}/v1"
+
+
+@pytest.mark.parametrize("name", SCRIPT_NAMES)
+def test_missing_input_is_exit_3_with_an_error_envelope(name, python, tmp_path):
+    missing = tmp_path / "does-not-exist"
+    result = run_script(name, "--json", missing, python=python, cwd=tmp_path)
+    assert result.returncode == 3, result.stderr
+    document = result.json
+    assert set(document) == {"error", "meta"}
+    assert document["error"]["code"] == "input" and str(missing.name) in document["error"]["message"]
+    assert document["meta"] == {"schema": f"pypi-ops.{name[:-3]}/v1", "exit": 3}
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", SCRIPT_NAMES)
+def test_missing_library_is_exit_5_with_the_install_command(name, tmp_path):
+    """`python -S` hides site-packages: the script must say exactly how to get its libraries."""
+    result = subprocess.run([sys.executable, "-S", str(SCRIPTS / name), "--json", str(tmp_path)],
+                            capture_output=True, text=True, cwd=tmp_path)
+    if name in STDLIB_ONLY:
+        assert result.returncode != 5 and "Traceback" not in result.stderr
+        return
+    assert result.returncode == 5, result.stderr
+    message = result.stderr.strip()
+    assert f"uv run scripts/{name}" in message and "python3 -m pip install" in message
+    assert "Traceback" not in message
+
+
+@pytest.mark.parametrize("name", SCRIPT_NAMES)
+def test_help_works_even_without_libraries(name):
+    result = subprocess.run([sys.executable, "-S", str(SCRIPTS / name), "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize("name", SCRIPT_NAMES)
+def test_internal_errors_are_one_line_unless_debugging(name, tmp_path):
+    """A file that is a directory, a fifo or similar oddity must never leak a traceback."""
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    (odd / "pyproject.toml").mkdir()  # a directory where a file is expected
+    result = run_script(name, odd, cwd=tmp_path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (1, 3, 10, 11, 0)
+
+
+def test_common_block_is_identical_in_every_script():
+    blocks = {}
+    for name in SCRIPT_NAMES:
+        match = COMMON.search((SCRIPTS / name).read_text(encoding="utf-8"))
+        assert match, f"{name} lacks the pypi-ops common block"
+        blocks[name] = match.group(0)
+    first = next(iter(blocks.values()))
+    drifted = [name for name, block in blocks.items() if block != first]
+    assert not drifted, f"common block differs in {drifted}; copy it from {SCRIPT_NAMES[0]}"
+
+
+@pytest.mark.parametrize("name", SCRIPT_NAMES)
+def test_script_shape(name):
+    text = (SCRIPTS / name).read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env python3\n# /// script\n"), "shebang, then the PEP 723 header"
+    header = text.split("# ///\n", 1)[0]
+    assert 'requires-python = ">=3.9"' in header
+    assert f'SCHEMA = "pypi-ops.{name[:-3]}/v1"' in text
+    assert not re.search(r"^(from|import) (publish_preflight|diagnose_publish|check_action_pins|verify_release)",
+                         text, re.M), "scripts must not import each other"
+    mode = subprocess.run(["git", "ls-files", "-s", "--", f"scripts/{name}"], capture_output=True, text=True,
+                          cwd=ROOT).stdout[:6]
+    if mode:  # committed: the exec bit must be in the index, not only on disk
+        assert mode == "100755"
+    assert os.stat(SCRIPTS / name).st_mode & stat.S_IXUSR
