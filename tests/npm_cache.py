@@ -31,8 +31,13 @@ def _npm():
     return npm
 
 
+_FAILED = {}  # package -> why it could not be installed (asked once per test process)
+
+
 def npm_install(package, folder):
     """Install `package` into .cache/<folder> (once); return the folder's node_modules/.bin."""
+    if package in _FAILED:
+        pytest.skip(_FAILED[package])
     npm = _npm()
     target = CACHE / folder
     bin_dir = target / "node_modules" / ".bin"
@@ -45,13 +50,17 @@ def npm_install(package, folder):
         try:
             done = subprocess.run(
                 [npm, "install", "--prefix", str(target), "--no-audit", "--no-fund", "--no-save",
-                 "--fetch-retries=1", "--fetch-timeout=20000", package],
+                 "--fetch-retries=1", "--fetch-retry-mintimeout=1000", "--fetch-retry-maxtimeout=3000",
+                 "--fetch-timeout=20000", package],
                 capture_output=True, text=True, timeout=240, env=dict(os.environ, npm_config_update_notifier="false"))
         except subprocess.TimeoutExpired:
-            pytest.skip(f"npm install {package} timed out (registry unreachable?)")
+            _FAILED[package] = f"npm install {package} timed out (registry unreachable?)"
+            pytest.skip(_FAILED[package])
         if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            pytest.skip(f"npm install {package} failed (registry unreachable?): {last}")
+            lines = done.stderr.strip().splitlines() or ["no output"]
+            telling = [line for line in lines if " code " in line or "errno" in line or "request to" in line]
+            _FAILED[package] = f"npm install {package} failed (registry unreachable?): {(telling or lines)[0]}"
+            pytest.skip(_FAILED[package])
         stamp.write_text(package)
     return bin_dir
 
