@@ -213,6 +213,7 @@ WAIT_FIRST_DELAY, WAIT_MAX_DELAY = 0.5, 8.0
 MAX_WORKERS = 32
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
+ATTEST_ACTION = "astral-sh/attest-action"
 PUBLISHER_FIELDS = ("kind", "repository", "workflow", "environment")
 CHECKS = ("live", "files", "provenance", "publisher")
 TEXT_STATUS = {"pass": "pass", "fail": "FAIL", "unknown": "unknown", "skip": "skip"}
@@ -354,8 +355,12 @@ def publishing_jobs(workflow_name, document):
     found = []
     jobs = document.get("jobs") if isinstance(document, dict) else None
     for job_id, job in (jobs or {}).items():
-        if not isinstance(job, dict):
+        if not isinstance(job, dict) or not isinstance(job.get("steps") or [], list):
             continue
+        # attestations minted by a separate step (astral-sh/attest-action) are uploaded by uv and twine
+        minted = any(isinstance(step, dict) and isinstance(step.get("uses"), str)
+                     and step["uses"].split("@", 1)[0].strip().lower() == ATTEST_ACTION
+                     for step in job.get("steps") or [])
         for step in job.get("steps") or []:
             if not isinstance(step, dict):
                 continue
@@ -370,8 +375,10 @@ def publishing_jobs(workflow_name, document):
                 tool = "twine" if "twine upload" in script else "uv"
                 found.append({"workflow": workflow_name, "job": job_id, "environment": _job_environment(job),
                               "tool": tool, "testpypi": "test.pypi.org" in script or "testpypi" in script,
-                              # twine uploads attestations only when told to; uv publish does not make them
-                              "attestations": tool == "twine" and "--attestations" in script})
+                              # twine uploads attestation files only with --attestations; uv publish uploads
+                              # them unless --no-attestations, but neither tool makes them
+                              "attestations": minted and ("--attestations" in script if tool == "twine"
+                                                          else "--no-attestations" not in script)})
     return found
 
 

@@ -136,7 +136,7 @@ def test_several_publishing_workflows_leave_the_workflow_unexpected(stub, checko
     assert any("several workflows publish" in note for note in meta["notes"])
 
 
-@pytest.mark.parametrize("workflow", ["no-attestations.yml", "release-twine.yml"])
+@pytest.mark.parametrize("workflow", ["no-attestations.yml", "release-twine.yml", "uv-plain.yml"])
 def test_no_provenance_is_fine_when_the_workflow_makes_none(stub, checkout, workflow):
     use_workflow(checkout, workflow)
     stub.index.add_release(NAME, VERSION, provenance=lambda filename: None)
@@ -144,6 +144,15 @@ def test_no_provenance_is_fine_when_the_workflow_makes_none(stub, checkout, work
     assert result.returncode == 0, result.stdout
     assert result.json["meta"]["provenance_expected"] is False
     assert by_check(result)["provenance"]["status"] == "skip"
+
+
+def test_uv_uploading_minted_attestations_is_expected_to_leave_provenance(stub, checkout):
+    use_workflow(checkout, "uv-attest.yml")
+    stub.index.add_release(NAME, VERSION, provenance=lambda filename: None)
+    result = verify(stub, checkout)
+    assert result.returncode == 10, result.stdout
+    assert result.json["meta"]["provenance_expected"] is True
+    assert result.json["meta"]["expected"]["workflow"] == "uv-attest.yml"
 
 
 def test_name_and_version_in_the_project_directory_use_its_checkout(stub, checkout, tmp_path):
