@@ -649,8 +649,9 @@ def check_live(listing, files, name, version):
 def check_files(local, listing, files):
     if local is None:
         return {"check": "files", "status": "skip", "detail": "no --dist given", "files": []}
-    if listing["state"] == "unknown":
-        return {"check": "files", "status": "unknown", "detail": "the index listing is unclear", "files": []}
+    if listing["state"] == "unknown" or (listing["timed_out"] and not files):
+        return {"check": "files", "status": "unknown", "files": [],
+                "detail": "the index listing is unclear" if listing["state"] == "unknown" else "timed out"}
     on_index = {entry["filename"]: entry for entry in files}
     rows = []
     for item in local["files"]:

@@ -112,6 +112,13 @@ def test_wait_that_runs_out_is_unknown_not_missing(stub):
     assert stub.paths().count("/simple/demo-package/") >= 2
 
 
+def test_wait_that_runs_out_with_dist_is_still_unknown(stub, dist):
+    release(stub, visible_after=10_000)
+    result = verify(stub, "--wait", "1", "--dist", dist, "--offline-provenance", NAME, VERSION)
+    assert result.returncode == 7
+    assert by_check(result)["files"]["status"] == "unknown"
+
+
 def test_without_wait_a_delayed_release_is_missing_now(stub):
     release(stub, visible_after=1)
     result = verify(stub, "--offline-provenance", NAME, VERSION)
