@@ -427,7 +427,9 @@ def expected_publisher(args, repo_path, testpypi):
             notes.append(f"several workflows publish ({', '.join(workflows)}); pass --workflow")
         chosen = [job for job in jobs if job["workflow"] == (args.workflow or expected.get("workflow"))]
         environments = sorted({job["environment"] or "" for job in chosen})
-        if args.environment is None and len(environments) == 1:
+        if args.environment is None and any("${{" in environment for environment in environments):
+            notes.append("the publishing job's environment is an expression; pass --environment")
+        elif args.environment is None and len(environments) == 1:
             expected["environment"] = environments[0]
             sources["environment"] = f"job environment in .github/workflows/{chosen[0]['workflow']}"
         elif args.environment is None and len(environments) > 1:

@@ -126,6 +126,16 @@ def test_the_job_for_this_index_gives_the_environment(stub, checkout):
     assert result.json["meta"]["expected"]["environment"] == "production"  # not the TestPyPI job's
 
 
+def test_an_environment_set_by_an_expression_is_left_unexpected(stub, checkout):
+    workflow = checkout / ".github" / "workflows" / "publish.yml"
+    workflow.write_text(workflow.read_text().replace("name: pypi  # ADAPT", "name: ${{ inputs.target }}  # ADAPT"))
+    stub.index.add_release(NAME, VERSION, provenance=signed(environment="anything"))
+    result = verify(stub, checkout)
+    assert result.returncode == 0, result.stdout
+    assert "environment" not in result.json["meta"]["expected"]
+    assert any("expression" in note for note in result.json["meta"]["notes"])
+
+
 def test_several_publishing_workflows_leave_the_workflow_unexpected(stub, checkout):
     use_workflow(checkout, "no-attestations.yml", replace=False)
     stub.index.add_release(NAME, VERSION, provenance=signed())
