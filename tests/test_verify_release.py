@@ -96,11 +96,11 @@ def test_unknown_project_is_a_problem(stub):
 
 
 def test_propagation_delay_is_waited_out(stub, python):
-    release(stub, visible_after=3)
+    release(stub, visible_after=2)
     result = verify(stub, "--wait", "20", "--offline-provenance", *EXPECT, NAME, VERSION, python=python)
     assert result.returncode == 0, result.stdout
-    assert stub.paths().count("/simple/demo-package/") == 4  # three polls without it, the fourth with it
-    assert "4 polls" in by_check(result)["live"]["detail"]
+    assert stub.paths().count("/simple/demo-package/") == 3  # two polls without it, the third with it
+    assert "3 polls" in by_check(result)["live"]["detail"]
 
 
 def test_wait_that_runs_out_is_unknown_not_missing(stub):
