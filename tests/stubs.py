@@ -67,6 +67,7 @@ class IndexFile:
     upload_time: str = "2024-01-02T03:04:05.000000Z"
     requires_python: str | None = None
     provenance: dict | None = None  # the Integrity API answer for this file, or None (404)
+    visible_after: int = 0  # hidden from the listings until the project's /simple/ page was asked this often
 
     @property
     def sha256(self):
@@ -79,6 +80,11 @@ class IndexProject:
     files: list = field(default_factory=list)
     status: str | None = None  # PEP 792 project status, e.g. "archived"
     status_reason: str | None = None
+    simple_hits: int = 0  # how often /simple/<name>/ was asked (drives IndexFile.visible_after)
+
+    def listed(self):
+        """The files the listings show now (a release appears after its `visible_after` polls)."""
+        return [item for item in self.files if not item.visible_after or self.simple_hits > item.visible_after]
 
 
 class PackageIndex:
@@ -99,8 +105,11 @@ class PackageIndex:
         return self.projects.get(key)
 
     def add_release(self, name, version, filenames=None, yanked=False, provenance=None, content=None,
-                    upload_time=None):
-        """Add a release; default files: one sdist and one py3-none-any wheel in normalized form."""
+                    upload_time=None, visible_after=0):
+        """Add a release; default files: one sdist and one py3-none-any wheel in normalized form.
+
+        `visible_after=N` models propagation delay: the files stay out of the simple and JSON
+        listings until /simple/<name>/ has been requested N times (they show on request N + 1)."""
         project = self.project(name)
         if filenames is None:
             stem = re.sub(r"[-_.]+", "_", canonicalize_name(name))
@@ -110,7 +119,8 @@ class PackageIndex:
             data = content[filename] if isinstance(content, dict) and filename in content else (
                 content if isinstance(content, bytes) else f"{filename} bytes".encode())
             item = IndexFile(filename=filename, version=str(version), content=data, yanked=yanked,
-                             provenance=provenance(filename) if callable(provenance) else provenance)
+                             provenance=provenance(filename) if callable(provenance) else provenance,
+                             visible_after=visible_after)
             if upload_time:
                 item.upload_time = upload_time
             project.files.append(item)
@@ -119,7 +129,7 @@ class PackageIndex:
 
     def versions(self, project):
         seen = []
-        for item in project.files:
+        for item in project.listed():
             if item.version not in seen:
                 seen.append(item.version)
         return seen
@@ -369,6 +379,8 @@ class _Handler(BaseHTTPRequestHandler):
         project = stub.index.project(name, create=False)
         if project is None:
             return self.send(404, "404 Not Found", content_type="text/plain")
+        with stub.lock:
+            project.simple_hits += 1
         accept = self.headers.get("Accept", "")
         if SIMPLE_JSON in accept:
             return self.send(200, self.simple_json(project), content_type=SIMPLE_JSON,
@@ -392,7 +404,7 @@ class _Handler(BaseHTTPRequestHandler):
             document["project-status"] = {"status": project.status}
             if project.status_reason:
                 document["project-status"]["reason"] = project.status_reason
-        for item in project.files:
+        for item in project.listed():
             entry = {"filename": item.filename, "url": self.file_url(project, item),
                      "hashes": {"sha256": item.sha256}, "requires-python": item.requires_python,
                      "yanked": item.yanked, "core-metadata": False, "data-dist-info-metadata": False}
@@ -412,7 +424,7 @@ class _Handler(BaseHTTPRequestHandler):
         if project.status and _at_least(index, "1.4"):
             lines.append(f'    <meta name="pypi:project-status" content="{project.status}">')
         lines += [f"    <title>Links for {name}</title>", "  </head>", "  <body>", f"    <h1>Links for {name}</h1>"]
-        for item in project.files:
+        for item in project.listed():
             attributes = f'href="{self.file_url(project, item)}#sha256={item.sha256}"'
             if item.requires_python:
                 attributes += f' data-requires-python="{html.escape(item.requires_python)}"'
@@ -446,7 +458,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(404, {"message": "Not Found"})
         latest = max(versions, key=Version) if versions else None
         shown = version or latest
-        releases = {v: [self.json_file(project, f) for f in project.files if f.version == v] for v in versions}
+        releases = {v: [self.json_file(project, f) for f in project.listed() if f.version == v] for v in versions}
         document = {"info": {"name": project.name, "version": shown, "summary": "stub project",
                              "yanked": False, "project_urls": None},
                     "last_serial": len(project.files), "urls": releases.get(shown, []),

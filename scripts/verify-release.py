@@ -1,0 +1,902 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.9"
+# dependencies = ["packaging>=22", "pyyaml>=5.4", "tomli>=1.1; python_version < '3.11'"]
+# ///
+"""verify-release.py - is this release live on the index, complete, and signed by the right workflow?
+
+Usage:
+  verify-release.py [--json] [-q] [--index-url URL] [--testpypi] [--wait S]
+                    [--dist DIR] [--repository OWNER/REPO] [--workflow FILE]
+                    [--environment NAME] [--offline-provenance] [NAME VERSION | PATH]
+
+Give NAME and VERSION, or PATH (default .) whose pyproject.toml has a static
+[project].version. Read-only: nothing is uploaded, nothing in PATH changes.
+
+Checks (ids are stable):
+  live        the version's files are on the simple API (PEP 691 JSON) of the
+              normalized name; yanked files count as a problem
+  files       with --dist: every local file of this version is on the index
+              with the same sha256, and the index has no other file for it
+  provenance  each file has PEP 740 provenance on the Integrity API (found via
+              the simple API's `provenance` key, else the
+              /integrity/<project>/<version>/<filename>/provenance path)
+  publisher   each attestation bundle's publisher (kind, repository, workflow,
+              environment) equals the expected one
+Each check reports pass, fail, unknown or skip. A 404 from the Integrity API
+on an index whose simple API predates api-version 1.3 is unknown, never
+"unsigned". Where the pypi-attestations library is importable, attestations
+are also verified cryptographically against Sigstore's trust root; if that
+root cannot be refreshed the result is unknown (--offline-provenance skips it).
+
+Expected publisher: the flags, else PATH's `git remote get-url origin` (a
+GitHub URL) and the workflow in PATH/.github/workflows that publishes
+(pypa/gh-action-pypi-publish, `twine upload` or `uv publish`) with its job's
+environment. With NAME VERSION, PATH is . only when ./pyproject.toml names
+the same project. Nothing expected: publisher is skip.
+
+Options:
+  --json                one JSON envelope on stdout
+  -q, --quiet           no human report on stderr
+  --index-url URL       index root (env PYPI_OPS_INDEX_URL); default https://pypi.org
+  --testpypi            use https://test.pypi.org
+  --wait S              poll with backoff for up to S seconds until the version
+                        (and every --dist file) is listed
+  --dist DIR            compare the index with the distributions in DIR
+  --repository O/R      expected publishing repository (GitHub owner/name)
+  --workflow FILE       expected workflow filename, e.g. publish.yml
+  --environment NAME    expected environment ('' expects none)
+  --offline-provenance  do not verify signatures against Sigstore (no network
+                        beyond the index); the index's publisher is still compared
+
+Environment: PYPI_OPS_HTTP_TIMEOUT bounds each request in seconds (default 10).
+
+Output: stdout has one record per check, `check<TAB>status<TAB>detail`; with
+--json, {"data": [{"check", "ok", "status", "detail", "files": [...]}, ...],
+"meta": {"name", "version", "index", "api_version", "verified", "exit", "schema"}}.
+
+Exit codes:
+  0   verified: live, complete (with --dist), provenance and publisher match
+  1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
+  2   usage error (also: the version is dynamic and VERSION was not given)
+  3   bad input: no PATH or pyproject.toml, invalid TOML, bad --dist DIR, bad VERSION
+  5   a required library is missing
+  7   nothing failed, but something is unknown: index unreachable or unclear,
+      provenance inconclusive, trust root unavailable, or --wait timed out
+  10  problem: missing or yanked files, hash mismatch, stranger file, no
+      provenance where expected, invalid signature, publisher mismatch
+
+Examples:
+  python3 scripts/verify-release.py --wait 300 --dist dist/ .
+  python3 scripts/verify-release.py requests 2.31.0
+  python3 scripts/verify-release.py --json --repository octo-org/demo-package \\
+      --workflow publish.yml --environment pypi demo-package 1.0.0
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote, urljoin, urlsplit
+
+SCRIPT = "verify-release"
+SCHEMA = "pypi-ops.verify-release/v1"
+MISSING_LIBRARIES = []
+try:
+    from packaging.utils import (
+        InvalidSdistFilename,
+        InvalidWheelFilename,
+        canonicalize_name,
+        parse_sdist_filename,
+        parse_wheel_filename,
+    )
+    from packaging.version import InvalidVersion, Version
+except ImportError:
+    MISSING_LIBRARIES.append("packaging")
+try:
+    import yaml
+except ImportError:
+    MISSING_LIBRARIES.append("pyyaml")
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    try:
+        import tomli as tomllib
+    except ImportError:
+        MISSING_LIBRARIES.append("tomli")
+
+
+# --- pypi-ops common: begin (identical in every script; tests/test_contract.py keeps the copies in step) ---
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_DEPENDENCY, EXIT_NETWORK, EXIT_PROBLEM = 0, 1, 2, 3, 5, 7, 10
+
+
+class Fail(Exception):
+    """An expected way to stop: one line of `message`, exit status `exit`, JSON error id `code`."""
+
+    def __init__(self, exit, code, message):
+        super().__init__(message)
+        self.exit, self.code, self.message = exit, code, message
+
+
+class ArgParser(argparse.ArgumentParser):
+    """argparse that reports usage errors as Fail (exit 2) instead of printing and exiting."""
+
+    def error(self, message):
+        raise Fail(EXIT_USAGE, "usage", f"{message} (see --help)")
+
+
+def envelope(data, **meta):
+    return {"data": data, "meta": dict(meta, schema=SCHEMA)}
+
+
+def print_json(document):
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=False) + "\n")
+
+
+def require_libraries():
+    if MISSING_LIBRARIES:
+        names = " ".join(sorted(set(MISSING_LIBRARIES)))
+        raise Fail(EXIT_DEPENDENCY, "missing-dependency",
+                   f"missing Python library: {names}; run `uv run scripts/{SCRIPT}.py ...` "
+                   f"or `python3 -m pip install {names}`")
+
+
+class Unreachable(Exception):
+    """The server could not be asked, or its answer was cut off."""
+
+
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+    """GET url following redirects; return (status, headers, body bytes, final url).
+
+    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    import http.client
+    import socket
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
+                                                      **(headers or {})))
+    try:
+        try:
+            response = urllib.request.urlopen(request, timeout=timeout)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            body = response.read(limit + 1)
+            if len(body) > limit:
+                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
+            return response.status, response.headers, body, response.geturl()
+    except urllib.error.URLError as error:
+        raise Unreachable(f"{url}: {error.reason}") from None
+    except (socket.timeout, TimeoutError):
+        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+    except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
+        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+
+
+def run(main, argv=None):
+    """Call main(argv); turn Fail and unexpected errors into one line (or a JSON error) and an exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    as_json = any(arg in ("--json", "--format=json") or (arg == "--format" and argv[i + 1:i + 2] == ["json"])
+                  for i, arg in enumerate(argv))
+    try:
+        return main(argv)
+    except Fail as fail:
+        exit_status, code, message = fail.exit, fail.code, fail.message
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the promise is one line, never a traceback, unless asked for
+        if os.environ.get("PYPI_OPS_DEBUG") == "1":
+            raise
+        exit_status, code = EXIT_INTERNAL, "internal"
+        message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    if as_json:
+        print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
+    sys.stderr.write(f"{SCRIPT}: {message}\n")
+    return exit_status
+# --- pypi-ops common: end ---
+
+DEFAULT_INDEX = "https://pypi.org"
+TESTPYPI_INDEX = "https://test.pypi.org"
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"
+# PEP 740 added the per-file `provenance` key to the simple API in api-version 1.3. An index that
+# reports an older version cannot tell us "no provenance", so its Integrity API 404s prove nothing.
+PROVENANCE_KEY_SINCE = "1.3"
+DEFAULT_TIMEOUT = 10.0
+WAIT_FIRST_DELAY, WAIT_MAX_DELAY = 0.5, 8.0
+MAX_WORKERS = 32
+DIST_SUFFIXES = (".whl", ".tar.gz", ".zip")
+PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
+ATTEST_ACTION = "astral-sh/attest-action"
+PUBLISHER_FIELDS = ("kind", "repository", "workflow", "environment")
+CHECKS = ("live", "files", "provenance", "publisher")
+TEXT_STATUS = {"pass": "pass", "fail": "FAIL", "unknown": "unknown", "skip": "skip"}
+
+
+# ----------------------------------------------------------------------------- readers: local input
+
+def read_pyproject(root):
+    """Parse root/pyproject.toml into a dict; Fail(3) when absent, undecodable or invalid."""
+    path = os.path.join(root, "pyproject.toml")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise Fail(EXIT_INPUT, "input", f"cannot read {path}: {error.strerror}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise Fail(EXIT_INPUT, "input", f"{path}: not UTF-8 (byte {error.start})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise Fail(EXIT_INPUT, "input", f"{path}: invalid TOML: {error}") from None
+
+
+def target_from_pyproject(document, root):
+    """(name, version text) from [project]; a dynamic version cannot be read without building."""
+    project = document.get("project")
+    where = os.path.join(root, "pyproject.toml")
+    if not isinstance(project, dict) or not isinstance(project.get("name"), str) or not project["name"]:
+        raise Fail(EXIT_INPUT, "input", f"{where}: no [project].name; give NAME VERSION instead")
+    dynamic = project.get("dynamic") or []
+    if "version" not in project and isinstance(dynamic, list) and "version" in dynamic:
+        raise Fail(EXIT_USAGE, "usage", f"{where}: the version is dynamic (set at build time); "
+                                        f"give it explicitly: verify-release.py {project['name']} VERSION")
+    if not isinstance(project.get("version"), str):
+        raise Fail(EXIT_INPUT, "input", f"{where}: no static [project].version; give NAME VERSION instead")
+    return project["name"], project["version"]
+
+
+def parse_version(text):
+    try:
+        return Version(text)
+    except InvalidVersion:
+        raise Fail(EXIT_INPUT, "input", f"{text!r} is not a PEP 440 version") from None
+
+
+def file_identity(filename):
+    """(normalized name, Version) that a distribution filename carries, or None when it is not one."""
+    try:
+        if filename.endswith(".whl"):
+            name, version, _, _ = parse_wheel_filename(filename)
+        elif filename.endswith(DIST_SUFFIXES):
+            name, version = parse_sdist_filename(filename)
+        else:
+            return None
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+    return canonicalize_name(name), version
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_local_dists(directory, name, version):
+    """The distributions of name==version in directory: [{filename, sha256}]; Fail(3) when there are none."""
+    if not os.path.isdir(directory):
+        raise Fail(EXIT_INPUT, "input", f"--dist {directory}: not a directory")
+    try:
+        entries = sorted(os.listdir(directory))
+    except OSError as error:
+        raise Fail(EXIT_INPUT, "input", f"cannot read --dist {directory}: {error.strerror}") from None
+    found, ignored = [], []
+    for filename in entries:
+        path = os.path.join(directory, filename)
+        if not os.path.isfile(path) or not filename.endswith(DIST_SUFFIXES):
+            continue
+        if file_identity(filename) != (canonicalize_name(name), version):
+            ignored.append(filename)
+            continue
+        try:
+            found.append({"filename": filename, "sha256": sha256_of(path)})
+        except OSError as error:
+            raise Fail(EXIT_INPUT, "input", f"cannot read {path}: {error.strerror}") from None
+    if not found:
+        others = f" (other files: {', '.join(ignored[:5])})" if ignored else ""
+        raise Fail(EXIT_INPUT, "input", f"--dist {directory}: no distribution of {name} {version}{others}")
+    return {"files": found, "ignored": ignored}
+
+
+def github_repository(remote):
+    """owner/name from a GitHub remote URL (https, ssh or scp-like); None for other hosts.
+
+    Credentials in the URL are dropped, never returned."""
+    remote = remote.strip()
+    if "://" in remote:
+        parts = urlsplit(remote)
+        host, path = (parts.hostname or "").lower(), parts.path
+    elif ":" in remote and "@" in remote.split(":", 1)[0]:
+        host, path = remote.split(":", 1)
+        host = host.split("@", 1)[1].lower()
+    else:
+        return None
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if host != "github.com" or len(segments) != 2:
+        return None
+    owner, repo = segments
+    return f"{owner}/{repo[:-4] if repo.endswith('.git') else repo}"
+
+
+def read_git_remote(repo_path):
+    """(remote URL, note) of `origin` in repo_path."""
+    try:
+        done = subprocess.run(["git", "-C", repo_path, "remote", "get-url", "origin"], capture_output=True,
+                              text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError) as error:
+        return None, f"git could not run: {type(error).__name__}"
+    if done.returncode != 0:
+        return None, f"no git remote 'origin' in {repo_path}"
+    return done.stdout.strip(), None
+
+
+def _job_environment(job):
+    environment = job.get("environment")
+    if isinstance(environment, dict):
+        environment = environment.get("name")
+    return environment if isinstance(environment, str) else None
+
+
+def _flag_false(value):
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
+
+
+def publishing_jobs(workflow_name, document):
+    """The jobs in one parsed workflow that upload to an index, as plain dicts."""
+    found = []
+    jobs = document.get("jobs") if isinstance(document, dict) else None
+    for job_id, job in (jobs or {}).items():
+        if not isinstance(job, dict) or not isinstance(job.get("steps") or [], list):
+            continue
+        # attestations minted by a separate step (astral-sh/attest-action) are uploaded by uv and twine
+        minted = any(isinstance(step, dict) and isinstance(step.get("uses"), str)
+                     and step["uses"].split("@", 1)[0].strip().lower() == ATTEST_ACTION
+                     for step in job.get("steps") or [])
+        for step in job.get("steps") or []:
+            if not isinstance(step, dict):
+                continue
+            uses, script = step.get("uses"), step.get("run")
+            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+            if isinstance(uses, str) and uses.split("@", 1)[0].strip().lower() == PUBLISH_ACTION:
+                target = str(inputs.get("repository-url") or inputs.get("repository_url") or "")
+                found.append({"workflow": workflow_name, "job": job_id, "environment": _job_environment(job),
+                              "tool": PUBLISH_ACTION, "testpypi": "test.pypi.org" in target,
+                              "attestations": not _flag_false(inputs.get("attestations"))})
+            elif isinstance(script, str) and ("twine upload" in script or "uv publish" in script):
+                tool = "twine" if "twine upload" in script else "uv"
+                found.append({"workflow": workflow_name, "job": job_id, "environment": _job_environment(job),
+                              "tool": tool, "testpypi": "test.pypi.org" in script or "testpypi" in script,
+                              # twine uploads attestation files only with --attestations; uv publish uploads
+                              # them unless --no-attestations, but neither tool makes them
+                              "attestations": minted and ("--attestations" in script if tool == "twine"
+                                                          else "--no-attestations" not in script)})
+    return found
+
+
+def read_workflows(repo_path):
+    """(publishing jobs in repo_path/.github/workflows, notes)."""
+    directory = os.path.join(repo_path, ".github", "workflows")
+    jobs, notes = [], []
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return jobs, [f"no {os.path.join('.github', 'workflows')} directory in {repo_path}"]
+    for filename in names:
+        if not filename.endswith((".yml", ".yaml")):
+            continue
+        try:
+            with open(os.path.join(directory, filename), encoding="utf-8") as handle:
+                document = yaml.safe_load(handle)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+            notes.append(f"{filename}: unreadable ({type(error).__name__})")
+            continue
+        jobs.extend(publishing_jobs(filename, document))
+    return jobs, notes
+
+
+def expected_publisher(args, repo_path, testpypi):
+    """What the attestation's publisher should say, and whether provenance is expected.
+
+    Flags win; else the git remote and the publishing workflow of repo_path (when there is one)."""
+    expected, sources, notes = {}, {}, []
+    provenance_expected = True
+    jobs = []
+    if repo_path is not None:
+        jobs, notes = read_workflows(repo_path)
+        jobs = [job for job in jobs if job["testpypi"] == testpypi] or jobs
+        if args.repository is None:
+            remote, note = read_git_remote(repo_path)
+            repository = github_repository(remote) if remote else None
+            if repository:
+                expected["repository"], sources["repository"] = repository, "git remote origin"
+            else:
+                notes.append(note or "the git remote origin is not a GitHub repository")
+        workflows = sorted({job["workflow"] for job in jobs})
+        if args.workflow is None and len(workflows) == 1:
+            expected["workflow"], sources["workflow"] = workflows[0], f".github/workflows/{workflows[0]}"
+        elif args.workflow is None and len(workflows) > 1:
+            notes.append(f"several workflows publish ({', '.join(workflows)}); pass --workflow")
+        chosen = [job for job in jobs if job["workflow"] == (args.workflow or expected.get("workflow"))]
+        environments = sorted({job["environment"] or "" for job in chosen})
+        if args.environment is None and any("${{" in environment for environment in environments):
+            notes.append("the publishing job's environment is an expression; pass --environment")
+        elif args.environment is None and len(environments) == 1:
+            expected["environment"] = environments[0]
+            sources["environment"] = f"job environment in .github/workflows/{chosen[0]['workflow']}"
+        elif args.environment is None and len(environments) > 1:
+            notes.append(f"publishing jobs use several environments ({', '.join(environments)}); pass --environment")
+        if chosen and not any(job["attestations"] for job in chosen):
+            provenance_expected = False
+            notes.append(f"{chosen[0]['workflow']} uploads without attestations ({chosen[0]['tool']}); "
+                         "provenance is not expected")
+    for field, value in (("repository", args.repository), ("workflow", args.workflow),
+                         ("environment", args.environment)):
+        if value is not None:
+            expected[field], sources[field] = value, f"--{field}"
+    if "repository" in expected or "workflow" in expected:
+        expected["kind"], sources["kind"] = "GitHub", "GitHub repository/workflow"
+    return {"expected": expected, "sources": sources, "notes": notes, "provenance_expected": provenance_expected}
+
+
+# ----------------------------------------------------------------------------- readers: the index
+
+def http_timeout():
+    try:
+        value = float(os.environ.get("PYPI_OPS_HTTP_TIMEOUT", DEFAULT_TIMEOUT))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
+def get_json(url, accept, allowed_types, timeout):
+    """("ok", document, final url) | ("status", code, detail) | ("fault", None, detail).
+
+    Anything that is not a clean JSON answer of an allowed content type is a fault (unknown)."""
+    try:
+        status, headers, body, final = http_get(url, accept=accept, timeout=timeout)
+    except Unreachable as error:
+        return "fault", None, str(error)
+    if status != 200:
+        return "status", status, f"{url}: HTTP {status}"
+    content_type = (headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    if content_type not in allowed_types:
+        return "fault", None, f"{url}: answered {content_type or 'no content type'}, not JSON"
+    try:
+        return "ok", json.loads(body.decode("utf-8")), final
+    except (UnicodeDecodeError, ValueError) as error:
+        return "fault", None, f"{url}: malformed JSON ({type(error).__name__})"
+
+
+def simple_entry(item, base_url):
+    """One file of a PEP 691 page as plain data; None when the entry is not shaped as PEP 691 says."""
+    if not isinstance(item, dict) or not isinstance(item.get("filename"), str):
+        return None
+    hashes = item.get("hashes") if isinstance(item.get("hashes"), dict) else {}
+    yanked = item.get("yanked", False)
+    entry = {"filename": item["filename"], "sha256": hashes.get("sha256"),
+             "yanked": yanked is not False and yanked is not None,
+             "yanked_reason": yanked if isinstance(yanked, str) and yanked else None,
+             "has_provenance_key": "provenance" in item, "provenance_url": None}
+    if isinstance(item.get("provenance"), str):
+        entry["provenance_url"] = urljoin(base_url, item["provenance"])
+    return entry
+
+
+def fetch_simple(root, name, timeout):
+    """The project's PEP 691 page as plain data: {state: ok|no-project|unknown, detail, url, api_version, files}."""
+    url = f"{root}/simple/{canonicalize_name(name)}/"
+    listing = {"state": "unknown", "detail": "", "url": url, "api_version": None, "files": []}
+    kind, value, detail = get_json(url, f"{SIMPLE_JSON}, application/json;q=0.5", (SIMPLE_JSON, "application/json"),
+                                   timeout)
+    if kind == "status" and value == 404:
+        return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
+    if kind != "ok":
+        return dict(listing, detail=detail)
+    meta = value.get("meta") if isinstance(value, dict) else None
+    files = value.get("files") if isinstance(value, dict) else None
+    if not isinstance(meta, dict) or not isinstance(files, list):
+        return dict(listing, detail=f"{url}: JSON without PEP 691 'meta' and 'files'")
+    entries = [simple_entry(item, detail) for item in files]
+    if any(entry is None for entry in entries):
+        return dict(listing, detail=f"{url}: a file entry is not shaped as PEP 691 says")
+    api_version = meta.get("api-version")
+    return dict(listing, state="ok", detail=f"{url}: {len(entries)} files",
+                api_version=api_version if isinstance(api_version, str) else None, files=entries)
+
+
+def release_files(listing, name, version):
+    """The listed files whose filename carries this name and version (compared as packaging objects)."""
+    wanted = (canonicalize_name(name), version)
+    return [entry for entry in listing["files"] if file_identity(entry["filename"]) == wanted]
+
+
+def fetch_listing(root, name, version, wanted, wait, timeout):
+    """Fetch the listing; with wait > 0, poll with backoff until the release (and `wanted`) is listed."""
+    deadline = time.monotonic() + wait
+    delay, polls = WAIT_FIRST_DELAY, 0
+    while True:
+        remaining = deadline - time.monotonic()
+        listing = fetch_simple(root, name, min(timeout, max(remaining, 1.0)) if wait else timeout)
+        polls += 1
+        listed = {entry["filename"] for entry in release_files(listing, name, version)}
+        if not wait or (listing["state"] == "ok" and listed and set(wanted) <= listed):
+            return dict(listing, polls=polls, timed_out=False, waited=wait)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return dict(listing, polls=polls, timed_out=True, waited=wait)
+        time.sleep(min(delay, remaining))
+        delay = min(delay * 2, WAIT_MAX_DELAY)
+
+
+def integrity_url(root, filename):
+    """The Integrity API path; the version segment is the one the filename carries (as the index stores it)."""
+    name, version = file_identity(filename)
+    return f"{root}/integrity/{name}/{quote(str(version), safe='')}/{quote(filename, safe='')}/provenance"
+
+
+def fetch_provenance(entry, root, timeout):
+    """One file's Integrity API answer: {outcome: document|null-key|not-found|fault, url, detail, document}."""
+    if entry["has_provenance_key"] and entry["provenance_url"] is None:
+        return {"outcome": "null-key", "url": None, "detail": "the simple API says provenance: null",
+                "document": None}
+    url = entry["provenance_url"] or integrity_url(root, entry["filename"])
+    kind, value, detail = get_json(url, INTEGRITY_JSON, (INTEGRITY_JSON, "application/json"), timeout)
+    if kind == "status" and value == 404:
+        return {"outcome": "not-found", "url": url, "detail": detail, "document": None}
+    if kind != "ok":
+        return {"outcome": "fault", "url": url, "detail": detail, "document": None}
+    bundles = value.get("attestation_bundles") if isinstance(value, dict) else None
+    if not isinstance(bundles, list) or not bundles or not all(
+            isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
+        return {"outcome": "fault", "url": url, "detail": f"{url}: not a PEP 740 provenance object",
+                "document": None}
+    return {"outcome": "document", "url": url, "detail": f"{len(bundles)} attestation bundle(s)", "document": value}
+
+
+def fetch_provenances(entries, root, timeout):
+    """Every file's provenance, fetched concurrently (a 40-file release must not take 40 round trips)."""
+    if not entries:
+        return {}
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(entries))) as pool:
+        answers = pool.map(lambda entry: fetch_provenance(entry, root, timeout), entries)
+        return {entry["filename"]: answer for entry, answer in zip(entries, answers)}
+
+
+def verify_signatures(answers, digests, skip_reason):
+    """Check each attestation's signature with pypi-attestations: {filename: {signature, detail}}.
+
+    signature: verified | invalid | unknown | not-checked. Sigstore's trust root is refreshed once
+    (online); when that fails the outcome is unknown, never a pass or a fail."""
+    documents = {filename: answer["document"] for filename, answer in answers.items() if answer["document"]}
+    if not documents:
+        return {}
+    if skip_reason:
+        return {filename: {"signature": "not-checked", "detail": skip_reason} for filename in documents}
+    try:
+        from pydantic import ValidationError
+        from pypi_attestations import AttestationError, Distribution, Provenance
+        from sigstore.verify import Verifier
+    except ImportError:
+        return {filename: {"signature": "not-checked", "detail": "pypi-attestations is not installed"}
+                for filename in documents}
+    results, parsed = {}, {}
+    for filename, document in documents.items():
+        try:
+            parsed[filename] = Provenance.model_validate(document)
+        except ValidationError as error:
+            results[filename] = {"signature": "unknown",
+                                 "detail": f"provenance does not parse as PEP 740 ({error.error_count()} errors)"}
+    if parsed:
+        try:
+            Verifier.production()  # refreshes the TUF trust root; the verifications below reuse it offline
+        except Exception as error:  # sigstore raises several kinds here; all mean "cannot tell"
+            detail = f"Sigstore trust root could not be refreshed ({type(error).__name__}: {error})"
+            return dict(results, **{filename: {"signature": "unknown", "detail": detail} for filename in parsed})
+    for filename, provenance in parsed.items():
+        try:
+            distribution = Distribution(name=filename, digest=digests[filename])
+            for bundle in provenance.attestation_bundles:
+                for attestation in bundle.attestations:
+                    attestation.verify(bundle.publisher, distribution, offline=True)
+            results[filename] = {"signature": "verified", "detail": "signatures verified against Sigstore"}
+        except AttestationError as error:
+            results[filename] = {"signature": "invalid", "detail": f"signature does not verify: {error}"}
+        except Exception as error:  # anything else: we could not decide
+            results[filename] = {"signature": "unknown", "detail": f"{type(error).__name__}: {error}"}
+    return results
+
+
+# ----------------------------------------------------------------------------- checks (pure)
+
+def rollup(statuses):
+    """A check's status from its files' statuses: any fail, else any unknown, else pass (or skip)."""
+    statuses = list(statuses)
+    for status in ("fail", "unknown", "pass"):
+        if status in statuses:
+            return status
+    return "skip"
+
+
+def check_live(listing, files, name, version):
+    waited = f" after {listing['waited']:g} s and {listing['polls']} polls" if listing["waited"] else ""
+    rows = [{"filename": entry["filename"], "sha256": entry["sha256"], "yanked": entry["yanked"],
+             "yanked_reason": entry["yanked_reason"]} for entry in files]
+    if listing["state"] == "unknown":
+        return {"check": "live", "status": "unknown", "detail": f"index unclear{waited}: {listing['detail']}",
+                "files": rows}
+    if not files:
+        absent = (f"no project {canonicalize_name(name)} on the index" if listing["state"] == "no-project"
+                  else f"{name} {version} is not listed")
+        if listing["timed_out"]:
+            return {"check": "live", "status": "unknown", "detail": f"timed out: {absent}{waited}", "files": rows}
+        return {"check": "live", "status": "fail", "detail": absent, "files": rows}
+    yanked = [entry for entry in files if entry["yanked"]]
+    if yanked:
+        reasons = sorted({entry["yanked_reason"] for entry in yanked if entry["yanked_reason"]})
+        because = f" (reason: {'; '.join(reasons)})" if reasons else ""
+        return {"check": "live", "status": "fail", "files": rows,
+                "detail": f"{len(yanked)} of {len(files)} files are yanked{because}"}
+    return {"check": "live", "status": "pass", "detail": f"{len(files)} files listed{waited}", "files": rows}
+
+
+def check_files(local, listing, files):
+    if local is None:
+        return {"check": "files", "status": "skip", "detail": "no --dist given", "files": []}
+    if listing["state"] == "unknown" or (listing["timed_out"] and not files):
+        return {"check": "files", "status": "unknown", "files": [],
+                "detail": "the index listing is unclear" if listing["state"] == "unknown" else "timed out"}
+    on_index = {entry["filename"]: entry for entry in files}
+    rows = []
+    for item in local["files"]:
+        entry = on_index.get(item["filename"])
+        row = {"filename": item["filename"], "local_sha256": item["sha256"],
+               "index_sha256": entry["sha256"] if entry else None}
+        if entry is None:
+            row.update(status="fail", detail="missing on the index")
+        elif not entry["sha256"]:
+            row.update(status="unknown", detail="the index gives no sha256")
+        elif entry["sha256"].lower() != item["sha256"]:
+            row.update(status="fail", detail="sha256 differs from the local file")
+        else:
+            row.update(status="pass", detail="same sha256")
+        rows.append(row)
+    local_names = {item["filename"] for item in local["files"]}
+    for filename in sorted(set(on_index) - local_names):
+        rows.append({"filename": filename, "local_sha256": None, "index_sha256": on_index[filename]["sha256"],
+                     "status": "fail", "detail": "on the index but not in --dist (a stranger)"})
+    status = rollup(row["status"] for row in rows)
+    problems = [f"{row['filename']}: {row['detail']}" for row in rows if row["status"] != "pass"]
+    detail = "; ".join(problems) if problems else f"all {len(local['files'])} local files match the index"
+    return {"check": "files", "status": status, "detail": detail, "files": rows}
+
+
+def api_predates_provenance(api_version):
+    try:
+        return api_version is None or Version(api_version) < Version(PROVENANCE_KEY_SINCE)
+    except InvalidVersion:
+        return True
+
+
+def check_provenance(listing, files, answers, signatures, provenance_expected):
+    if listing["state"] == "unknown":
+        return {"check": "provenance", "status": "unknown", "detail": "the index listing is unclear", "files": []}
+    if not files:
+        return {"check": "provenance", "status": "skip", "detail": "no files to check", "files": []}
+    predates = api_predates_provenance(listing["api_version"])
+    rows = []
+    for entry in files:
+        answer = answers[entry["filename"]]
+        row = {"filename": entry["filename"], "source": answer["url"], "signature": None}
+        outcome = answer["outcome"]
+        if outcome == "document":
+            signature = signatures.get(entry["filename"], {"signature": "not-checked", "detail": ""})
+            row["signature"] = signature["signature"]
+            status = {"verified": "pass", "not-checked": "pass", "invalid": "fail"}.get(signature["signature"],
+                                                                                        "unknown")
+            row.update(status=status, detail=f"{answer['detail']}; {signature['detail']}".rstrip("; "))
+        elif outcome == "not-found" and predates:
+            row.update(status="unknown", detail=f"Integrity API 404 is inconclusive: the simple API's api-version "
+                                                f"{listing['api_version'] or '(none)'} predates "
+                                                f"{PROVENANCE_KEY_SINCE} (PEP 740)")
+        elif outcome in ("not-found", "null-key"):
+            row.update(status="fail" if provenance_expected else "skip",
+                       detail="no provenance" + ("" if provenance_expected else " (not expected)"))
+        else:
+            row.update(status="unknown", detail=answer["detail"])
+        rows.append(row)
+    status = rollup(row["status"] for row in rows)
+    counts = {key: sum(row["status"] == key for row in rows) for key in ("pass", "fail", "unknown", "skip")}
+    if status == "pass":
+        checked = sum(row["signature"] == "verified" for row in rows)
+        detail = f"all {len(rows)} files have provenance" + (
+            f"; signatures verified for {checked}" if checked else "; signatures not verified locally")
+    else:
+        first = next(row for row in rows if row["status"] == status)
+        what = "without valid provenance" if status == "fail" else "unclear"
+        detail = f"{counts[status]} of {len(rows)} files {what} (e.g. {first['filename']}: {first['detail']})"
+        if status == "skip":
+            detail = "no provenance, and none is expected"
+    return {"check": "provenance", "status": status, "detail": detail, "files": rows}
+
+
+def publisher_mismatches(publisher, expected):
+    """Fields where the attestation's publisher differs from the expected one (case-blind where GitHub is)."""
+    differ = []
+    for field in PUBLISHER_FIELDS:
+        if field not in expected:
+            continue
+        seen, want = publisher.get(field), expected[field]
+        if field in ("repository", "environment"):
+            seen, want = (seen or "").casefold(), (want or "").casefold()
+        if seen != want:
+            differ.append(f"{field} is {publisher.get(field)!r}, expected {expected[field]!r}")
+    return differ
+
+
+def check_publisher(files, answers, provenance_check, expectation):
+    expected = expectation["expected"]
+    rows = []
+    for entry in files:
+        answer = answers.get(entry["filename"])
+        if not answer or answer["outcome"] != "document":
+            continue
+        publishers = [{field: bundle["publisher"].get(field) for field in PUBLISHER_FIELDS}
+                      for bundle in answer["document"]["attestation_bundles"]]
+        differ = [item for publisher in publishers for item in publisher_mismatches(publisher, expected)]
+        status = "fail" if differ else ("pass" if expected else "skip")
+        rows.append({"filename": entry["filename"], "publishers": publishers, "status": status,
+                     "detail": "; ".join(differ) if differ else ("matches" if expected else "nothing expected")})
+    if not rows:
+        status = "unknown" if provenance_check["status"] == "unknown" else "skip"
+        return {"check": "publisher", "status": status, "files": [], "expected": expected,
+                "detail": "no provenance could be read" if status == "unknown" else "no provenance to read"}
+    status = rollup(row["status"] for row in rows)
+    seen = sorted({json.dumps(p, sort_keys=True) for row in rows for p in row["publishers"]})
+    described = ", ".join(describe_publisher(json.loads(item)) for item in seen)
+    if status == "fail":
+        first = next(row for row in rows if row["status"] == "fail")
+        detail = f"{first['filename']}: {first['detail']}"
+    elif status == "skip":
+        detail = f"published by {described}; nothing expected (pass --repository/--workflow/--environment)"
+    else:
+        detail = f"{described} on all {len(rows)} files"
+    return {"check": "publisher", "status": status, "detail": detail, "files": rows, "expected": expected}
+
+
+def describe_publisher(publisher):
+    text = f"{publisher.get('kind')}: {publisher.get('repository')} {publisher.get('workflow')}"
+    return text + (f" (environment {publisher['environment']})" if publisher.get("environment") else "")
+
+
+# ----------------------------------------------------------------------------- rendering
+
+def exit_status(results):
+    statuses = {result["status"] for result in results}
+    if "fail" in statuses:
+        return EXIT_PROBLEM
+    return EXIT_NETWORK if "unknown" in statuses else EXIT_OK
+
+
+def render_text(results, name, version, root, expectation, quiet, code):
+    for result in results:
+        detail = " ".join(str(result["detail"]).split())
+        sys.stdout.write(f"{result['check']}\t{result['status']}\t{detail}\n")
+    if quiet:
+        return
+    lines = [f"verify-release: {name} {version} on {root}"]
+    for result in results:
+        lines.append(f"  {result['check']:<11} {TEXT_STATUS[result['status']]:<8} {result['detail']}")
+        for row in result.get("files", []):
+            if row.get("status") in ("fail", "unknown"):
+                lines.append(f"      {TEXT_STATUS[row['status']]:<8} {row['filename']}: {row['detail']}")
+    for note in expectation["notes"]:
+        lines.append(f"  note: {note}")
+    verdict = {EXIT_OK: "VERIFIED", EXIT_PROBLEM: "NOT VERIFIED: a problem was found",
+               EXIT_NETWORK: "UNCLEAR: something could not be checked (not a pass)"}[code]
+    lines.append(verdict)
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+# ----------------------------------------------------------------------------- main
+
+def parse_arguments(argv):
+    parser = ArgParser(prog="verify-release.py", add_help=False)
+    parser.add_argument("-h", "--help", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument("--index-url")
+    parser.add_argument("--testpypi", action="store_true")
+    parser.add_argument("--wait", type=float, default=0.0)
+    parser.add_argument("--dist")
+    parser.add_argument("--repository")
+    parser.add_argument("--workflow")
+    parser.add_argument("--environment")
+    parser.add_argument("--offline-provenance", action="store_true")
+    parser.add_argument("target", nargs="*")
+    args = parser.parse_args(argv)
+    if len(args.target) > 2:
+        parser.error("give NAME VERSION or one PATH")
+    if args.wait < 0:
+        parser.error("--wait must be 0 or more seconds")
+    if args.repository is not None and args.repository.count("/") != 1:
+        parser.error("--repository must be OWNER/REPO")
+    return args
+
+
+def index_root(args):
+    if args.testpypi and args.index_url:
+        raise Fail(EXIT_USAGE, "usage", "give --testpypi or --index-url, not both (see --help)")
+    root = TESTPYPI_INDEX if args.testpypi else (args.index_url or os.environ.get("PYPI_OPS_INDEX_URL")
+                                                 or DEFAULT_INDEX)
+    root = root.rstrip("/")
+    if root.endswith("/simple"):
+        root = root[: -len("/simple")]
+    if urlsplit(root).scheme not in ("http", "https"):
+        raise Fail(EXIT_USAGE, "usage", f"index URL {root!r} is not http(s) (see --help)")
+    return root
+
+
+def resolve_target(args):
+    """(name, version text, repository path or None) from the positional arguments."""
+    if len(args.target) == 2:
+        name, version = args.target
+        try:  # use . as the repository only when it is this project's checkout
+            here = read_pyproject(".").get("project", {}).get("name")
+        except Fail:
+            here = None
+        same = isinstance(here, str) and canonicalize_name(here) == canonicalize_name(name)
+        return name, version, "." if same else None
+    path = args.target[0] if args.target else "."
+    name, version = target_from_pyproject(read_pyproject(path), path)
+    return name, version, path
+
+
+def main(argv):
+    args = parse_arguments(argv)
+    if args.help:
+        sys.stdout.write(__doc__)
+        return EXIT_OK
+    require_libraries()
+    root = index_root(args)
+    name, version_text, repo_path = resolve_target(args)
+    version = parse_version(version_text)
+    local = read_local_dists(args.dist, name, version) if args.dist else None
+    expectation = expected_publisher(args, repo_path, testpypi=urlsplit(root).hostname == "test.pypi.org")
+    timeout = http_timeout()
+
+    wanted = [item["filename"] for item in local["files"]] if local else []
+    listing = fetch_listing(root, name, version, wanted, args.wait, timeout)
+    files = release_files(listing, name, version)
+    answers = fetch_provenances(files, root, timeout) if listing["state"] == "ok" else {}
+    skip_reason = "--offline-provenance: signatures not verified" if args.offline_provenance else None
+    signatures = verify_signatures(answers, {entry["filename"]: entry["sha256"] for entry in files}, skip_reason)
+
+    results = [check_live(listing, files, name, version), check_files(local, listing, files)]
+    results.append(check_provenance(listing, files, answers, signatures, expectation["provenance_expected"]))
+    results.append(check_publisher(files, answers, results[-1], expectation))
+    for result in results:
+        result["ok"] = result["status"] in ("pass", "skip")
+    code = exit_status(results)
+    if args.json:
+        ordered = [dict({"check": r["check"], "ok": r["ok"], "status": r["status"], "detail": r["detail"]}, **r)
+                   for r in results]
+        print_json(envelope(ordered, name=canonicalize_name(name), version=str(version), index=root,
+                            api_version=listing["api_version"], verified=code == EXIT_OK, exit=code,
+                            expected=expectation["expected"], expected_from=expectation["sources"],
+                            provenance_expected=expectation["provenance_expected"], notes=expectation["notes"]))
+    else:
+        render_text(results, name, version, root, expectation, args.quiet, code)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))
