@@ -123,6 +123,8 @@ def test_scripts_are_always_called_through_python3(document):
     text = document.read_text(encoding="utf-8")
     for match in re.finditer(r"[\w./~-]*scripts/[\w-]+\.py", text):  # with any path in front
         before = text[max(0, match.start() - 8):match.start()]
+        if text[match.end():match.end() + 1] != " ":  # a name in prose (`scripts/x.py`), not a command line
+            continue
         # Through an interpreter, so a copy that lost its exec bit still runs (uv run reads the PEP 723 header).
         assert before.endswith(("python3 ", "uv run ")), \
             f"{document.name}: {match.group(0)!r} not called as python3 {match.group(0)}"
