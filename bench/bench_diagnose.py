@@ -50,7 +50,8 @@ def write_log(path, noise_lines=None, size=None):
                 line = "##[group]Run pip install -r requirements.txt" if counter % 4000 == 0 else "##[endgroup]"
             else:
                 line = NOISE[counter % len(NOISE)]
-            text = f"2026-02-03T05:{counter // 600000 % 60:02d}:{counter // 10000 % 60:02d}.{counter % 10000000:07d}Z {line}\n"
+            stamp = f"2026-02-03T05:{counter // 600000 % 60:02d}:{counter // 10000 % 60:02d}"
+            text = f"{stamp}.{counter % 10000000:07d}Z {line}\n"
             handle.write(text)
             written += len(text)
             counter += 1
@@ -66,7 +67,8 @@ def measure(log):
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     rss_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / (1 << 20)
-    return elapsed, rss_mb, os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status, output
+    code = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status
+    return elapsed, rss_mb, code, output
 
 
 with tempfile.TemporaryDirectory() as tmp:

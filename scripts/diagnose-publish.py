@@ -460,7 +460,8 @@ PATTERNS = [
     ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "Metadata is missing required fields", None),
     ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "is using a supported Metadata-Version", None),
     # -- distribution files (twine package.py / upload.py; warehouse forklift)
-    ("DISTS_MISSING_OR_MISPLACED", ERROR, "Unknown distribution format: '", "Unknown distribution format: " + _NOT_A_DIST),
+    ("DISTS_MISSING_OR_MISPLACED", ERROR, "Unknown distribution format: '",
+     "Unknown distribution format: " + _NOT_A_DIST),
     ("TWINE_INVALID_DISTRIBUTION", ERROR, "Unknown distribution format: '",
      r"Unknown distribution format: '[^']*\.[^'./\\]+'"),
     ("TWINE_INVALID_DISTRIBUTION", ERROR, "InvalidDistribution: Invalid distribution file: '", None),
@@ -480,7 +481,8 @@ PATTERNS = [
     ("FILENAME_NOT_NORMALIZED", HINT, "has a non-normalized filename (expected", None),
     ("WHEEL_PLATFORM_TAG_UNSUPPORTED", ERROR, "has an unsupported platform tag '", None),
     ("DIST_FILE_INVALID", ERROR, "Invalid distribution file.", r"Invalid distribution file\.(?:\s|$)"),
-    ("DIST_FILE_INVALID", ERROR, "does not contain the required ", r"does not contain the required (?:RECORD|METADATA) file"),
+    ("DIST_FILE_INVALID", ERROR, "does not contain the required ",
+     r"does not contain the required (?:RECORD|METADATA) file"),
     ("DIST_FILE_INVALID", ERROR, "has invalid entry points defined", None),
     ("DIST_FILE_INVALID", ERROR, "does not exist in distribution file", None),
     ("DIST_FILE_INVALID", ERROR, "The digest supplied does not match a digest calculated", None),
@@ -509,7 +511,8 @@ PATTERNS = [
     # -- transport (twine envelope "HTTPError: {code} {phrase} from {url}"; uv "status code {code}")
     ("INDEX_SERVER_ERROR", ERROR, " 5", r"(?:HTTPError:|status code) 5\d\d\b"),
     ("INDEX_SERVER_ERROR", HINT, "Transient failure while handling response", None),
-    ("OPAQUE_400", ERROR, "HTTPError: 400 Bad Request from ", r"HTTPError: 400 Bad Request from \S+(?:\s+Bad Request)?\s*$"),
+    ("OPAQUE_400", ERROR, "HTTPError: 400 Bad Request from ",
+     r"HTTPError: 400 Bad Request from \S+(?:\s+Bad Request)?\s*$"),
     ("OPAQUE_400", ERROR, "400 Bad Request. Server says: 400 Bad Request", None),
     ("WRONG_UPLOAD_URL", ERROR, "InvalidPyPIUploadURL", None),
     ("WRONG_UPLOAD_URL", ERROR, "RedirectDetected", None),
@@ -562,7 +565,8 @@ PATTERNS = [
     ("LOCKFILE_STALE", ERROR, "Lockfile is out of date", None),
     ("LOCKFILE_STALE", HINT, "Lockfile hash doesn't match pyproject.toml", None),
     # pip-audit (pypa/pip-audit _cli.py): "Found {n} known vulnerabilities in {m} packages", exit 1
-    ("AUDIT_VULNERABILITY", ERROR, " known vulnerabilit", r"Found \d+ known vulnerabilit(?:y|ies)(?:, \d+ ignored)? in \d+ packages?"),
+    ("AUDIT_VULNERABILITY", ERROR, " known vulnerabilit",
+     r"Found \d+ known vulnerabilit(?:y|ies)(?:, \d+ ignored)? in \d+ packages?"),
     # pypa/build "ERROR Backend subprocess exited when trying to invoke build_wheel"; uv "The build backend
     # returned an error"; hatchling wheel.py; setuptools-scm _version_missing; maturin main.rs "💥 maturin failed"
     ("BUILD_FAILED", ERROR, "Backend subprocess exited when trying to invoke", None),
@@ -600,8 +604,8 @@ FAILURE = re.compile(r"Process completed with exit code [1-9]|^(?:error:|ERROR:?
                      r"|maturin failed")
 CLAIM_NAMES = ("sub", "repository", "repository_owner", "repository_owner_id", "workflow_ref", "job_workflow_ref",
                "ref", "environment")
-ACTION_CLAIM = re.compile(r"^\s*[*-]\s*`(%s)`: `([^`]*)`" % "|".join(CLAIM_NAMES))  # the action's claims dump
-UV_CLAIM = re.compile(r"\b(%s): (?:Some\()?\"([^\"]*)\"" % "|".join(CLAIM_NAMES))   # uv's Debug dump
+ACTION_CLAIM = re.compile(r"^\s*[*-]\s*`(" + "|".join(CLAIM_NAMES) + r")`: `([^`]*)`")  # the action's claims dump
+UV_CLAIM = re.compile(r"\b(" + "|".join(CLAIM_NAMES) + r"): (?:Some\()?\"([^\"]*)\"")   # uv's Debug dump
 UV_CLAIMS_START = "Token claims, which must match"
 
 SECRETS = (
