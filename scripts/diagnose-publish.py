@@ -509,7 +509,8 @@ PATTERNS = [
     ("ATTESTATION_REJECTED", ERROR, "Malformed attestations:", None),
     ("ATTESTATION_REJECTED", ERROR, "policies succeeded", r"Verification failed: \d+ of \d+ policies succeeded"),
     # -- transport (twine envelope "HTTPError: {code} {phrase} from {url}"; uv "status code {code}")
-    ("INDEX_SERVER_ERROR", ERROR, " 5", r"(?:HTTPError:|status code) 5\d\d\b"),
+    ("INDEX_SERVER_ERROR", ERROR, "HTTPError: 5", r"HTTPError: 5\d\d\b"),
+    ("INDEX_SERVER_ERROR", ERROR, "status code 5", r"status code 5\d\d\b"),
     ("INDEX_SERVER_ERROR", HINT, "Transient failure while handling response", None),
     ("OPAQUE_400", ERROR, "HTTPError: 400 Bad Request from ",
      r"HTTPError: 400 Bad Request from \S+(?:\s+Bad Request)?\s*$"),
