@@ -14,7 +14,7 @@ from conftest import ROOT, SCRIPT_NAMES, SCRIPTS, run_script
 
 COMMON = re.compile(r"^# --- pypi-ops common: begin.*?^# --- pypi-ops common: end ---$", re.S | re.M)
 # Scripts that must also run on the standard library alone (users copy them into their own CI).
-STDLIB_ONLY = {"check-action-pins.py"}
+STDLIB_ONLY = {"check-action-pins.py", "diagnose-publish.py"}
 EXIT_CODES = ("0", "2", "3", "7", "10")
 
 
