@@ -638,6 +638,7 @@ class FallbackReader:
             reason = "a block scalar (| or >)"
         elif text[0] in "{[":
             reason = "a flow collection ({...} or [...])"
+            self.check_brackets(line, parent_column)
         if reason is None and text[0] in "\"'":
             value, length = self.quoted(text)
             if value is None:
@@ -662,6 +663,17 @@ class FallbackReader:
             return Node("opaque", reason, start, Mark(end_line, self.ends[end_line] - self.starts[end_line]),
                         style="alias" if text[0] == "*" else None, raw=raw)
         return node
+
+    def check_brackets(self, line, parent_column):
+        """A flow collection must close before the next line at the parent's indentation."""
+        end = self.at
+        while end < len(self.entries) and self.entries[end][1] > parent_column:
+            end += 1
+        last_line = self.entries[end - 1][0] if end > self.at else line
+        text = self.text[self.starts[line]:self.ends[last_line]]
+        text = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|(?:^|[ \t])#[^\n]*', "", text, flags=re.M)
+        if sum(text.count(c) for c in "[{") != sum(text.count(c) for c in "]}"):
+            self.error(line, "a flow collection ({...} or [...]) is not closed")
 
     @staticmethod
     def quoted(text):
@@ -1124,15 +1136,22 @@ def run_live(github, records, strict):
 
 # ----------------------------------------------------------------------------- fixing
 
-def best_tag_at(github, repo, sha, prefix=""):
-    """The most precise (highest X.Y.Z) tag pointing at sha, or None."""
+def best_tag_at(github, repo, sha, like=None):
+    """The most precise tag pointing at sha (X.Y.Z, highest) with the prefix and major of `like`."""
+    wanted = VERSION_TOKEN_RE.fullmatch(like) if like else None
+    prefix = wanted.group("prefix") if wanted else ""
+    wanted_version = parse_version(like) if wanted else None
     best = None
     for name, commit in list_tags(github, repo):
-        if commit != sha or not name.startswith(prefix) or ("/" in name) != bool(prefix):
-            continue
         match = VERSION_TOKEN_RE.fullmatch(name)
         version = parse_version(name)
-        if match and match.group("full") and version is not None and (best is None or version > best[0]):
+        if commit != sha or not match or not match.group("full") or version is None:
+            continue
+        if match.group("prefix") != prefix:
+            continue
+        if wanted_version is not None and release_tuple(version)[0] != release_tuple(wanted_version)[0]:
+            continue
+        if best is None or version > best[0]:
             best = (version, name)
     return best[1] if best else None
 
@@ -1180,7 +1199,7 @@ def plan_fix(github, use, record, update):
             return None, None, f"{ref} is not a tag of {repo}: pin it by hand"
         sha, tag = resolved["commit"], ref
         if not VERSION_TOKEN_RE.fullmatch(ref) or not VERSION_TOKEN_RE.fullmatch(ref).group("full"):
-            tag = best_tag_at(github, repo, sha) or ref
+            tag = best_tag_at(github, repo, sha, like=ref) or ref
         if update:
             newer = newest_in_major(github, repo, tag)
             if newer:
@@ -1194,7 +1213,7 @@ def plan_fix(github, use, record, update):
     tag = match.group("tag") if match else None
     new_ref = None
     if problem in ("no-version-comment", "bad-version-comment", "imprecise-version-comment") or tag is None:
-        found = best_tag_at(github, repo, ref)
+        found = best_tag_at(github, repo, ref, like=tag)
         if found is None:
             return None, None, f"no release tag points at {ref[:12]}: add the comment by hand"
         tag = found
@@ -1232,6 +1251,11 @@ def apply_edits(text, edits):
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
     return text
+
+
+def diff_name(side, path):
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else f"{side}/{relative.replace(os.sep, '/')}"
 
 
 def write_file(path, content):
@@ -1279,7 +1303,7 @@ def run_fix(github, documents, records, update, write):
             continue
         fixed = apply_edits(text, edits_by_file[path])
         diff.extend(difflib.unified_diff(text.splitlines(keepends=True), fixed.splitlines(keepends=True),
-                                         fromfile=f"a/{path}", tofile=f"b/{path}"))
+                                         fromfile=diff_name("a", path), tofile=diff_name("b", path)))
         if write:
             write_file(path, (bom + fixed).encode("utf-8"))
     return changes, "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in diff)
@@ -1297,7 +1321,7 @@ def exit_status(records):
 
 def describe(record):
     ref = f"@{record['ref']}" if record["ref"] else ""
-    return f"{record['action']}{ref}: {record['problem']}: {record['note']}"
+    return f"{record['action'] or 'uses'}{ref}: {record['problem']}: {record['note']}"
 
 
 def escape_data(text):
