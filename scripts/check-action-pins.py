@@ -274,12 +274,12 @@ def files_in_directory(root):
     for name in sorted(os.listdir(workflows)):
         path = os.path.join(workflows, name)
         if name.endswith((".yml", ".yaml")) and os.path.isfile(path):
-            found.append(path)
+            found.append(os.path.normpath(path))
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in ("node_modules", ".git") and (d == ".github" or d[0] != "."))
         for name in sorted(names):
             if name in ("action.yml", "action.yaml"):
-                found.append(os.path.join(folder, name))
+                found.append(os.path.normpath(os.path.join(folder, name)))
     return found
 
 
@@ -538,6 +538,12 @@ class FallbackReader:
 
     def node(self, column):
         line, _, text = self.entries[self.at]
+        if text[:1] in ("&", "!"):  # `- &name` alone on its line: the anchored node follows, deeper
+            rest, _ = self.strip_properties(text, column)
+            following = self.entries[self.at + 1] if self.at + 1 < len(self.entries) else None
+            if not rest and following and following[1] > column - (column > 0):
+                self.at += 1
+                return self.node(following[1])
         if text == "-":
             return self.sequence(column)
         if self.split_key(text) is not None:
