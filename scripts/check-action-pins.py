@@ -901,6 +901,9 @@ class GitHub:
             return 404, None, headers
         if status != 200:
             raise LookupFailed(f"GitHub answered HTTP {status} for {path}")
+        length = headers.get("Content-Length")
+        if length and length.isdigit() and len(body) < int(length):
+            raise LookupFailed(f"GitHub's answer for {path} was cut off ({len(body)} of {length} bytes)")
         kind = headers.get("Content-Type", "")
         if "json" not in kind:
             raise LookupFailed(f"GitHub answered {kind or 'no content type'} instead of JSON for {path}")
