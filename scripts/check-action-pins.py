@@ -1138,9 +1138,21 @@ def run_live(github, records, strict):
             if record["problem"] not in ("unpinned", "short-sha", "expression", "malformed", "unparsed",
                                          "unpinned-image", "comment-in-ref")
             and SHA_RE.fullmatch(record["ref"] or "") and not record["action"].startswith(("./", "docker://"))]
+    # The newest release of each repository is asked at the same time as the tags (not after them).
+    newest = sorted({(repo_of(record["action"]), match.group("prefix")) for record in todo
+                     for match in [version_in_comment(record["comment"])] if match})
+
+    def prefetch(key):
+        try:
+            newest_release(github, *key)
+        except LookupFailed:
+            pass  # remembered; verify_live reports it
     if todo:
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-            list(pool.map(lambda record: verify_live(github, record, strict), todo))
+            waiting = [pool.submit(verify_live, github, record, strict) for record in todo]
+            waiting += [pool.submit(prefetch, key) for key in newest]
+            for future in waiting:
+                future.result()
 
 
 # ----------------------------------------------------------------------------- fixing
