@@ -287,3 +287,17 @@ def test_fix_works_with_the_standard_library_reader(stub, model, tmp_path):
     text = path.read_text()
     assert f"- uses: 'actions/checkout@{CHECKOUT_602}'  # v6.0.2\n" in text
     assert f"- uses: actions/checkout@{CHECKOUT_602} # v6.0.2\n" in text
+
+
+def test_live_without_packaging_orders_versions_the_same(stub, model, tmp_path):
+    """Under `python -S` neither PyYAML nor packaging is importable: the fallback version order is used."""
+    path = workflow(tmp_path, f"actions/checkout@{model.rc} # v6.0.3-rc.1", f"actions/checkout@{CHECKOUT_701} # v7.0.1",
+                    f"astral-sh/setup-uv@{SETUP_UV_810} # v8.1.0",
+                    f"octo-org/monorepo/tools@{model.tools140} # tools/v1.4.0")
+    with_libraries = live(stub, path).json["data"]
+    done = subprocess.run([sys.executable, "-S", str(SCRIPTS / f"{SCRIPT}.py"), "--live", "--json", str(path)],
+                          capture_output=True, text=True, env={"GITHUB_API_URL": stub.url, "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    import json
+    assert json.loads(done.stdout)["data"] == with_libraries
+    assert [record["problem"] for record in with_libraries] == ["outdated", None, "outdated", "outdated"]
