@@ -874,8 +874,8 @@ class GitHub:
         self.rate_limited = None
         self.requests = 0
 
-    def get(self, path):
-        """(status, parsed JSON or None, headers); 200 and 404 are answers, everything else LookupFailed."""
+    def get(self, path, answers=(404,)):
+        """(status, parsed JSON or None, headers); 200 and `answers` are answers, anything else LookupFailed."""
         if self.rate_limited:
             raise LookupFailed(self.rate_limited)
         url = path if path.startswith(("http://", "https://")) else self.base + path
@@ -897,8 +897,8 @@ class GitHub:
             self.rate_limited = (f"GitHub rate limit hit (HTTP {status}{when}{retry}); "
                                  "set GITHUB_TOKEN for a higher limit")
             raise LookupFailed(self.rate_limited)
-        if status == 404:
-            return 404, None, headers
+        if status in answers:
+            return status, None, headers
         if status != 200:
             raise LookupFailed(f"GitHub answered HTTP {status} for {path}")
         length = headers.get("Content-Length")
@@ -1020,7 +1020,7 @@ def locate_commit(github, repo, sha):
         for name, commit in branches:
             if commit == sha:
                 return {"branch": name}
-        status, tag_object, _ = github.get(f"/repos/{repo}/git/tags/{sha}")
+        status, tag_object, _ = github.get(f"/repos/{repo}/git/tags/{sha}", answers=(404, 422))
         if status == 200:
             return {"tag_object": expect(tag_object, "tag"), "commit": expect(tag_object, "object", "sha")}
         candidates = [name for name, _ in branches] + [name for name, _ in tags]
@@ -1207,7 +1207,7 @@ def plan_fix(github, use, record, update):
     problem, repo, ref = record["problem"], repo_of(record["action"]), record["ref"]
     kind = parse_uses(use.value or "")[0] if use.value else "malformed"
     if kind != "remote" or problem in ("expression", "malformed", "unparsed", "short-sha", "unpinned-image"):
-        return None, None, "cannot be fixed automatically" if problem else ""
+        return None, None, f"{problem}: cannot be fixed automatically" if problem else ""
     if problem == "comment-in-ref":
         sha, _, comment = ref.partition("#")
         match = VERSION_TOKEN_RE.fullmatch(comment.strip())
@@ -1498,8 +1498,8 @@ def fix_main(args, github, documents, records, output, reader):
         sys.stdout.write(diff)
     if not args.quiet:
         fixed = sum(1 for change in changes if change["fixed"])
-        lines = [f"{change['file']}:{change['line']}: {change['action']}@{change['old_ref']}: {change['note']}\n"
-                 for change in unfixed]
+        lines = [f"{change['file']}:{change['line']}: {change['action'] or 'uses'}"
+                 f"{'@' + change['old_ref'] if change['old_ref'] else ''}: {change['note']}\n" for change in unfixed]
         verb = "fixed" if args.write else "to fix (add --write to edit the files)"
         sys.stderr.write("".join(lines) + f"{fixed} pin(s) {verb}; {len(unfixed)} left for a person\n")
     return status
