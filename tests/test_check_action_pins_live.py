@@ -301,3 +301,13 @@ def test_live_without_packaging_orders_versions_the_same(stub, model, tmp_path):
     import json
     assert json.loads(done.stdout)["data"] == with_libraries
     assert [record["problem"] for record in with_libraries] == ["outdated", None, "outdated", "outdated"]
+
+
+def test_the_flag_wins_over_the_environment_and_warnings_are_annotations(stub, model, tmp_path):
+    path = workflow(tmp_path, f"actions/checkout@{CHECKOUT_602} # v6.0.2", "actions/checkout@v7")
+    result = run_script(SCRIPT, "--live", "--format", "github", "--github-api-url", stub.url, path,
+                        env={"GITHUB_API_URL": "http://127.0.0.1:9/unused"})
+    assert result.returncode == 10
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::warning file=") and "outdated" in lines[0] and "v7.0.1" in lines[0]
+    assert lines[1].startswith("::error file=") and ",line=7," in lines[1]
