@@ -1,0 +1,1509 @@
+#!/usr/bin/env python3
+# /// script
+# requires-python = ">=3.9"
+# dependencies = ["packaging>=22", "pyyaml>=5.4"]
+# ///
+"""check-action-pins.py - are the actions of these workflows pinned to commits that can't be moved?
+
+Usage:
+  check-action-pins.py [--offline | --live] [--strict] [--json | --format text|json|github|sarif]
+                       [--fix [--update] [--write]] [--github-api-url URL] [--timeout S] [-q] [PATH ...]
+
+PATH: workflow files, composite-action files (action.yml) or directories. No PATH: the
+workflows in .github/workflows/ plus every action.yml / action.yaml of the repository.
+A directory with .github/workflows/ is read the same way; any other directory: its own
+*.yml / *.yaml files plus the action.yml / action.yaml files below it.
+
+Every `uses:` is found from the YAML structure (jobs.*.uses, jobs.*.steps[*].uses,
+runs.steps[*].uses), never from text inside run: or with:. A remote ref must be a
+full 40-hex commit SHA followed on the same line by a version comment whose last
+token is the tag, `# v6.0.2`, `# 6.0.2` or `# tag=v6.0.2` (prerelease suffixes
+such as v6.0.2-rc.1 and path prefixes such as tools/v1.4.0 are part of the tag).
+`docker://` images need `@sha256:<64 hex>`; local `./` actions are fine.
+
+Modes:
+  --offline (default)  only read the files
+  --live               also ask the GitHub REST API: does the comment's tag exist and
+                       point at the pinned commit, is the commit in the repository at
+                       all, is there a newer release (token: GITHUB_TOKEN or GH_TOKEN,
+                       never printed; base: --github-api-url or GITHUB_API_URL,
+                       default https://api.github.com)
+  --fix                resolve tag refs to commit SHAs and add the version comment;
+                       prints a unified diff, and with --write edits the files in place
+                       (only those refs and comments change); --update also moves pins
+                       to the newest release of the same major version
+
+Options:
+  --json              one JSON envelope on stdout (same as --format json); records are
+                      {file, line, action, ref, comment, ok, problem, note}
+  --format F          text (tab-separated records on stdout, report on stderr), json,
+                      github (::error / ::warning workflow commands), sarif (SARIF 2.1.0)
+  --strict            an `outdated` pin is a problem (exit 10), not only a note
+  --timeout S         seconds per GitHub request (default 10)
+  -q, --quiet         no human report on stderr
+
+Without PyYAML (standard library only) a smaller built-in reader is used. It reads
+block-style YAML only and cannot see: uses: inside flow mappings or sequences
+({uses: ...}, [...]), aliases (*name) and merge keys (<<), folded or literal block
+scalars (>-, |) and plain or quoted values continued on the next line. Where a uses:
+may hide in such a form it reports `unparsed` (a problem) instead of guessing, and it
+recognises fewer malformed files as "not YAML". Install PyYAML to read every form.
+
+Exit codes:
+  0   every pin is a full SHA with a true version comment
+  1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
+  2   usage error
+  3   a PATH does not exist, is not UTF-8, is not YAML, or is neither a workflow
+      (a mapping with jobs) nor an action (a mapping with runs)
+  7   nothing else wrong, but GitHub could not be asked or answered unclearly
+      (rate limit, network, HTML, malformed JSON); never read this as "ok"
+  10  at least one problem (see references/action-pins.md for each problem id)
+
+Examples:
+  python3 scripts/check-action-pins.py
+  python3 scripts/check-action-pins.py --live --format github .github/workflows/publish.yml
+  python3 scripts/check-action-pins.py --format sarif > pins.sarif
+  python3 scripts/check-action-pins.py --fix --write .github/workflows/
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
+
+SCRIPT = "check-action-pins"
+SCHEMA = "pypi-ops.check-action-pins/v1"
+# Both libraries are optional here: this script must also run on the standard library alone.
+MISSING_LIBRARIES = []
+try:
+    import yaml
+except ImportError:
+    yaml = None
+try:
+    from packaging.version import InvalidVersion, Version
+except ImportError:
+    Version = None
+
+
+# --- pypi-ops common: begin (identical in every script; tests/test_contract.py keeps the copies in step) ---
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_INPUT, EXIT_DEPENDENCY, EXIT_NETWORK, EXIT_PROBLEM = 0, 1, 2, 3, 5, 7, 10
+
+
+class Fail(Exception):
+    """An expected way to stop: one line of `message`, exit status `exit`, JSON error id `code`."""
+
+    def __init__(self, exit, code, message):
+        super().__init__(message)
+        self.exit, self.code, self.message = exit, code, message
+
+
+class ArgParser(argparse.ArgumentParser):
+    """argparse that reports usage errors as Fail (exit 2) instead of printing and exiting."""
+
+    def error(self, message):
+        raise Fail(EXIT_USAGE, "usage", f"{message} (see --help)")
+
+
+def envelope(data, **meta):
+    return {"data": data, "meta": dict(meta, schema=SCHEMA)}
+
+
+def print_json(document):
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=False) + "\n")
+
+
+def require_libraries():
+    if MISSING_LIBRARIES:
+        names = " ".join(sorted(set(MISSING_LIBRARIES)))
+        raise Fail(EXIT_DEPENDENCY, "missing-dependency",
+                   f"missing Python library: {names}; run `uv run scripts/{SCRIPT}.py ...` "
+                   f"or `python3 -m pip install {names}`")
+
+
+class Unreachable(Exception):
+    """The server could not be asked, or its answer was cut off."""
+
+
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+    """GET url following redirects; return (status, headers, body bytes, final url).
+
+    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    import http.client
+    import socket
+    import urllib.error
+    import urllib.request
+    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
+                                                      **(headers or {})))
+    try:
+        try:
+            response = urllib.request.urlopen(request, timeout=timeout)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            body = response.read(limit + 1)
+            if len(body) > limit:
+                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
+            return response.status, response.headers, body, response.geturl()
+    except urllib.error.URLError as error:
+        raise Unreachable(f"{url}: {error.reason}") from None
+    except (socket.timeout, TimeoutError):
+        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+    except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
+        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+
+
+def run(main, argv=None):
+    """Call main(argv); turn Fail and unexpected errors into one line (or a JSON error) and an exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    as_json = any(arg in ("--json", "--format=json") or (arg == "--format" and argv[i + 1:i + 2] == ["json"])
+                  for i, arg in enumerate(argv))
+    try:
+        return main(argv)
+    except Fail as fail:
+        exit_status, code, message = fail.exit, fail.code, fail.message
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the promise is one line, never a traceback, unless asked for
+        if os.environ.get("PYPI_OPS_DEBUG") == "1":
+            raise
+        exit_status, code = EXIT_INTERNAL, "internal"
+        message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    if as_json:
+        print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
+    sys.stderr.write(f"{SCRIPT}: {message}\n")
+    return exit_status
+# --- pypi-ops common: end ---
+
+
+
+DEFAULT_API = "https://api.github.com"
+FORMATS = ("text", "json", "github", "sarif")
+WORKERS = 32  # concurrent GitHub requests; well under GitHub's limit on concurrent requests
+MAX_PAGES = 10  # tags / branches pages of 100 read per repository
+MAX_COMPARES = 60  # compare calls spent deciding whether a commit belongs to a repository
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+SHA_RE = re.compile(r"[0-9a-f]{40}")
+ANY_CASE_SHA_RE = re.compile(r"[0-9a-fA-F]{40}")
+SHORT_SHA_RE = re.compile(r"[0-9a-fA-F]{7,39}")
+DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
+# The version comment is its last token: optional `tag=`, optional path prefix (monorepo tags such as
+# tools/v1.4.0), then X.Y.Z with or without `v` and an optional pre-release/build suffix (v6.0.2-rc.1),
+# or a `v`-prefixed major or major.minor (v4, v4.1), which is accepted but cannot be verified precisely.
+# A bare number without `v` (`# see issue 1234`) is not a version.
+VERSION_TOKEN_RE = re.compile(
+    r"(?:tag=)?(?P<tag>(?P<prefix>(?:[A-Za-z0-9._-]+/)*)"
+    r"(?:(?P<full>[vV]?\d+\.\d+\.\d+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)|(?P<short>[vV]\d+(?:\.\d+)?)))")
+LINE_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+BLOCK_HEADER_RE = re.compile(r"[|>][-+0-9]*")
+
+# id: (level, what it means, how to fix it); the same ids are used in JSON, SARIF and references/action-pins.md.
+PROBLEMS = {
+    "unpinned": ("error", "action referenced by a tag or branch, which can be moved",
+                 "pin the full 40-hex commit SHA and put the tag in a comment (--fix does this)"),
+    "short-sha": ("error", "abbreviated commit SHA", "use the full 40-hex commit SHA"),
+    "comment-in-ref": ("error", "'#' written right after the ref is part of the ref, not a comment",
+                       "put a space before '#': uses: owner/repo@<sha> # v1.2.3"),
+    "no-version-comment": ("error", "SHA pin without a version comment",
+                           "add the tag after the SHA on the same line: # v1.2.3"),
+    "bad-version-comment": ("error", "the comment's last token is not a version tag",
+                            "end the line with # vX.Y.Z (or # tag=vX.Y.Z)"),
+    "imprecise-version-comment": ("warning", "major-only comment (# v4) cannot be verified precisely",
+                                  "name the exact release: # v4.2.2"),
+    "unpinned-image": ("error", "docker:// image without an @sha256 digest",
+                       "pin the image digest: docker://image@sha256:<64 hex>"),
+    "expression": ("error", "uses: contains a ${{ }} expression", "write a literal owner/repo@<sha>"),
+    "malformed": ("error", "uses: is not owner/repo[/path]@ref, ./path or docker://image",
+                  "fix the value"),
+    "unparsed": ("error", "the standard-library reader cannot see into this YAML form",
+                 "install PyYAML (python3 -m pip install pyyaml) and run again"),
+    "unknown-tag": ("error", "the comment's tag does not exist in the repository",
+                    "fix the comment or the pin; list tags with the GitHub API"),
+    "unknown-repo": ("error", "the repository does not exist or is not visible",
+                     "check owner/repo; a private repository needs GITHUB_TOKEN"),
+    "drift": ("error", "the pinned commit is not the commit the comment's tag points at",
+              "pin the tag's commit or correct the comment (--fix --update)"),
+    "impostor": ("error", "the pinned commit is in no branch or tag of the repository (a fork's commit?)",
+                 "replace the pin with a commit of the repository itself"),
+    "tag-object-sha": ("error", "the pin is the SHA of an annotated tag object, not of a commit",
+                       "pin the commit the tag points at"),
+    "outdated": ("warning", "a newer release of the action exists", "move the pin (--fix --update within the major)"),
+    "unverified": ("error", "GitHub could not be asked, or answered unclearly", "retry later or set GITHUB_TOKEN"),
+}
+INFORMATIONAL = {"imprecise-version-comment", "outdated"}
+
+
+class LookupFailed(Exception):
+    """GitHub could not be asked or gave an answer we cannot trust (exit 7 unless worse was found)."""
+
+
+# ----------------------------------------------------------------------------- finding the files
+
+def discover(paths):
+    """The files to read, in a stable order; Fail(3) for a path that does not exist or holds nothing."""
+    found = []
+    for path in paths or ["."]:
+        if os.path.isdir(path):
+            files = files_in_directory(path)
+            if not files:
+                raise Fail(EXIT_INPUT, "input", f"{path}: no workflow or action files found")
+            found.extend(files)
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            raise Fail(EXIT_INPUT, "input", f"{path}: no such file or directory")
+    unique = []
+    for path in found:
+        if path not in unique:
+            unique.append(path)
+    return unique
+
+
+def files_in_directory(root):
+    workflows = os.path.join(root, ".github", "workflows")
+    found = []
+    if not os.path.isdir(workflows):  # a directory of workflow files (or fixtures) itself
+        workflows = root
+    for name in sorted(os.listdir(workflows)):
+        path = os.path.join(workflows, name)
+        if name.endswith((".yml", ".yaml")) and os.path.isfile(path):
+            found.append(os.path.normpath(path))
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in ("node_modules", ".git") and (d == ".github" or d[0] != "."))
+        for name in sorted(names):
+            if name in ("action.yml", "action.yaml"):
+                found.append(os.path.normpath(os.path.join(folder, name)))
+    return found
+
+
+def read_text(path):
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as error:
+        raise Fail(EXIT_INPUT, "input", f"cannot read {path}: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Fail(EXIT_INPUT, "input",
+                   f"{path}: not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start})") from None
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    return bom, text[len(bom):]
+
+
+# ----------------------------------------------------------------------------- reading uses: from YAML
+
+class Use:
+    """One `uses:` value and where it sits in the file's text (character offsets)."""
+
+    def __init__(self, value, start, end, line, after, style):
+        self.value, self.start, self.end, self.style = value, start, end, style
+        self.line = line  # 0-based line whose end carries the comment
+        self.after = after  # offset after which that line's comment may start
+        self.comment = None
+        self.comment_start = None  # offset of '#'
+        self.line_end = None  # offset of the end of the comment line (before the line break)
+        self.owns_comment = True
+        self.unparsed = None  # reason, when the fallback reader cannot see the value
+
+
+class Mark:
+    def __init__(self, line, column):
+        self.line, self.column = line, column
+
+
+class Node:
+    """The fallback reader's node, shaped like PyYAML's (id, value, tag, style, marks)."""
+
+    def __init__(self, id, value, start, end, style=None, tag="", raw=""):
+        self.id, self.value, self.start_mark, self.end_mark = id, value, start, end
+        self.style, self.tag, self.raw = style, tag, raw
+
+
+def line_starts(text):
+    starts, ends = [0], []
+    for match in LINE_BREAK_RE.finditer(text):
+        ends.append(match.start())
+        starts.append(match.end())
+    ends.append(len(text))
+    return starts, ends
+
+
+def compose_with_pyyaml(text, path):
+    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    try:
+        return yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error.problem or error.context}{where}") from None
+    except yaml.YAMLError as error:
+        raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error}") from None
+
+
+def mapping_pairs(node):
+    """Key -> value node of a mapping, with YAML merge keys (<<) applied; None when not a mapping."""
+    if node is None or node.id != "mapping":
+        return None
+    merged, own = {}, {}
+    for key, value in node.value:
+        if key.id == "scalar" and (key.tag == "tag:yaml.org,2002:merge" or key.value == "<<"):
+            for source in (value.value if value.id == "sequence" else [value]):
+                for name, item in (mapping_pairs(source) or {"<<": source}).items():
+                    merged.setdefault(name, item)
+        elif key.id == "scalar":
+            own[key.value] = value
+    merged.update(own)
+    return merged
+
+
+def uses_nodes(root, path):
+    """The `uses:` value nodes of a workflow or composite action, in file order (aliases once)."""
+    top = mapping_pairs(root)
+    if top is None or ("jobs" not in top and "runs" not in top):
+        raise Fail(EXIT_INPUT, "input",
+                   f"{path}: neither a workflow (a mapping with jobs) nor an action (a mapping with runs)")
+    found, opaque = [], []
+
+    def step_list(steps):
+        if steps is None:
+            return
+        if steps.id == "opaque":
+            opaque.append(steps)
+        elif steps.id == "sequence":
+            for step in steps.value:
+                look_in(step)
+
+    def look_in(holder):
+        if holder.id == "opaque":
+            opaque.append(holder)
+            return
+        pairs = mapping_pairs(holder)
+        if pairs is None:
+            return
+        if pairs.get("<<") is not None:  # a merge the fallback reader could not follow
+            opaque.append(pairs["<<"])
+        if "uses" in pairs:
+            found.append(pairs["uses"])
+        step_list(pairs.get("steps"))
+
+    if "jobs" in top:
+        jobs = top["jobs"]
+        if jobs.id == "opaque":
+            opaque.append(jobs)
+        for job in (mapping_pairs(jobs) or {}).values():
+            look_in(job)
+    if "runs" in top:
+        runs = top["runs"]
+        if runs.id == "opaque":
+            opaque.append(runs)
+        step_list((mapping_pairs(runs) or {}).get("steps"))
+    unique, seen = [], set()
+    for node in found + [node for node in opaque if "uses" in node.raw or node.style == "alias"]:
+        if id(node) not in seen:
+            seen.add(id(node))
+            unique.append(node)
+    unique.sort(key=lambda node: (node.start_mark.line, node.start_mark.column))
+    return unique
+
+
+def read_uses(text, path, use_pyyaml):
+    """Parse text into the list of Use, with the comment of each one's line."""
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+        raise Fail(EXIT_INPUT, "input", f"{path}: empty: neither a workflow nor an action")
+    root = compose_with_pyyaml(text, path) if use_pyyaml else FallbackReader(text, path).read()
+    starts, ends = line_starts(text)
+    uses = []
+    for node in uses_nodes(root, path):
+        start = starts[node.start_mark.line] + node.start_mark.column
+        end = starts[node.end_mark.line] + node.end_mark.column
+        if node.id != "scalar":
+            use = Use("", start, end, node.start_mark.line, ends[node.start_mark.line], None)
+            if node.id == "opaque":
+                use.unparsed = node.value
+            else:
+                use.value = None
+        elif node.style in ("|", ">"):
+            header = BLOCK_HEADER_RE.match(text, start)
+            use = Use(node.value, start, end, node.start_mark.line, header.end() if header else start, node.style)
+        else:
+            use = Use(node.value, start, end, node.end_mark.line, end, node.style)
+        use.line_end = ends[use.line]
+        uses.append(use)
+    attach_comments(text, uses, use_pyyaml)
+    return uses
+
+
+def attach_comments(text, uses, use_pyyaml):
+    """The comment at the end of each use's line; when flow style puts more on that line, YAML tokens
+    tell where the last token ends (a '#' inside a later quoted value is not a comment)."""
+    token_ends = None
+    for use in uses:
+        rest = text[use.after:use.line_end]
+        stripped = rest.lstrip(" \t")
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            if not use_pyyaml:
+                continue
+            if token_ends is None:
+                token_ends = last_token_ends(text)
+            last = token_ends.get(use.line)
+            if last is None or last > use.line_end:
+                continue
+            rest = text[max(last, use.after):use.line_end]
+            stripped = rest.lstrip(" \t")
+            if not stripped.startswith("#"):
+                continue
+        use.comment_start = use.line_end - len(stripped)
+        use.comment = stripped[1:].strip()
+    by_line = {}
+    for use in uses:
+        by_line.setdefault(use.line, []).append(use)
+    for same_line in by_line.values():  # one comment, several uses on its line: it belongs to the last
+        for use in sorted(same_line, key=lambda item: item.after)[:-1]:
+            use.comment, use.comment_start, use.owns_comment = None, None, False
+
+
+def last_token_ends(text):
+    """0-based line -> offset where the last token that ends on that line ends (or a larger number when a
+    token continues past the line, so no comment can be there)."""
+    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+    starts, _ = line_starts(text)
+    result = {}
+    for token in yaml.scan(text, Loader=loader):
+        start, end = token.start_mark, token.end_mark
+        if start.line == end.line:
+            offset = starts[end.line] + end.column
+            result[end.line] = max(result.get(end.line, 0), offset)
+        elif end.column > 0 or end.line > start.line + 1:
+            result[start.line] = len(text) + 1
+    return result
+
+
+class FallbackReader:
+    """A reader of block-style YAML for running without PyYAML: mappings, sequences and one-line plain
+    or quoted scalars. Every other form becomes an `opaque` node that the checks report as `unparsed`."""
+
+    def __init__(self, text, path):
+        self.text, self.path = text, path
+        self.starts, self.ends = line_starts(text)
+        self.entries = self.logical_lines()
+        self.at = 0
+
+    def error(self, line, message):
+        raise Fail(EXIT_INPUT, "input", f"{self.path}: not YAML (line {line + 1}): {message}")
+
+    def logical_lines(self):
+        """(line, column, text) per line, with `- ` split off into its own entry."""
+        entries, seen_content = [], False
+        for number, start in enumerate(self.starts):
+            line = self.text[start:self.ends[number]]
+            body = line.lstrip(" ")
+            if not body.strip() or body.startswith("#"):
+                continue
+            column = len(line) - len(body)
+            if column == 0 and (body.startswith("---") or body.startswith("...") or body.startswith("%")):
+                if body.startswith("---") and seen_content:
+                    self.error(number, "more than one document")
+                rest = body[3:].strip() if body.startswith("---") else ""
+                if not rest or rest.startswith("#"):
+                    continue
+            seen_content = True
+            while body == "-" or body.startswith("- ") or body.startswith("-\t"):
+                entries.append((number, column, "-"))
+                stripped = body[1:].lstrip(" \t")
+                column += len(body) - len(stripped)
+                body = stripped
+                if not body or body.startswith("#"):
+                    break
+            if body and not body.startswith("#"):
+                entries.append((number, column, body.rstrip(" \t")))
+        return entries
+
+    def read(self):
+        if not self.entries:
+            return None
+        node = self.node(self.entries[0][1])
+        if self.at < len(self.entries):
+            self.error(self.entries[self.at][0], "unexpected content at this indentation")
+        return node
+
+    def node(self, column):
+        line, _, text = self.entries[self.at]
+        if text[:1] in ("&", "!"):  # `- &name` alone on its line: the anchored node follows, deeper
+            rest, _ = self.strip_properties(text, column)
+            following = self.entries[self.at + 1] if self.at + 1 < len(self.entries) else None
+            if not rest and following and following[1] > column - (column > 0):
+                self.at += 1
+                return self.node(following[1])
+        if text == "-":
+            return self.sequence(column)
+        if self.split_key(text) is not None:
+            return self.mapping(column)
+        self.at += 1
+        return self.value_node(line, column, text, column - 1)
+
+    def sequence(self, column):
+        items, first = [], self.entries[self.at]
+        while self.at < len(self.entries) and self.entries[self.at][1] == column and self.entries[self.at][2] == "-":
+            line = self.entries[self.at][0]
+            self.at += 1
+            if self.at < len(self.entries) and self.entries[self.at][1] > column:
+                items.append(self.node(self.entries[self.at][1]))
+            else:
+                items.append(Node("scalar", "", Mark(line, column), Mark(line, column + 1)))
+        return Node("sequence", items, Mark(first[0], first[1]), Mark(first[0], first[1]))
+
+    def mapping(self, column):
+        pairs, first = [], self.entries[self.at]
+        while self.at < len(self.entries) and self.entries[self.at][1] == column:
+            line, _, text = self.entries[self.at]
+            split = self.split_key(text)
+            if split is None:
+                self.error(line, "expected a 'key: value' line")
+            key, value_offset = split
+            self.at += 1
+            key_node = Node("scalar", key, Mark(line, column), Mark(line, column + value_offset))
+            value_text = text[value_offset:].lstrip(" \t")
+            value_column = column + len(text) - len(value_text)
+            value_text, value_column = self.strip_properties(value_text, value_column)
+            if not value_text or value_text.startswith("#"):
+                following = self.entries[self.at] if self.at < len(self.entries) else None
+                if following and following[1] > column:
+                    value = self.node(following[1])
+                elif following and following[1] == column and following[2] == "-":
+                    value = self.sequence(column)
+                else:
+                    value = Node("scalar", "", Mark(line, value_column), Mark(line, value_column))
+            else:
+                value = self.value_node(line, value_column, value_text, column)
+            pairs.append((key_node, value))
+        if self.at < len(self.entries) and self.entries[self.at][1] > column:
+            self.error(self.entries[self.at][0], "bad indentation")
+        return Node("mapping", pairs, Mark(first[0], first[1]), Mark(first[0], first[1]))
+
+    @staticmethod
+    def strip_properties(text, column):
+        """Drop anchors (&name) and tags (!tag) in front of a value."""
+        while text[:1] in ("&", "!"):
+            token = re.match(r"\S+", text).group(0)
+            rest = text[len(token):].lstrip(" \t")
+            column += len(text) - len(rest)
+            text = rest
+        return text, column
+
+    @staticmethod
+    def split_key(text):
+        """(key, offset just after the ':') when text is a `key: value` line, else None."""
+        if text[0] in "\"'":
+            quote_char, index = text[0], 1
+            while index < len(text):
+                if text[index] == "\\" and quote_char == '"':
+                    index += 2
+                    continue
+                if text[index] == quote_char:
+                    if quote_char == "'" and text[index + 1:index + 2] == "'":
+                        index += 2
+                        continue
+                    break
+                index += 1
+            after = text[index + 1:].lstrip(" ")
+            if after == ":" or after.startswith((": ", ":\t")):
+                return text[1:index], len(text) - len(after) + 1
+            return None
+        if text[0] in "{[?#|>*&!%@`":
+            return None
+        match = re.match(r"(.*?)[ \t]*:(?=[ \t]|$)", text)
+        if match is None or re.search(r"[ \t]#", match.group(1)):
+            return None
+        return match.group(1), match.end()
+
+    def consume_deeper(self, column):
+        """Skip the entries indented deeper than column (the rest of a value we do not read)."""
+        last = None
+        while self.at < len(self.entries) and self.entries[self.at][1] > column:
+            last = self.entries[self.at]
+            self.at += 1
+        return last
+
+    def value_node(self, line, column, text, parent_column):
+        """One value starting at (line, column); parent_column bounds its continuation lines."""
+        start = Mark(line, column)
+        reason = None
+        if text[0] == "*":
+            reason = "an alias (*name)"
+        elif text[0] in "|>":
+            reason = "a block scalar (| or >)"
+        elif text[0] in "{[":
+            reason = "a flow collection ({...} or [...])"
+            self.check_brackets(line, parent_column)
+        if reason is None and text[0] in "\"'":
+            value, length = self.quoted(text)
+            if value is None:
+                reason = "a quoted value continued on the next line"
+            else:
+                tail = text[length:].lstrip(" \t")
+                if tail and not tail.startswith("#"):
+                    self.error(line, "text after a quoted value")
+                node = Node("scalar", value, start, Mark(line, column + length), style=text[0], raw=text[:length])
+        elif reason is None:
+            comment = re.search(r"[ \t]#", text)
+            raw = (text[:comment.start()] if comment else text).rstrip(" \t")
+            if re.search(r":[ \t]", raw) or raw.endswith(":"):
+                self.error(line, "a mapping value is not allowed here")
+            node = Node("scalar", raw, start, Mark(line, column + len(raw)), raw=raw)
+        last = self.consume_deeper(parent_column)
+        if reason is None and last is not None:
+            reason = "a value continued on the next line"
+        if reason is not None:
+            end_line = last[0] if last else line
+            raw = self.text[self.starts[line] + column:self.ends[end_line]]
+            return Node("opaque", reason, start, Mark(end_line, self.ends[end_line] - self.starts[end_line]),
+                        style="alias" if text[0] == "*" else None, raw=raw)
+        return node
+
+    def check_brackets(self, line, parent_column):
+        """A flow collection must close before the next line at the parent's indentation."""
+        end = self.at
+        while end < len(self.entries) and self.entries[end][1] > parent_column:
+            end += 1
+        last_line = self.entries[end - 1][0] if end > self.at else line
+        text = self.text[self.starts[line]:self.ends[last_line]]
+        text = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|(?:^|[ \t])#[^\n]*', "", text, flags=re.M)
+        if sum(text.count(c) for c in "[{") != sum(text.count(c) for c in "]}"):
+            self.error(line, "a flow collection ({...} or [...]) is not closed")
+
+    @staticmethod
+    def quoted(text):
+        """(value, length including quotes) of a one-line quoted scalar, or (None, 0)."""
+        if text[0] == "'":
+            match = re.match(r"'((?:[^']|'')*)'", text)
+            return (match.group(1).replace("''", "'"), match.end()) if match else (None, 0)
+        match = re.match(r'"((?:[^"\\]|\\.)*)"', text)
+        if not match:
+            return None, 0
+        try:
+            return json.loads(match.group(0)), match.end()
+        except ValueError:
+            return match.group(1), match.end()
+
+
+# ----------------------------------------------------------------------------- offline checks
+
+def parse_uses(value):
+    """(kind, action, ref) of a uses: string: kind is remote, local, docker, expression or malformed."""
+    value = value.strip()
+    if "${{" in value:
+        return "expression", value, ""
+    if value.startswith("./"):
+        return "local", value, ""
+    if value.startswith("docker://"):
+        image, _, digest = value.partition("@")
+        return "docker", image, digest
+    action, at, ref = value.partition("@")
+    parts = action.split("/")
+    if not at or len(parts) < 2 or not all(parts[:2]) or " " in value:
+        return ("remote" if not at and len(parts) >= 2 and all(parts[:2]) and " " not in value
+                else "malformed"), action, ref
+    return "remote", action, ref
+
+
+def version_in_comment(comment):
+    """The tag a version comment names (its last token), as a regex match, or None."""
+    if not comment:
+        return None
+    return VERSION_TOKEN_RE.fullmatch(comment.split()[-1])
+
+
+def check_unparsed(use, kind, action, ref):
+    if use.unparsed:
+        return "unparsed", f"uses: is written as {use.unparsed}; this reader cannot see it"
+    if use.value is None:
+        return "malformed", "uses: is not a string"
+    return None
+
+
+def check_expression(use, kind, action, ref):
+    if kind == "expression":
+        return "expression", "the action is chosen at run time, so the pin cannot be checked"
+    return None
+
+
+def check_local(use, kind, action, ref):
+    return (None, "local action: versioned with this repository") if kind == "local" else None
+
+
+def check_docker(use, kind, action, ref):
+    if kind != "docker":
+        return None
+    if DIGEST_RE.fullmatch(ref):
+        return None, "image pinned by digest"
+    return "unpinned-image", "no @sha256:<64 hex> digest" if not ref else f"@{ref} is not a sha256 digest"
+
+
+def check_shape(use, kind, action, ref):
+    if kind == "malformed":
+        return "malformed", "expected owner/repo[/path]@ref"
+    if not ref:
+        return "unpinned", "no @ref at all: runs the default branch"
+    return None
+
+
+def check_ref(use, kind, action, ref):
+    if "#" in ref:
+        return "comment-in-ref", "without a space before '#', YAML keeps it in the value"
+    if SHA_RE.fullmatch(ref):
+        return None
+    if ANY_CASE_SHA_RE.fullmatch(ref):
+        return "unpinned", "40 hex digits but not lower case"
+    if SHORT_SHA_RE.fullmatch(ref) and re.search(r"\d", ref):
+        return "short-sha", f"{len(ref)} hex digits; a short SHA can become ambiguous"
+    return "unpinned", f"@{ref} is a tag or branch and can be moved"
+
+
+def check_comment(use, kind, action, ref):
+    if not use.comment:
+        if not use.owns_comment:
+            return "no-version-comment", "another uses: on the same line takes the line's comment"
+        return "no-version-comment", "add the release tag as a comment on the same line"
+    match = version_in_comment(use.comment)
+    if match is None:
+        return "bad-version-comment", f"last token {use.comment.split()[-1]!r} is not a version tag"
+    if match.group("short"):
+        return "imprecise-version-comment", f"{match.group('tag')} names a major (or minor) line, not a release"
+    return None
+
+
+CHECKS = [check_unparsed, check_expression, check_local, check_docker, check_shape, check_ref, check_comment]
+
+
+def check_use(path, use):
+    """The record of one uses: after the offline checks (the first check that decides wins)."""
+    kind, action, ref = parse_uses(use.value or "")
+    record = {"file": path, "line": use.line + 1, "action": action, "ref": ref, "comment": use.comment,
+              "ok": True, "problem": None, "note": ""}
+    for check in CHECKS:
+        verdict = check(use, kind, action, ref)
+        if verdict is not None:
+            record["problem"], record["note"] = verdict
+            break
+    record["ok"] = record["problem"] is None or record["problem"] in INFORMATIONAL
+    return record
+
+
+# ----------------------------------------------------------------------------- versions
+
+def parse_version(tag):
+    """A comparable key for the version in a tag's last segment, or None."""
+    text = tag.rsplit("/", 1)[-1]
+    text = text[1:] if text[:1] in "vV" else text
+    if Version is not None:
+        try:
+            return Version(text)
+        except InvalidVersion:
+            return None
+    return FallbackVersion.parse(text)
+
+
+class FallbackVersion:
+    """X.Y.Z with an optional a/b/rc/alpha/beta/pre/dev suffix, ordered like PEP 440 (without packaging)."""
+
+    RE = re.compile(r"(\d+(?:\.\d+)*)(?:[-_.]?(a|alpha|b|beta|c|rc|pre|preview|dev)[-_.]?(\d*))?(?:\+[0-9A-Za-z.]*)?",
+                    re.I)
+    RANK = {"dev": 0, "a": 1, "alpha": 1, "b": 2, "beta": 2, "c": 3, "rc": 3, "pre": 3, "preview": 3}
+
+    def __init__(self, release, pre):
+        self.release, self.pre = release, pre
+        self.is_prerelease = pre is not None
+
+    @classmethod
+    def parse(cls, text):
+        match = cls.RE.fullmatch(text)
+        if not match:
+            return None
+        release = tuple(int(part) for part in match.group(1).split("."))
+        pre = (cls.RANK[match.group(2).lower()], int(match.group(3) or 0)) if match.group(2) else None
+        return cls(release, pre)
+
+    def key(self):
+        release = self.release
+        while len(release) > 1 and release[-1] == 0:
+            release = release[:-1]
+        return release, (1, 0, 0) if self.pre is None else (0, *self.pre)
+
+    def __lt__(self, other):
+        return self.key() < other.key()
+
+    def __gt__(self, other):
+        return self.key() > other.key()
+
+    def __eq__(self, other):
+        return self.key() == other.key()
+
+    def __hash__(self):
+        return hash(self.key())
+
+    def __str__(self):
+        return ".".join(map(str, self.release))
+
+
+def release_tuple(version):
+    return tuple(version.release)
+
+
+# ----------------------------------------------------------------------------- GitHub (live)
+
+class GitHub:
+    """GET JSON from the GitHub REST API; each distinct question is asked once (answers are memoised)."""
+
+    def __init__(self, base, token, timeout):
+        self.base, self.timeout = base.rstrip("/"), timeout
+        self.headers = {"X-GitHub-Api-Version": "2022-11-28"}
+        if token:
+            self.headers["Authorization"] = f"Bearer {token}"
+        self.lock = threading.Lock()
+        self.memo = {}
+        self.rate_limited = None
+        self.requests = 0
+
+    def get(self, path, answers=(404,)):
+        """(status, parsed JSON or None, headers); 200 and `answers` are answers, anything else LookupFailed."""
+        if self.rate_limited:
+            raise LookupFailed(self.rate_limited)
+        url = path if path.startswith(("http://", "https://")) else self.base + path
+        with self.lock:
+            self.requests += 1
+        try:
+            status, headers, body, _ = http_get(url, accept="application/vnd.github+json", timeout=self.timeout,
+                                                headers=self.headers)
+        except Unreachable as error:
+            raise LookupFailed(f"GitHub unreachable: {error}") from None
+        if status in (403, 429) and (headers.get("X-RateLimit-Remaining") == "0" or headers.get("Retry-After")
+                                     or status == 429):
+            reset = headers.get("X-RateLimit-Reset")
+            when = ""
+            if reset and reset.isdigit():
+                import time
+                when = f", resets at {time.strftime('%H:%M:%S UTC', time.gmtime(int(reset)))}"
+            retry = f", retry after {headers.get('Retry-After')} s" if headers.get("Retry-After") else ""
+            self.rate_limited = (f"GitHub rate limit hit (HTTP {status}{when}{retry}); "
+                                 "set GITHUB_TOKEN for a higher limit")
+            raise LookupFailed(self.rate_limited)
+        if status in answers:
+            return status, None, headers
+        if status != 200:
+            raise LookupFailed(f"GitHub answered HTTP {status} for {path}")
+        length = headers.get("Content-Length")
+        if length and length.isdigit() and len(body) < int(length):
+            raise LookupFailed(f"GitHub's answer for {path} was cut off ({len(body)} of {length} bytes)")
+        kind = headers.get("Content-Type", "")
+        if "json" not in kind:
+            raise LookupFailed(f"GitHub answered {kind or 'no content type'} instead of JSON for {path}")
+        try:
+            return 200, json.loads(body.decode("utf-8")), headers
+        except (UnicodeDecodeError, ValueError):
+            raise LookupFailed(f"GitHub answered malformed JSON for {path}") from None
+
+    def once(self, key, compute):
+        """compute() the first time key is asked (other threads wait for it); the same answer or error after."""
+        with self.lock:
+            entry = self.memo.get(key)
+            if entry is None:
+                entry = self.memo[key] = {"lock": threading.Lock(), "done": False}
+        with entry["lock"]:
+            if not entry["done"]:
+                try:
+                    entry["value"], entry["error"] = compute(), None
+                except LookupFailed as error:
+                    entry["value"], entry["error"] = None, error
+                entry["done"] = True
+        if entry["error"] is not None:
+            raise entry["error"]
+        return entry["value"]
+
+    def pages(self, path):
+        """All items of a paginated list (following Link: rel="next"), up to MAX_PAGES pages."""
+        items, url = [], f"{path}{'&' if '?' in path else '?'}per_page=100"
+        for _ in range(MAX_PAGES):
+            status, document, headers = self.get(url)
+            if status == 404:
+                return None
+            if not isinstance(document, list):
+                raise LookupFailed(f"GitHub answered a {type(document).__name__} where a list was expected")
+            items.extend(document)
+            match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("Link") or "")
+            if not match:
+                return items
+            url = match.group(1)
+        raise LookupFailed(f"more than {MAX_PAGES * 100} items at {path}")
+
+
+def expect(document, *keys):
+    """document[k1][k2]... as a string, or LookupFailed when GitHub's answer has another shape."""
+    value = document
+    for key in keys:
+        if not isinstance(value, dict) or key not in value:
+            raise LookupFailed(f"unexpected answer from GitHub (no {'.'.join(keys)})")
+        value = value[key]
+    if not isinstance(value, str):
+        raise LookupFailed(f"unexpected answer from GitHub ({'.'.join(keys)} is not a string)")
+    return value
+
+
+def resolve_tag(github, repo, tag):
+    """{"found", "commit", "object", "annotated", "repo_missing"} for one tag, asked verbatim.
+
+    git/ref/tags/<tag> (singular `ref`) matches exactly; git/refs/tags/<tag> would match prefixes."""
+    def compute():
+        status, document, _ = github.get(f"/repos/{repo}/git/ref/tags/{quote(tag, safe='/')}")
+        if status == 404:
+            missing, _, _ = github.get(f"/repos/{repo}")
+            return {"found": False, "repo_missing": missing == 404}
+        kind, sha = expect(document, "object", "type"), expect(document, "object", "sha")
+        commit, annotated = sha, False
+        for _ in range(5):  # a tag may point at another tag object
+            if kind != "tag":
+                break
+            annotated = True
+            status, tag_object, _ = github.get(f"/repos/{repo}/git/tags/{commit}")
+            if status == 404:
+                raise LookupFailed(f"{repo}: tag object {commit} of {tag} not found")
+            kind, commit = expect(tag_object, "object", "type"), expect(tag_object, "object", "sha")
+        if kind != "commit":
+            raise LookupFailed(f"{repo}: tag {tag} points at a {kind}, not a commit")
+        return {"found": True, "commit": commit, "object": sha, "annotated": annotated}
+    return github.once(("tag", repo, tag), compute)
+
+
+def list_tags(github, repo):
+    """[(name, commit sha)] of every tag (newest first, as GitHub lists them)."""
+    def compute():
+        items = github.pages(f"/repos/{repo}/tags") or []
+        return [(expect(item, "name"), expect(item, "commit", "sha")) for item in items]
+    return github.once(("tags", repo), compute)
+
+
+def list_branches(github, repo):
+    def compute():
+        items = github.pages(f"/repos/{repo}/branches") or []
+        return [(expect(item, "name"), expect(item, "commit", "sha")) for item in items]
+    return github.once(("branches", repo), compute)
+
+
+def contains(github, repo, base, sha):
+    """Is sha in the history of branch or tag `base`? (compare: behind or identical; 404 means unrelated)."""
+    def compute():
+        status, document, _ = github.get(f"/repos/{repo}/compare/{quote(base, safe='/')}...{sha}")
+        if status == 404:
+            return False
+        return expect(document, "status") in ("behind", "identical")
+    return github.once(("contains", repo, base, sha), compute)
+
+
+def locate_commit(github, repo, sha):
+    """Where a pinned commit sits: {"tags": [...]} pointing at it, {"tag_object": name}, {"branch": name}
+    containing it, or {} when no branch or tag contains it (an impostor, as zizmor's audit decides)."""
+    def compute():
+        tags = list_tags(github, repo)
+        at = [name for name, commit in tags if commit == sha]
+        if at:
+            return {"tags": at}
+        branches = list_branches(github, repo)
+        for name, commit in branches:
+            if commit == sha:
+                return {"branch": name}
+        status, tag_object, _ = github.get(f"/repos/{repo}/git/tags/{sha}", answers=(404, 422))
+        if status == 200:
+            return {"tag_object": expect(tag_object, "tag"), "commit": expect(tag_object, "object", "sha")}
+        candidates = [name for name, _ in branches] + [name for name, _ in tags]
+        if len(candidates) > MAX_COMPARES:
+            raise LookupFailed(f"{repo} has more than {MAX_COMPARES} branches and tags: could not decide "
+                               f"whether {sha[:12]} belongs to it")
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda name: contains(github, repo, name, sha), candidates))
+        for name, inside in zip(candidates, answers):
+            if inside:
+                return {"branch": name} if name in dict(branches) else {"within_tag": name}
+        return {}
+    return github.once(("locate", repo, sha), compute)
+
+
+def newest_release(github, repo, prefix):
+    """The newest stable version (tag name) of a repository, or of its tags under `prefix` (monorepos)."""
+    def compute():
+        names = []
+        if not prefix:
+            status, document, _ = github.get(f"/repos/{repo}/releases/latest")
+            if status == 200:
+                names = [expect(document, "tag_name")]
+        if not names:
+            path = f"/repos/{repo}/git/matching-refs/tags/{quote(prefix, safe='/')}" if prefix else None
+            if path:
+                status, document, _ = github.get(path)
+                refs = document if status == 200 and isinstance(document, list) else []
+                names = [expect(ref, "ref")[len("refs/tags/"):] for ref in refs]
+            else:
+                names = [name for name, _ in list_tags(github, repo)]
+        best = None
+        for name in names:
+            if prefix and not name.startswith(prefix):
+                continue
+            if not prefix and "/" in name:
+                continue
+            version = parse_version(name)
+            if version is not None and not version.is_prerelease and (best is None or version > best[0]):
+                best = (version, name)
+        return best
+    return github.once(("newest", repo, prefix), compute)
+
+
+def repo_of(action):
+    return "/".join(action.split("/")[:2])
+
+
+def verify_live(github, record, strict):
+    """Turn an offline record of a SHA pin into its live verdict (the record is updated in place)."""
+    repo, pinned = repo_of(record["action"]), record["ref"]
+    match = version_in_comment(record["comment"]) if record["problem"] in (None, "imprecise-version-comment") else None
+    try:
+        if match is None:  # no usable comment: still make sure the commit belongs to the repository
+            where = locate_commit(github, repo, pinned)
+            if not where:
+                set_problem(record, "impostor", f"{pinned[:12]} is in no branch or tag of {repo}")
+            elif where.get("tag_object"):
+                set_problem(record, "tag-object-sha", f"{pinned[:12]} is the tag object of {where['tag_object']}")
+            elif where.get("tags"):
+                record["note"] += f"; tags at this commit: {', '.join(where['tags'])}"
+            return
+        tag = match.group("tag")
+        resolved = resolve_tag(github, repo, tag)
+        if not resolved["found"]:
+            if resolved.get("repo_missing"):
+                set_problem(record, "unknown-repo", f"{repo} does not exist or is not visible with this token")
+            else:
+                set_problem(record, "unknown-tag", f"{repo} has no tag {tag}")
+            return
+        if resolved["commit"] != pinned:
+            if resolved["annotated"] and resolved["object"] == pinned:
+                set_problem(record, "tag-object-sha", f"{pinned[:12]} is the tag object of {tag}; "
+                                                      f"its commit is {resolved['commit']}")
+                return
+            where = locate_commit(github, repo, pinned)
+            if where.get("tags"):
+                set_problem(record, "drift", f"{tag} points at {resolved['commit'][:12]}; tags at the pinned "
+                                             f"commit: {', '.join(where['tags'])}")
+            elif where.get("tag_object"):
+                set_problem(record, "tag-object-sha", f"{pinned[:12]} is the tag object of {where['tag_object']}")
+            elif where:
+                inside = where.get("branch") or where.get("within_tag")
+                set_problem(record, "drift", f"{tag} points at {resolved['commit'][:12]}; no tag points at the "
+                                             f"pinned commit (it is in the history of {inside})")
+            else:
+                set_problem(record, "impostor", f"{pinned[:12]} is in no branch or tag of {repo}; "
+                                                f"{tag} is {resolved['commit'][:12]}")
+            return
+        pinned_version = parse_version(tag)
+        newest = newest_release(github, repo, match.group("prefix"))
+        if newest is not None and pinned_version is not None:
+            newer = newest[0] > pinned_version
+            if match.group("short"):
+                width = len(release_tuple(pinned_version))
+                newer = release_tuple(newest[0])[:width] > release_tuple(pinned_version)[:width]
+            if newer:
+                if record["problem"] is None:
+                    set_problem(record, "outdated", f"newest release: {newest[1]}", ok=not strict)
+                else:
+                    record["note"] += f"; newest release: {newest[1]}"
+    except LookupFailed as error:
+        if record["problem"] in (None, "imprecise-version-comment"):
+            set_problem(record, "unverified", str(error))
+        else:
+            record["note"] += f"; not verified: {error}"
+
+
+def set_problem(record, problem, note, ok=False):
+    record["problem"], record["note"], record["ok"] = problem, note, ok
+
+
+def run_live(github, records, strict):
+    todo = [record for record in records
+            if record["problem"] not in ("unpinned", "short-sha", "expression", "malformed", "unparsed",
+                                         "unpinned-image", "comment-in-ref")
+            and SHA_RE.fullmatch(record["ref"] or "") and not record["action"].startswith(("./", "docker://"))]
+    # The newest release of each repository is asked at the same time as the tags (not after them).
+    newest = sorted({(repo_of(record["action"]), match.group("prefix")) for record in todo
+                     for match in [version_in_comment(record["comment"])] if match})
+
+    def prefetch(key):
+        try:
+            newest_release(github, *key)
+        except LookupFailed:
+            pass  # remembered; verify_live reports it
+    if todo:
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            waiting = [pool.submit(verify_live, github, record, strict) for record in todo]
+            waiting += [pool.submit(prefetch, key) for key in newest]
+            for future in waiting:
+                future.result()
+
+
+# ----------------------------------------------------------------------------- fixing
+
+def best_tag_at(github, repo, sha, like=None):
+    """The most precise tag pointing at sha (X.Y.Z, highest) with the prefix and major of `like`."""
+    wanted = VERSION_TOKEN_RE.fullmatch(like) if like else None
+    prefix = wanted.group("prefix") if wanted else ""
+    wanted_version = parse_version(like) if wanted else None
+    best = None
+    for name, commit in list_tags(github, repo):
+        match = VERSION_TOKEN_RE.fullmatch(name)
+        version = parse_version(name)
+        if commit != sha or not match or not match.group("full") or version is None:
+            continue
+        if match.group("prefix") != prefix:
+            continue
+        if wanted_version is not None and release_tuple(version)[0] != release_tuple(wanted_version)[0]:
+            continue
+        if best is None or version > best[0]:
+            best = (version, name)
+    return best[1] if best else None
+
+
+def newest_in_major(github, repo, tag):
+    """(tag, commit) of the newest stable release with the same major (and prefix) as tag, or None."""
+    match = VERSION_TOKEN_RE.fullmatch(tag)
+    current = parse_version(tag)
+    if match is None or current is None:
+        return None
+    prefix = match.group("prefix")
+    major = release_tuple(current)[0]
+    lead = "v" if tag[len(prefix):len(prefix) + 1] in "vV" else ""
+    status, document, _ = github.get(f"/repos/{repo}/git/matching-refs/tags/{quote(prefix + lead + str(major))}")
+    best = None
+    for ref in document if status == 200 and isinstance(document, list) else []:
+        name = expect(ref, "ref")[len("refs/tags/"):]
+        found = VERSION_TOKEN_RE.fullmatch(name)
+        version = parse_version(name)
+        if (found and found.group("full") and found.group("prefix") == prefix and version is not None
+                and not version.is_prerelease and release_tuple(version)[0] == major
+                and (best is None or version > best[0])):
+            best = (version, name)
+    if best is None or not best[0] > current:
+        return None
+    resolved = resolve_tag(github, repo, best[1])
+    return (best[1], resolved["commit"]) if resolved["found"] else None
+
+
+def plan_fix(github, use, record, update):
+    """(new ref or None, new comment tag or None, note) for one record."""
+    problem, repo, ref = record["problem"], repo_of(record["action"]), record["ref"]
+    kind = parse_uses(use.value or "")[0] if use.value else "malformed"
+    if kind != "remote" or problem in ("expression", "malformed", "unparsed", "short-sha", "unpinned-image"):
+        return None, None, f"{problem}: cannot be fixed automatically" if problem else ""
+    if problem == "comment-in-ref":
+        sha, _, comment = ref.partition("#")
+        match = VERSION_TOKEN_RE.fullmatch(comment.strip())
+        if SHA_RE.fullmatch(sha) and match:
+            return sha, match.group("tag"), "moved the tag out of the ref into a comment"
+        return None, None, "cannot be fixed automatically"
+    if problem == "unpinned" and ref and not ANY_CASE_SHA_RE.fullmatch(ref):
+        resolved = resolve_tag(github, repo, ref)
+        if not resolved["found"]:
+            return None, None, f"{ref} is not a tag of {repo}: pin it by hand"
+        sha, tag = resolved["commit"], ref
+        if not VERSION_TOKEN_RE.fullmatch(ref) or not VERSION_TOKEN_RE.fullmatch(ref).group("full"):
+            tag = best_tag_at(github, repo, sha, like=ref) or ref
+        if update:
+            newer = newest_in_major(github, repo, tag)
+            if newer:
+                tag, sha = newer
+        return sha, tag, f"pinned {ref} to its commit"
+    if not SHA_RE.fullmatch(ref or ""):
+        return None, None, "cannot be fixed automatically" if problem else ""
+    if problem in ("drift", "impostor", "unknown-tag", "unknown-repo", "unverified"):
+        return None, None, f"{problem}: decide by hand whether the pin or the comment is right"
+    match = version_in_comment(record["comment"])
+    tag = match.group("tag") if match else None
+    new_ref = None
+    if problem in ("no-version-comment", "bad-version-comment", "imprecise-version-comment") or tag is None:
+        found = best_tag_at(github, repo, ref, like=tag)
+        if found is None:
+            return None, None, f"no release tag points at {ref[:12]}: add the comment by hand"
+        tag = found
+    elif problem == "tag-object-sha":
+        resolved = resolve_tag(github, repo, tag)
+        new_ref = resolved["commit"] if resolved["found"] else None
+    if update and tag:
+        newer = newest_in_major(github, repo, tag)
+        if newer:
+            tag, new_ref = newer
+    if new_ref is None and tag == (match.group("tag") if match else None):
+        return None, None, ""
+    return new_ref, tag, "updated" if new_ref else "added the version comment"
+
+
+def edits_for(text, use, new_ref, old_ref, tag):
+    """[(start, end, replacement)] that change only the ref and the comment of one use."""
+    edits = []
+    if new_ref and new_ref != old_ref:
+        span = text[use.start:use.end]
+        where = span.rfind("@" + old_ref)
+        if where < 0:
+            return None
+        edits.append((use.start + where + 1, use.start + where + 1 + len(old_ref), new_ref))
+    if tag and use.owns_comment:
+        if use.comment_start is not None:
+            edits.append((use.comment_start, use.line_end, f"# {tag}"))
+        else:
+            end = len(text[:use.line_end].rstrip(" \t"))
+            edits.append((end, end, f" # {tag}"))
+    return edits
+
+
+def apply_edits(text, edits):
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def diff_name(side, path):
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else f"{side}/{relative.replace(os.sep, '/')}"
+
+
+def write_file(path, content):
+    import shutil
+    import tempfile
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".pins-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def run_fix(github, documents, records, update, write):
+    """Plan and apply the fixes; returns (changes, diff text)."""
+    by_use = [(path, bom, text, use, record) for path, bom, text, uses in documents
+              for use, record in zip(uses, [r for r in records if r["file"] == path])]
+
+    def plan(item):
+        path, _, text, use, record = item
+        try:
+            return plan_fix(github, use, record, update)
+        except LookupFailed as error:
+            return None, None, f"not fixed: {error}"
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        plans = list(pool.map(plan, by_use))
+    changes, edits_by_file, diff = [], {}, []
+    for (path, _, text, use, record), (new_ref, tag, note) in zip(by_use, plans):
+        if not note and new_ref is None and tag is None:
+            continue
+        edits = edits_for(text, use, new_ref, record["ref"], tag) if (new_ref or tag) else []
+        if edits is None:
+            new_ref, tag, note, edits = None, None, "the ref is not written literally in the file", []
+        edits_by_file.setdefault(path, []).extend(edits)
+        changes.append({"file": path, "line": record["line"], "action": record["action"], "old_ref": record["ref"],
+                        "new_ref": new_ref or (record["ref"] if edits else None), "old_comment": record["comment"],
+                        "new_comment": tag if edits else None, "fixed": bool(edits), "note": note})
+    for path, bom, text, _ in documents:
+        if not edits_by_file.get(path):
+            continue
+        fixed = apply_edits(text, edits_by_file[path])
+        diff.extend(difflib.unified_diff(text.splitlines(keepends=True), fixed.splitlines(keepends=True),
+                                         fromfile=diff_name("a", path), tofile=diff_name("b", path)))
+        if write:
+            write_file(path, (bom + fixed).encode("utf-8"))
+    return changes, "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in diff)
+
+
+# ----------------------------------------------------------------------------- rendering
+
+def exit_status(records):
+    if any(not record["ok"] and record["problem"] != "unverified" for record in records):
+        return EXIT_PROBLEM
+    if any(record["problem"] == "unverified" for record in records):
+        return EXIT_NETWORK
+    return EXIT_OK
+
+
+def describe(record):
+    ref = f"@{record['ref']}" if record["ref"] else ""
+    return f"{record['action'] or 'uses'}{ref}: {record['problem']}: {record['note']}"
+
+
+def escape_data(text):
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text):
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(records):
+    lines = []
+    for record in records:
+        if not record["problem"]:
+            continue
+        level = "error" if not record["ok"] else "warning"
+        title = f"{record['problem']}: {PROBLEMS[record['problem']][1]}"
+        lines.append(f"::{level} file={escape_property(record['file'])},line={record['line']},"
+                     f"title={escape_property(title)}::{escape_data(describe(record))}\n")
+    return "".join(lines)
+
+
+def sarif_uri(path):
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute)
+    if relative.startswith(".."):
+        from pathlib import Path
+        return Path(absolute).as_uri()
+    return quote(relative.replace(os.sep, "/"))
+
+
+def render_sarif(records, mode):
+    used = sorted({record["problem"] for record in records if record["problem"]})
+    rules = [{"id": problem, "name": problem.title().replace("-", ""),
+              "shortDescription": {"text": PROBLEMS[problem][1]},
+              "fullDescription": {"text": f"{PROBLEMS[problem][1]}. Fix: {PROBLEMS[problem][2]}."},
+              "help": {"text": PROBLEMS[problem][2]},
+              "defaultConfiguration": {"level": "warning" if problem in INFORMATIONAL else "error"},
+              "properties": {"tags": ["security", "supply-chain"]}} for problem in used]
+    results = []
+    for record in records:
+        if not record["problem"]:
+            continue
+        results.append({"ruleId": record["problem"], "ruleIndex": used.index(record["problem"]),
+                        "level": "error" if not record["ok"] else "warning",
+                        "message": {"text": describe(record)},
+                        "locations": [{"physicalLocation": {
+                            "artifactLocation": {"uri": sarif_uri(record["file"])},
+                            "region": {"startLine": record["line"]}}}]})
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": SCRIPT, "informationUri":
+                                          "https://github.com/pypi-ops/pypi-ops/blob/main/references/action-pins.md",
+                                          "rules": rules}},
+                      "results": results, "properties": {"mode": mode}}]}
+
+
+def report(records, mode, reader):
+    lines = [f"{record['file']}:{record['line']}: {describe(record)}\n" for record in records if record["problem"]]
+    problems = sum(1 for record in records if not record["ok"])
+    notes = sum(1 for record in records if record["ok"] and record["problem"])
+    if problems:
+        summary = f"{problems} problem(s) in {len(records)} uses ({mode}, {reader} reader)"
+    else:
+        summary = f"all {len(records)} action pins ok ({mode}, {reader} reader)"
+    if notes:
+        summary += f"; {notes} note(s)"
+    return "".join(lines) + summary + "\n"
+
+
+# ----------------------------------------------------------------------------- main
+
+def main(argv):
+    parser = ArgParser(prog="check-action-pins.py", add_help=False)
+    parser.add_argument("-h", "--help", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--format", choices=FORMATS)
+    parser.add_argument("-q", "--quiet", action="store_true")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--offline", action="store_true")
+    mode.add_argument("--live", action="store_true")
+    parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--fix", action="store_true")
+    parser.add_argument("--update", action="store_true")
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--github-api-url")
+    parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("paths", nargs="*")
+    args = parser.parse_args(argv)
+    if args.help:
+        sys.stdout.write(__doc__)
+        return EXIT_OK
+    output = args.format or ("json" if args.json else "text")
+    if args.json and output != "json":
+        raise Fail(EXIT_USAGE, "usage", "--json and --format are alternatives (see --help)")
+    if (args.write or args.update) and not args.fix:
+        raise Fail(EXIT_USAGE, "usage", "--write and --update go with --fix (see --help)")
+    if args.fix and args.offline:
+        raise Fail(EXIT_USAGE, "usage", "--fix asks GitHub for the tags' commits; it cannot run --offline")
+    if args.timeout <= 0:
+        raise Fail(EXIT_USAGE, "usage", "--timeout must be positive")
+    require_libraries()
+    use_pyyaml = yaml is not None
+    reader = "PyYAML" if use_pyyaml else "standard-library"
+    documents, records = [], []
+    for path in discover(args.paths):
+        bom, text = read_text(path)
+        uses = read_uses(text, path, use_pyyaml)
+        documents.append((path, bom, text, uses))
+        records.extend(check_use(path, use) for use in uses)
+    live = args.live or args.fix
+    github = None
+    if live:
+        base = args.github_api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API
+        if not base.startswith(("http://", "https://")):
+            raise Fail(EXIT_USAGE, "usage", f"--github-api-url must be an http(s) URL, not {base!r}")
+        token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+        github = GitHub(base, token, args.timeout)
+        run_live(github, records, args.strict)
+    mode_name = "live" if live else "offline"
+    if args.fix:
+        return fix_main(args, github, documents, records, output, reader)
+    if output == "json":
+        print_json(envelope(records, ok=exit_status(records) == EXIT_OK, count=len(records), mode=mode_name,
+                            reader=reader))
+    elif output == "sarif":
+        print_json(render_sarif(records, mode_name))
+    elif output == "github":
+        sys.stdout.write(render_github(records))
+    else:
+        for record in records:
+            fields = [record["file"], str(record["line"]), record["action"], record["ref"], record["comment"] or "",
+                      record["problem"] or "ok", record["note"]]
+            sys.stdout.write("\t".join(field.replace("\t", " ").replace("\n", " ") for field in fields) + "\n")
+    if not args.quiet:
+        sys.stderr.write(report(records, mode_name, reader))
+    return exit_status(records)
+
+
+def fix_main(args, github, documents, records, output, reader):
+    changes, diff = run_fix(github, documents, records, args.update, args.write)
+    unfixed = [change for change in changes if not change["fixed"]]
+    left = [record for record in records if not record["ok"]
+            and not any(change["fixed"] and change["file"] == record["file"] and change["line"] == record["line"]
+                        for change in changes)]
+    if args.write:
+        status = EXIT_OK if not left else exit_status(left)
+    else:
+        status = EXIT_PROBLEM if diff or left else EXIT_OK
+    if output == "json":
+        print_json(envelope(changes, ok=status == EXIT_OK, count=len(changes), mode="fix", written=args.write,
+                            diff=diff, reader=reader))
+    else:
+        sys.stdout.write(diff)
+    if not args.quiet:
+        fixed = sum(1 for change in changes if change["fixed"])
+        lines = [f"{change['file']}:{change['line']}: {change['action'] or 'uses'}"
+                 f"{'@' + change['old_ref'] if change['old_ref'] else ''}: {change['note']}\n" for change in unfixed]
+        verb = "fixed" if args.write else "to fix (add --write to edit the files)"
+        sys.stderr.write("".join(lines) + f"{fixed} pin(s) {verb}; {len(unfixed)} left for a person\n")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(run(main))
