@@ -32,7 +32,6 @@ def timed(args, env=None, runs=5):
 def live_bench(folder):
     lines = ["on: push", "jobs:", "  build:", "    runs-on: ubuntu-latest", "    steps:"]
     with StubServer() as stub:
-        stub.httpd.socket.listen(128)  # the real API accepts many connections; socketserver listens with 5
         for number in range(PINS):
             repo = stub.github.repo(f"octo-org/action-{number}")
             first, second = repo.chain("one", "two")

@@ -219,6 +219,10 @@ class GitHubAPI:
 
 # ----------------------------------------------------------------------------- the server
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # concurrent clients (32 threads) must not stall in the listen backlog
+
+
 class StubServer:
     """A threaded HTTP server on 127.0.0.1 with an index and a GitHub API behind it."""
 
@@ -229,7 +233,7 @@ class StubServer:
         self.requests = []  # (method, path with query, headers dict)
         self.latency = 0.0  # added to every request
         self.lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.stub = self
         self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
