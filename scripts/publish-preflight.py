@@ -1173,6 +1173,7 @@ def backend_importable(requires):
 def run_build(root, info, git, uses_vcs):
     """Build from a copy of the project in a temporary directory; {tool, files, metadata, twine} or {error}."""
     import importlib.util
+    import re
     import shutil
     import subprocess
     import tempfile
@@ -1196,7 +1197,7 @@ def run_build(root, info, git, uses_vcs):
             return {"error": "neither the `build` module nor `uv` is available",
                     "fix": "python3 -m pip install build (or install uv)"}
         try:
-            done = subprocess.run(command, capture_output=True, timeout=900, cwd=work)
+            done = subprocess.run(command, capture_output=True, timeout=900, cwd=work, env=dict(os.environ, **GIT_ENV))
         except (OSError, subprocess.SubprocessError) as error:
             return {"error": f"{tool} could not run: {first_line(error)}"}
         if done.returncode != 0:
@@ -1208,8 +1209,8 @@ def run_build(root, info, git, uses_vcs):
         twine = None
         if files and importlib.util.find_spec("twine") is not None:
             checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *files],
-                                     capture_output=True, timeout=300)
-            output = (checked.stdout + checked.stderr).decode("utf-8", "replace")
+                                     capture_output=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
+            output = re.sub(r"\x1b\[[0-9;]*m", "", (checked.stdout + checked.stderr).decode("utf-8", "replace"))
             twine = {"ok": checked.returncode == 0, "output": output}
         return {"tool": tool + (" (isolated)" if isolated else " (--no-isolation)"), "artifacts": artifacts,
                 "twine": twine}
@@ -1561,6 +1562,8 @@ def check_workflow_oidc(facts):
         if workflow.get("reusable") or workflow["file"] in callers:
             warns.append(f"{workflow['file']} is a reusable workflow: PyPI matches the called workflow's filename "
                          f"({workflow['file']}), not the caller's")
+            fixes.append(f"register the publisher with workflow filename {workflow['file']}, or move job "
+                         f"{job['job']} into the calling workflow (reusable workflows are not officially supported)")
         if job["attestations_off"]:
             warns.append(f"{where} sets `attestations: false` (no PEP 740 attestations)")
             fixes.append("remove `attestations: false`")
@@ -1592,15 +1595,24 @@ def check_build(facts):
     problems = [] if kinds == {True, False} else ["the build did not produce both an sdist and a wheel"]
     for artifact in artifacts:
         problems += validate_metadata(artifact["metadata"], artifact["filename"], facts["version"])
+    warnings = []
     if build["twine"] is not None and not build["twine"]["ok"]:
-        lines = [line.strip() for line in build["twine"]["output"].splitlines()
-                 if "ERROR" in line or "WARNING" in line or "FAILED" in line]
-        problems.append("twine check --strict: " + (" | ".join(lines[:3]) or "failed"))
+        output = build["twine"]["output"].splitlines()
+        errors = [line.strip() for line in output if line.strip().startswith("ERROR")]
+        # twine --strict also fails on warnings (a missing long description); PyPI accepts those uploads.
+        notes = [line.strip() for line in output if line.strip().startswith("WARNING")]
+        if errors or not notes:
+            problems.append("twine check --strict: " + (" | ".join(dict.fromkeys(errors[:3])) or "failed"))
+        else:
+            warnings.append("twine check --strict warns: " + " | ".join(dict.fromkeys(notes[:2])))
     names = ", ".join(a["filename"] for a in artifacts)
     if problems:
         return finding("build", "fail", f"{build['tool']}: " + "; ".join(problems[:6]),
                        "fix the metadata in pyproject.toml and run again with --build")
     checked = "packaging metadata" + (", twine check --strict" if build["twine"] is not None else "")
+    if warnings:
+        return finding("build", "warn", f"{names} built with {build['tool']}; " + "; ".join(warnings),
+                       "add readme = \"README.md\" under [project] so the project page has a description")
     return finding("build", "pass", f"{names} built with {build['tool']}; {checked}: valid")
 
 
