@@ -1201,8 +1201,9 @@ def run_build(root, info, git, uses_vcs):
         except (OSError, subprocess.SubprocessError) as error:
             return {"error": f"{tool} could not run: {first_line(error)}"}
         if done.returncode != 0:
-            lines = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-            tail = " | ".join(lines[-3:]) if lines else f"exit status {done.returncode}"
+            lines = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+            errors = [line for line in lines if "error" in line.lower() and not line.startswith("ERROR Backend")]
+            tail = " | ".join((errors or lines)[-2:]) if lines else f"exit status {done.returncode}"
             return {"error": f"{tool} failed{' (isolated: needs the network)' if isolated else ''}: {tail}"}
         files = sorted(os.path.join(out, name) for name in os.listdir(out)) if os.path.isdir(out) else []
         artifacts = [{"filename": os.path.basename(path), "metadata": artifact_metadata(path)} for path in files]
