@@ -75,7 +75,6 @@ SCRIPT = "publish-preflight"
 SCHEMA = "pypi-ops.publish-preflight/v1"
 MISSING_LIBRARIES = []
 try:
-    from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename, canonicalize_name,
                                  parse_sdist_filename, parse_wheel_filename)
     from packaging.version import InvalidVersion, Version
@@ -478,10 +477,22 @@ def scm_settings(info):
 
 
 def requirement_name(text):
+    from packaging.requirements import InvalidRequirement, Requirement  # slow to import: only when needed
     try:
         return Requirement(text).name
     except InvalidRequirement:
         return None
+
+
+def valid_project_name(name):
+    """PEP 508 name validity (packaging's own check; older packaging: parse it as a requirement)."""
+    try:
+        canonicalize_name(name, validate=True)
+    except TypeError:
+        return requirement_name(name) == name
+    except ValueError:  # packaging.utils.InvalidName
+        return False
+    return True
 
 
 def scm_local_scheme(info):
@@ -1028,6 +1039,12 @@ def lookup_index(root, name, timeout):
     return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name)}
 
 
+def json_body(answer):
+    """The JSON document in an answer's body (raises ValueError/UnicodeDecodeError when it is none)."""
+    body = answer["body"]
+    return json.loads(body.decode("utf-8"))
+
+
 def read_simple_answer(answer, name):
     """-> {state: ok|absent|unknown, versions, yanked, unparsed, project_status, has_versions_key, reason}."""
     if "error" in answer:
@@ -1041,7 +1058,7 @@ def read_simple_answer(answer, name):
         return {"state": "unknown", "reason": f"simple API answered {kind or 'no content type'}, "
                                               f"not {SIMPLE_JSON} (a login page, a proxy, or an index without PEP 691)"}
     try:
-        document = json.loads(answer["body"].decode("utf-8"))
+        document = json_body(answer)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return {"state": "unknown", "reason": "simple API answered malformed JSON"}
     meta = document.get("meta") if isinstance(document, dict) else None
@@ -1082,7 +1099,7 @@ def read_json_answer(answer, name):
     status, kind = answer["status"], answer["type"]
     if status == 404:
         try:
-            is_json = kind.endswith("json") and isinstance(json.loads(answer["body"].decode("utf-8")), dict)
+            is_json = kind.endswith("json") and isinstance(json_body(answer), dict)
         except (UnicodeDecodeError, ValueError, RecursionError):
             is_json = False
         return {"state": "absent" if is_json else "blank-404",
@@ -1092,7 +1109,7 @@ def read_json_answer(answer, name):
     if not kind.endswith("json"):
         return {"state": "unknown", "reason": f"JSON API answered {kind or 'no content type'}, not JSON"}
     try:
-        document = json.loads(answer["body"].decode("utf-8"))
+        document = json_body(answer)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return {"state": "unknown", "reason": "JSON API answered malformed JSON"}
     releases = document.get("releases") if isinstance(document, dict) else None
@@ -1154,6 +1171,8 @@ def decide_index(version, simple, jsonapi):
 def backend_importable(requires):
     """True when every build requirement is installed here (so --no-isolation works offline)."""
     from importlib import metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
     for text in requires:
         try:
             requirement = Requirement(text)
@@ -1313,7 +1332,7 @@ def check_name(facts):
     if not isinstance(name, str) or not name.strip():
         return finding("name", "fail", f"{source} is missing or not a string",
                        'add name = "your-project" under [project] in pyproject.toml')
-    if requirement_name(name) != name:
+    if not valid_project_name(name):
         return finding("name", "fail", f"{name!r} is not a valid project name (PEP 508: letters, digits, "
                                        "'.', '-', '_', starting and ending with a letter or digit)",
                        f"rename it in {source}, for example to {canonicalize_name(name) or 'my-project'!r}")
@@ -1441,7 +1460,9 @@ def check_not_on_pypi(facts):
 
 def check_version_order(facts):
     index, version = facts["index"], parse_version(facts["version"])
-    if index is None or version is None or index["decision"]["state"] in ("unknown",) or facts["offline"]:
+    if facts["offline"]:
+        return finding("version-order", "skip", "index not consulted (--offline)")
+    if index is None or version is None or index["decision"]["state"] == "unknown":
         return finding("version-order", "skip", "the release list is not known")
     highest = index["decision"]["highest"]
     if highest is None:
@@ -1671,7 +1692,14 @@ def gather(root, args, index_url):
     import threading
     pyproject = read_pyproject(root)
     info = describe_project(pyproject)
-    name = info["name"] if isinstance(info["name"], str) and requirement_name(info["name"]) == info["name"] else None
+    name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
+    lookup = {}
+    index_thread = None
+    if name and not args.offline:  # start the (slowest) index lookup first; the local reads overlap it
+        def look():
+            lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
+        index_thread = threading.Thread(target=look, daemon=True)
+        index_thread.start()
     git = read_git(root, want_describe=scm_settings(info) is not None)
     resolved = resolve_version(root, info, git)
     facts = {"root": root, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
@@ -1683,13 +1711,6 @@ def gather(root, args, index_url):
         build_thread = threading.Thread(target=build_now, daemon=True)
         build_thread.start()
     version = resolved["version"] if parse_version(resolved["version"]) is not None else None
-    lookup = {}
-    index_thread = None
-    if name and not args.offline:
-        def look():
-            lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
-        index_thread = threading.Thread(target=look, daemon=True)
-        index_thread.start()
     facts["package"] = find_import_package(root, info)
     facts["lock"] = read_lock(root, name) if name else None
     facts["workflows"] = read_workflows(root)
@@ -1723,10 +1744,16 @@ def render_report(results, facts, status):
     name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else "?"
     version = facts["resolved"]["version"] or "?"
     lines = [f"publish-preflight: {name} {version} ({os.path.abspath(facts['root'])})"]
+    import textwrap
+    indent = " " * 29
     for result in results:
-        lines.append(f"  {result['status'].upper():<8}{result['check']:<19}{result['detail']}")
+        head = f"  {result['status'].upper():<8}{result['check']:<19}"
+        lines.append(textwrap.fill(" ".join(str(result["detail"]).split()), width=118, initial_indent=head,
+                                   subsequent_indent=indent, break_on_hyphens=False, break_long_words=False))
         if result["fix"] and result["status"] in ("fail", "warn", "unknown"):
-            lines.append(f"  {'':<8}{'':<19}fix: {result['fix']}")
+            lines.append(textwrap.fill(f"fix: {result['fix']}", width=118, initial_indent=indent,
+                                       subsequent_indent=indent + "     ", break_on_hyphens=False,
+                                       break_long_words=False))
     if status == EXIT_OK:
         verdict = f"READY to tag {version}"
         if facts["offline"]:
