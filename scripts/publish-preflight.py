@@ -557,8 +557,10 @@ def resolve_version(root, info, git):
             result.update(unknown=False, releasable=False, how=f"no {info['version_source']} and 'version' is not "
                                                                "listed in [project].dynamic")
             return result
-        result.update(version=str(static) if isinstance(static, str) else repr(static),
-                      how=f"static {info['version_source']}")
+        if not isinstance(static, str):
+            result.update(releasable=False, how=f"{info['version_source']} = {static!r} is not a string")
+            return result
+        result.update(version=static, how=f"static {info['version_source']}")
         return result
     if static is not None:
         result.update(releasable=False, how="[project].version is set and also listed in [project].dynamic "
@@ -1007,6 +1009,20 @@ def index_root(url):
     return url
 
 
+def redact_url(url):
+    """The URL without user:password@ (private index credentials are never printed)."""
+    from urllib.parse import urlsplit, urlunsplit
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "<index URL>"
+
+
 def fetch(url, accept, timeout):
     try:
         status, headers, body, final = http_get(url, accept=accept, timeout=timeout, limit=32 << 20)
@@ -1036,6 +1052,8 @@ def lookup_index(root, name, timeout):
         thread.join(max(0.0, deadline - time.monotonic()))
     for key, (url, _) in requests.items():
         answers.setdefault(key, {"url": url, "error": f"{url}: no answer within {timeout:g} s"})
+        if "error" in answers[key] and redact_url(root) != root:
+            answers[key]["error"] = answers[key]["error"].replace(root, redact_url(root))
     return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name)}
 
 
@@ -1189,7 +1207,7 @@ def backend_importable(requires):
     return True
 
 
-def run_build(root, info, git, uses_vcs):
+def run_build(root, info, git, uses_vcs, offline=False):
     """Build from a copy of the project in a temporary directory; {tool, files, metadata, twine} or {error}."""
     import importlib.util
     import re
@@ -1205,6 +1223,10 @@ def run_build(root, info, git, uses_vcs):
         copy_root = os.path.join(copy_top, os.path.relpath(os.path.realpath(root), source_top))
         out = os.path.join(work, "out")
         isolated = not backend_importable(info["requires"] or ["setuptools"])
+        if isolated and offline:
+            return {"error": "the build requirements are not all installed here, and an isolated build would "
+                             "download them (--offline opens no connection)",
+                    "fix": f"install them ({', '.join(info['requires']) or 'setuptools'}) or drop --offline"}
         if importlib.util.find_spec("build") is not None:
             command = [sys.executable, "-m", "build", "--outdir", out, copy_root] + ([] if isolated else
                                                                                     ["--no-isolation"])
@@ -1345,10 +1367,10 @@ def check_pyproject_version(facts):
     if version is None and resolved["unknown"]:
         return finding("pyproject-version", "unknown", f"{how}: the version a build produces is not known",
                        "run with --build: the version is then read from the built files")
-    if version is None or not resolved["releasable"] and not resolved["vcs"]:
-        return finding("pyproject-version", "fail", how or "no version", "set a PEP 440 version in "
-                                                                        "[project].version (for example 0.1.0)")
-    if not resolved["releasable"]:
+    if not resolved["releasable"] and not resolved["vcs"] or version is None and not resolved["vcs"]:
+        return finding("pyproject-version", "fail", how or "no version", "set a PEP 440 version string in "
+                                                                        "[project].version (for example \"0.1.0\")")
+    if not resolved["releasable"] or version is None:
         tags = ", ".join(sorted(release_tags(facts))[:3])
         return finding("pyproject-version", "fail", how,
                        "commit or stash your changes and tag the release commit (git tag -a vX.Y.Z)"
@@ -1703,11 +1725,11 @@ def gather(root, args, index_url):
     git = read_git(root, want_describe=scm_settings(info) is not None)
     resolved = resolve_version(root, info, git)
     facts = {"root": root, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
-             "index_url": index_url, "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
+             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
     build_thread = None
     if args.build:
         def build_now():
-            facts["build"] = run_build(root, info, git, resolved["vcs"])
+            facts["build"] = run_build(root, info, git, resolved["vcs"], args.offline)
         build_thread = threading.Thread(target=build_now, daemon=True)
         build_thread.start()
     version = resolved["version"] if parse_version(resolved["version"]) is not None else None
@@ -1792,14 +1814,14 @@ def main(argv):
     index_url = TESTPYPI_INDEX if args.testpypi else index_root(
         args.index_url or os.environ.get("PYPI_OPS_INDEX_URL") or DEFAULT_INDEX)
     if not index_url.startswith(("https://", "http://")):
-        raise Fail(EXIT_USAGE, "usage", f"index URL {index_url!r} is not http(s) (see --help)")
+        raise Fail(EXIT_USAGE, "usage", f"index URL {redact_url(index_url)!r} is not http(s) (see --help)")
     facts = gather(args.path, args, index_url)
     results = run_checks(facts)
     status = exit_status(results)
     if args.json:
         name = facts["info"]["name"]
         print_json(envelope(results, name=name if isinstance(name, str) else None,
-                            version=facts["resolved"]["version"], ready=status == EXIT_OK, index=index_url,
+                            version=facts["resolved"]["version"], ready=status == EXIT_OK, index=facts["index_url"],
                             offline=args.offline, exit=status))
     else:
         for result in results:

@@ -313,3 +313,22 @@ def test_strange_pyprojects_never_crash(tmp_path, pyproject):
     result = preflight("--offline", "--json", tmp_path)
     assert "Traceback" not in result.stderr and result.returncode in (0, 7, 10), result.stderr
     json.loads(result.stdout)
+
+
+def test_version_that_is_not_a_string_fails(tmp_path):
+    write_project(tmp_path, '[project]\nname = "x"\nversion = 1.5\n')
+    finding = by_check(preflight("--offline", "--json", tmp_path))["pyproject-version"]
+    assert finding["status"] == "fail" and "not a string" in finding["detail"]
+
+
+def test_offline_build_never_downloads_missing_build_requirements(tmp_path):
+    write_project(tmp_path, """
+        [build-system]
+        requires = ["no-such-backend-pypi-ops-test>=1"]
+        build-backend = "no_such_backend"
+        [project]
+        name = "x"
+        version = "1.0"
+        """)
+    finding = by_check(preflight("--offline", "--build", "--json", tmp_path))["build"]
+    assert finding["status"] == "fail" and "--offline" in finding["detail"]

@@ -199,3 +199,18 @@ def test_live_long_released_version_is_not_ready(tmp_path):
     result = preflight("--json", "--timeout", "20", tmp_path)
     assert result.returncode == 10, result.stdout
     assert by_check(result)["not-on-pypi"]["status"] == "fail"
+
+
+def test_testpypi_selects_its_index_and_its_publishing_job(tmp_path):
+    repo = init_repo(static_project(tmp_path / "p"))
+    result = preflight("--testpypi", "--offline", "--json", repo)
+    assert result.json["meta"]["index"] == "https://test.pypi.org"
+    assert "https://test.pypi.org was not asked" in by_check(result)["not-on-pypi"]["detail"]
+
+
+def test_index_credentials_are_never_printed(stub, project):
+    stub.fault("status", r"^/", status=500)
+    url = stub.url.replace("http://", "http://user:pypi-SECRETTOKEN@")
+    result = preflight("--json", "--index-url", url, project)
+    assert result.returncode == 7
+    assert "SECRETTOKEN" not in result.stdout + result.stderr and "***@" in result.stdout
