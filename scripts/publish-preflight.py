@@ -1493,6 +1493,8 @@ def check_version_order(facts):
         return finding("version-order", "warn", f"{version} is lower than the highest release {highest} "
                                                 "(fine for a backport; installers pick the highest)",
                        f"use a version above {highest} unless this is a deliberate backport")
+    if version == highest:
+        return finding("version-order", "skip", f"{version} is the highest release itself (see not-on-pypi)")
     return finding("version-order", "pass", f"{version} is above the highest release {highest}")
 
 
