@@ -293,6 +293,8 @@ def read_pyproject(root):
     path = os.path.join(root, "pyproject.toml")
     if not os.path.isdir(root):
         raise Fail(EXIT_INPUT, "input", f"cannot read {root}: no such directory")
+    if os.path.exists(path) and not os.path.isfile(path):  # a directory or a fifo (open would block)
+        raise Fail(EXIT_INPUT, "input", f"cannot read {path}: not a regular file")
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -302,7 +304,9 @@ def read_pyproject(root):
 
 
 def read_text(path, limit=2 << 20):
-    """Text of a file in the project, or None (missing, unreadable, not UTF-8, too large)."""
+    """Text of a file in the project, or None (missing, not a regular file, not UTF-8, too large)."""
+    if not os.path.isfile(path):
+        return None
     try:
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
@@ -387,13 +391,27 @@ def git_output(root, *args, timeout=15):
                               env=dict(os.environ, **GIT_ENV))
     except (OSError, subprocess.SubprocessError):
         return None
+    if done.returncode != 0 and b"dubious ownership" in done.stderr:
+        raise GitRefused(root)
     return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+class GitRefused(Exception):
+    """git will not work in a repository owned by another user (safe.directory)."""
 
 
 def read_git(root, want_describe):
     """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL."""
     facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None,
-             "describe": None, "toplevel": None}
+             "describe": None, "toplevel": None, "refused": False}
+    try:
+        return read_git_facts(root, want_describe, facts)
+    except GitRefused:
+        facts["refused"] = True
+        return facts
+
+
+def read_git_facts(root, want_describe, facts):
     head = git_output(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-toplevel",
                       "--verify", "-q", "HEAD")
     if head is None:
@@ -572,6 +590,10 @@ def resolve_version(root, info, git):
         name = canonicalize_name(str(info["name"] or "")).replace("-", "_").upper()
         pretend = (os.environ.get(f"SETUPTOOLS_SCM_PRETEND_VERSION_FOR_{name}")
                    or os.environ.get("SETUPTOOLS_SCM_PRETEND_VERSION")) if tool != "pdm-backend scm" else None
+        if git["refused"] and not pretend:
+            result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but git "
+                                                            "refuses this repository (dubious ownership)")
+            return result
         if not git["repo"] and not pretend:
             result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but "
                                                             f"{root} is not in a git repository")
@@ -894,15 +916,18 @@ def publishing_method(steps):
     return None
 
 
-def all_strings(value):
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from all_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from all_strings(item)
+def all_strings(value, budget=20000):
+    """Every string inside value, visiting at most `budget` nodes (YAML aliases can nest exponentially)."""
+    stack, seen = [value], 0
+    while stack and seen < budget:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def secret_names(value):
@@ -1528,8 +1553,16 @@ def check_first_publish(facts):
     return finding("first-publish", "pass", "the project exists on the index (its publishers are managed there)")
 
 
+def git_refused(check, facts):
+    path = os.path.abspath(facts["root"])
+    return finding(check, "fail", "git refuses to work in this repository: it belongs to another user "
+                                  "(dubious ownership)", f"git config --global --add safe.directory {path}")
+
+
 def check_git_tag(facts):
     git, version = facts["git"], parse_version(facts["version"])
+    if git["refused"]:
+        return git_refused("git-tag", facts)
     if not git["repo"]:
         return finding("git-tag", "warn", "not a git repository: release tags cannot be checked")
     if git["head"] is None:
@@ -1563,6 +1596,8 @@ def check_git_tag(facts):
 
 def check_git_clean(facts):
     git = facts["git"]
+    if git["refused"]:
+        return git_refused("git-clean", facts)
     if not git["repo"]:
         return finding("git-clean", "skip", "not a git repository")
     if not git["dirty"]:

@@ -332,3 +332,34 @@ def test_offline_build_never_downloads_missing_build_requirements(tmp_path):
         """)
     finding = by_check(preflight("--offline", "--build", "--json", tmp_path))["build"]
     assert finding["status"] == "fail" and "--offline" in finding["detail"]
+
+
+def test_fifos_never_block(tmp_path):
+    import os
+    os.mkfifo(tmp_path / "pyproject.toml")
+    result = preflight("--offline", tmp_path, timeout=20)
+    assert result.returncode == 3 and "not a regular file" in result.stderr
+    project = static_project(tmp_path / "p", workflow=None)
+    (project / "src" / "demo_pkg" / "__init__.py").unlink()
+    os.mkfifo(project / "src" / "demo_pkg" / "__init__.py")
+    result = preflight("--offline", project, timeout=20)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+
+
+def test_repository_of_another_user_is_named_not_mistaken_for_no_repository(tmp_path):
+    import os
+    import shutil
+    if os.geteuid() != 0:
+        pytest.skip("needs root to hand the repository to another user")
+    repo = init_repo(static_project(tmp_path / "p", workflow=None))
+    for directory, _, files in os.walk(repo):
+        os.chown(directory, 65534, 65534)
+        for name in files:
+            os.chown(os.path.join(directory, name), 65534, 65534)
+    try:
+        result = preflight("--offline", "--json", repo, env={"GIT_CONFIG_GLOBAL": os.devnull,
+                                                             "GIT_CONFIG_NOSYSTEM": "1"})
+        finding = by_check(result)["git-tag"]
+        assert finding["status"] == "fail" and "safe.directory" in finding["fix"]
+    finally:
+        shutil.rmtree(repo, ignore_errors=True)

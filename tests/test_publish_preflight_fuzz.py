@@ -50,7 +50,7 @@ def test_pyproject_text_errors_name_line_and_column(text):
 def test_project_readers_never_raise_on_any_shape(tmp_path_factory, data):
     root = str(tmp_path_factory.getbasetemp())
     info = preflight.describe_project(data)
-    git = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None,
+    git = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None, "refused": False,
            "describe": None, "toplevel": None}
     resolved = preflight.resolve_version(root, info, git)
     assert resolved["version"] is None or isinstance(resolved["version"], str)
@@ -165,3 +165,14 @@ def test_github_repository(url, expected):
 def test_derive_scm_version(describe, dirty, scheme, version, releasable):
     found, ok, _ = preflight.derive_scm_version("setuptools-scm", None, describe, dirty, scheme)
     assert (found, ok) == (version, releasable)
+
+
+def test_yaml_alias_bomb_in_a_publishing_job_stays_fast():
+    import time
+    lines = ['a0: &a0 ["${{ secrets.X }}", "${{ secrets.Y }}"]']
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]" for i in range(1, 14)]
+    text = "\n".join(lines) + ("\non: {push: {tags: ['v*']}}\njobs:\n  publish:\n    env: {BOMB: *a13}\n"
+                               "    steps:\n      - uses: pypa/gh-action-pypi-publish@release/v1\n")
+    start = time.monotonic()
+    parsed = preflight.parse_workflow_text("bomb.yml", text)
+    assert time.monotonic() - start < 5 and parsed["jobs"][0]["job"] == "publish"
