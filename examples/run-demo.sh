@@ -22,9 +22,12 @@ git commit -q -m "Release 0.3.0"
 git tag -a v0.3.0 -m "v0.3.0"
 
 echo "== publish-preflight --offline (a copy of examples/demo-package at tag v0.3.0)"
+echo
 status=0
-"$python" "$here/scripts/publish-preflight.py" --offline . >/dev/null || status=$?
-echo "   exit status $status (0 = ready to tag)"
+# The human report goes to stderr (stdout has one tab-separated record per check): show the report.
+"$python" "$here/scripts/publish-preflight.py" --offline . 2>&1 >/dev/null || status=$?
+echo
+echo "   exit status $status (0 ready, 7 index unknown, 10 not ready; the index was not asked: --offline)"
 for extra in check-action-pins; do
   if [ -f "$here/scripts/$extra.py" ]; then
     echo

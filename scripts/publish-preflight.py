@@ -9,33 +9,58 @@ Usage:
   publish-preflight.py [--json] [-q] [--build] [--offline] [--index-url URL]
                        [--testpypi] [--timeout S] [PATH]
 
-Reads PATH/pyproject.toml (PATH defaults to .) and runs read-only checks:
-the name, the version a build will produce, the package's __version__, the
-lock files, whether the version is already on the index, the git tag and the
-publishing workflow. Nothing in PATH is modified.
+Reads PATH/pyproject.toml (PATH defaults to .) and runs read-only checks, in
+this order (the ids are stable; references/preflight-checks.md explains each):
+
+  name               [project].name (or [tool.poetry].name) is a valid name
+  pyproject-version  the version a build will produce (static, file/attribute
+                     based, or derived from git like setuptools-scm/hatch-vcs)
+  init-version       the package's __version__ literal equals that version
+  lock-version       uv.lock (poetry.lock, pdm.lock) records that version
+  not-on-pypi        the version is not in the index's whole release list
+  version-order      the version is not lower than the highest release
+  first-publish      the pending-publisher form to fill in for a new project
+  git-tag            HEAD's release tag matches; no tag of it points elsewhere
+  git-clean          no uncommitted changes to tracked files
+  workflow-oidc      the publishing workflow uses trusted publishing safely
+  build              (--build) sdist and wheel build, metadata PyPI accepts
+  dist-stale         dist/ holds no files of other versions
+
+Each check reports pass, fail, warn, skip or unknown. Nothing in PATH is
+modified; --build builds from a copy in a temporary directory.
 
 Options:
-  --json           print one JSON envelope on stdout
+  --json           print one JSON envelope on stdout: data is a list of
+                   {check, ok, status, detail, fix}; meta has name, version,
+                   ready, index
   -q, --quiet      no human report on stderr
-  --offline        do not contact the index (the check is reported as skip)
+  --offline        do not contact the index (not-on-pypi is skip); opens no
+                   network connection at all
   --index-url URL  root of a PyPI-compatible index (env PYPI_OPS_INDEX_URL);
-                   default https://pypi.org
+                   default https://pypi.org. Reads URL/simple/<name>/ (PEP 691
+                   JSON) and URL/pypi/<name>/json, concurrently
   --testpypi       use https://test.pypi.org
   --timeout S      bound on the whole index lookup in seconds (default 10)
-  --build          also build sdist and wheel into a temporary directory
+  --build          also build sdist and wheel (python -m build, or uv build)
+                   into a temporary directory and validate their metadata
+
+Without --json, stdout has one line per check: check<TAB>status<TAB>detail,
+and the human report goes to stderr.
 
 Exit codes:
-  0   ready to tag
+  0   ready to tag (warnings allowed)
   1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
   2   usage error
-  3   no pyproject.toml, or it is not valid TOML / not UTF-8
+  3   no pyproject.toml, or it is not valid TOML / not UTF-8 (file:line:column)
   5   a required library is missing
-  7   nothing failed, but the index could not be consulted reliably
+  7   nothing failed, but the index lookup (or the version) is unknown:
+      never read this as free; retry, or check index access
   10  not ready: at least one check failed
 
 Examples:
   python3 scripts/publish-preflight.py .
   python3 scripts/publish-preflight.py --offline examples/demo-package
+  python3 scripts/publish-preflight.py --testpypi --build .
   python3 scripts/publish-preflight.py --json . | jq '.data[] | select(.ok == false)'
 """
 
@@ -50,10 +75,15 @@ SCRIPT = "publish-preflight"
 SCHEMA = "pypi-ops.publish-preflight/v1"
 MISSING_LIBRARIES = []
 try:
-    from packaging.utils import canonicalize_name
+    from packaging.utils import (InvalidSdistFilename, InvalidWheelFilename, canonicalize_name,
+                                 parse_sdist_filename, parse_wheel_filename)
     from packaging.version import InvalidVersion, Version
 except ImportError:
     MISSING_LIBRARIES.append("packaging")
+try:
+    import yaml
+except ImportError:
+    MISSING_LIBRARIES.append("pyyaml")
 if sys.version_info >= (3, 11):
     import tomllib
 else:
@@ -153,74 +183,1690 @@ def run(main, argv=None):
 # --- pypi-ops common: end ---
 
 
+# ----------------------------------------------------------------------------- constants
+
+DEFAULT_INDEX = "https://pypi.org"
+TESTPYPI_INDEX = "https://test.pypi.org"
+SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+SIMPLE_JSON_TYPES = (SIMPLE_JSON, "application/vnd.pypi.simple.latest+json")
+STATUSES = ("pass", "fail", "warn", "skip", "unknown")
+# PEP 792 statuses under which the index refuses uploads.
+CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
+# Metadata-Version values PyPI accepts (warehouse SUPPORTED_METADATA_VERSIONS).
+PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5")
+# Directories that never hold *this* project's import package.
+NOT_THE_PACKAGE = {"tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "bench",
+                   "scripts", "tools", "build", "dist", "venv", "env", "site-packages", "node_modules", "vendor",
+                   "_vendor", "vendored", "third_party", "thirdparty", "__pycache__", "htmlcov", "typings"}
+# setuptools-scm's default tag_regex (also used by hatch-vcs and, in spirit, pdm-backend).
+SCM_DEFAULT_TAG_REGEX = r"^(?:[\w-]+-)?(?P<version>[vV]?\d+(?:\.\d+){0,2}[^\+]*)(?:\+.*)?$"
+# hatchling's default pattern for `[tool.hatch.version] path` (what its regex source looks for).
+HATCH_DEFAULT_VERSION_NAMES = ("__version__", "VERSION")
+PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
+TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
+                   "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
+COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
+               ".pytest_cache", ".ruff_cache")
+GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+# ----------------------------------------------------------------------------- small helpers
+
+def table(data, *keys):
+    """data[k1][k2]... when every step is a table, else {} (pyproject.toml may hold anything)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def text_value(value):
+    return value if isinstance(value, str) else None
+
+
+def string_list(value):
+    if isinstance(value, str):
+        return [value]
+    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+
+def parse_version(text):
+    try:
+        return Version(text) if isinstance(text, str) else None
+    except InvalidVersion:
+        return None
+
+
+def same_version(left, right):
+    """PEP 440 equality (1.0 == 1.0.0 == v1.0); False when either side does not parse."""
+    a, b = parse_version(left), parse_version(right)
+    return a is not None and b is not None and a == b
+
+
+def finding(check, status, detail, fix=None):
+    return {"check": check, "ok": status != "fail", "status": status, "detail": detail, "fix": fix}
+
+
+def first_line(text, limit=300):
+    line = str(text).strip().splitlines()[0] if str(text).strip() else ""
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+# ----------------------------------------------------------------------------- reader: pyproject.toml
+
+def parse_pyproject_text(raw, path="pyproject.toml"):
+    """bytes -> dict; Fail(3) naming file, line and column when not UTF-8 or not TOML."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise Fail(EXIT_INPUT, "input", f"{path}:{line}:{column}: not UTF-8 (byte 0x{raw[error.start]:02x})") \
+            from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise Fail(EXIT_INPUT, "input", f"{path}:{toml_error_position(error)}: invalid TOML: "
+                                        f"{toml_error_message(error)}") from None
+    except (ValueError, RecursionError) as error:  # tomli/tomllib limits on absurd nesting
+        raise Fail(EXIT_INPUT, "input", f"{path}: invalid TOML: {first_line(error)}") from None
+
+
+def toml_error_position(error):
+    """'line:column' from a TOMLDecodeError (attributes on 3.14+, else its '(at line L, column C)')."""
+    line, column = getattr(error, "lineno", None), getattr(error, "colno", None)
+    if line is None:
+        import re
+        match = re.search(r"at line (\d+), column (\d+)", str(error))
+        if match:
+            line, column = match.groups()
+        elif "end of document" in str(error):
+            return "end"
+    return f"{line}:{column}" if line is not None else "?"
+
+
+def toml_error_message(error):
+    message = getattr(error, "msg", None) or str(error)
+    return str(message).split(" (at ")[0]
+
+
 def read_pyproject(root):
-    """Parse root/pyproject.toml into a dict; Fail(3) when absent, undecodable or invalid."""
     path = os.path.join(root, "pyproject.toml")
+    if not os.path.isdir(root):
+        raise Fail(EXIT_INPUT, "input", f"cannot read {root}: no such directory")
+    if os.path.exists(path) and not os.path.isfile(path):  # a directory or a fifo (open would block)
+        raise Fail(EXIT_INPUT, "input", f"cannot read {path}: not a regular file")
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as error:
-        raise Fail(EXIT_INPUT, "input", f"cannot read {path}: {error.strerror}") from None
+        raise Fail(EXIT_INPUT, "input", f"cannot read {path}: {error.strerror or error}") from None
+    return parse_pyproject_text(raw, path)
+
+
+def read_text(path, limit=2 << 20):
+    """Text of a file in the project, or None (missing, not a regular file, not UTF-8, too large)."""
+    if not os.path.isfile(path):
+        return None
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise Fail(EXIT_INPUT, "input", f"{path}: not UTF-8 (byte {error.start})") from None
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+        return None if len(raw) > limit else raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def describe_project(pyproject):
+    """The plain facts the checks need from pyproject.toml, tolerant of any shape."""
+    project = table(pyproject, "project")
+    poetry = table(pyproject, "tool", "poetry")
+    build_system = table(pyproject, "build-system")
+    backend = text_value(build_system.get("build-backend")) or ""
+    dynamic = string_list(project.get("dynamic"))
+    if project:
+        name, name_source = project.get("name"), "[project].name"
+        static_version, version_source = project.get("version"), "[project].version"
+    else:
+        name, name_source = poetry.get("name"), "[tool.poetry].name"
+        static_version, version_source = poetry.get("version"), "[tool.poetry].version"
+    return {"name": name, "name_source": name_source, "static_version": static_version,
+            "version_source": version_source, "version_dynamic": "version" in dynamic, "has_project": bool(project),
+            "backend": backend, "requires": string_list(build_system.get("requires")), "pyproject": pyproject}
+
+
+def backend_family(backend):
+    for prefix, family in (("setuptools", "setuptools"), ("hatchling", "hatch"), ("pdm.backend", "pdm"),
+                           ("pdm.pep517", "pdm"), ("flit_core", "flit"), ("poetry", "poetry"),
+                           ("maturin", "maturin"), ("scikit_build_core", "scikit-build-core"),
+                           ("mesonpy", "meson-python"), ("uv_build", "uv")):
+        if backend.startswith(prefix):
+            return family
+    return "setuptools" if not backend else "other"  # no build-backend: pip falls back to setuptools
+
+
+# ----------------------------------------------------------------------------- reader: python sources (ast)
+
+def literal_assignments(source):
+    """{name: str value} for top-level `NAME = "literal"` (and annotated) assignments; {} when unparsable."""
+    import ast
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise Fail(EXIT_INPUT, "input", f"{path}: invalid TOML: {error}") from None
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    found = {}
+    for node in tree.body:
+        targets, value = [], None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        for target in targets:
+            if isinstance(target, ast.Name):
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    found[target.id] = value.value
+                else:
+                    found.setdefault(target.id, None)  # assigned, but not a literal
+    return found
 
 
-def check_name(project):
-    name = project.get("project", {}).get("name")
-    if not isinstance(name, str) or not name:
-        return {"check": "name", "status": "fail", "detail": "[project].name is missing",
-                "fix": "add name = \"...\" under [project] in pyproject.toml"}
-    return {"check": "name", "status": "pass", "detail": f"{name} (normalized: {canonicalize_name(name)})"}
+def module_file(root, dotted, package_dirs=("", "src")):
+    """Path of module `a.b` (a/b.py or a/b/__init__.py) under root or one of package_dirs, or None."""
+    parts = [part for part in dotted.split(".") if part]
+    if not parts or any(part in ("..", ".") or os.sep in part for part in parts):
+        return None
+    for base in package_dirs:
+        stem = os.path.join(root, base, *parts)
+        for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
 
 
-def check_version(project):
-    version = project.get("project", {}).get("version")
+# ----------------------------------------------------------------------------- reader: git
+
+def git_output(root, *args, timeout=15):
+    """stdout of a read-only git command in root, or None when git fails or is missing."""
+    import subprocess
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=timeout,
+                              env=dict(os.environ, **GIT_ENV))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0 and b"dubious ownership" in done.stderr:
+        raise GitRefused(root)
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+
+
+class GitRefused(Exception):
+    """git will not work in a repository owned by another user (safe.directory)."""
+
+
+def read_git(root, want_describe):
+    """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL."""
+    facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None,
+             "describe": None, "toplevel": None, "refused": False}
+    try:
+        return read_git_facts(root, want_describe, facts)
+    except GitRefused:
+        facts["refused"] = True
+        return facts
+
+
+def read_git_facts(root, want_describe, facts):
+    head = git_output(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-toplevel",
+                      "--verify", "-q", "HEAD")
+    if head is None:
+        inside = git_output(root, "rev-parse", "--is-inside-work-tree")
+        facts["repo"] = bool(inside and inside.strip() == "true")  # a repository without commits
+        return facts
+    lines = head.split("\n")
+    facts.update(repo=lines[0] == "true", shallow=lines[1:2] == ["true"],
+                 toplevel=lines[2] if len(lines) > 2 else None, head=lines[3] if len(lines) > 3 else None)
+    refs = git_output(root, "for-each-ref", "refs/tags", "--format=%(refname:strip=2)\t%(objectname)\t%(*objectname)")
+    for line in (refs or "").splitlines():
+        name, _, rest = line.partition("\t")
+        obj, _, peeled = rest.partition("\t")
+        facts["tags"][name] = peeled or obj
+    status = git_output(root, "status", "--porcelain=v1", "--untracked-files=no", "--", ".")
+    facts["dirty"] = [line[3:] for line in (status or "").splitlines() if line.strip()]
+    origin = git_output(root, "remote", "get-url", "origin")
+    facts["origin"] = origin.strip() if origin else None
+    if want_describe:
+        described = git_output(root, "describe", "--tags", "--long", "--match", "*[0-9]*")
+        facts["describe"] = described.strip() if described else None
+    return facts
+
+
+def split_describe(text):
+    """'v1.2-3-gabc1234' -> ('v1.2', 3, 'abc1234')."""
+    tag, distance, node = text.rsplit("-", 2)
+    return tag, int(distance), node[1:] if node.startswith("g") else node
+
+
+def github_repository(url):
+    """(owner, repo) from an https or ssh GitHub remote URL, else None."""
+    from urllib.parse import urlsplit
+    if not url:
+        return None
+    url = url.strip()
+    if "://" in url:
+        parts = urlsplit(url)
+        host, path = (parts.hostname or "").lower(), parts.path
+    elif ":" in url and "@" in url.split(":", 1)[0]:  # scp-like: git@github.com:owner/repo.git
+        user_host, path = url.split(":", 1)
+        host = user_host.split("@", 1)[1].lower()
+    else:
+        return None
+    if host not in ("github.com", "www.github.com", "ssh.github.com"):
+        return None
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if len(segments) != 2:
+        return None
+    owner, repo = segments
+    if repo.endswith(".git"):
+        repo = repo[:-4]
+    return (owner, repo) if owner and repo else None
+
+
+# ----------------------------------------------------------------------------- reader: the version a build produces
+
+def scm_settings(info):
+    """(tool, tag_regex) when the version comes from git tags (setuptools-scm, hatch-vcs, pdm scm), else None."""
+    pyproject, family = info["pyproject"], backend_family(info["backend"])
+    if not info["version_dynamic"]:
+        return None
+    if family == "hatch":
+        hatch_version = table(pyproject, "tool", "hatch", "version")
+        if hatch_version.get("source") == "vcs":
+            raw = table(hatch_version, "raw-options")
+            return "hatch-vcs", text_value(hatch_version.get("tag-pattern")) or text_value(raw.get("tag_regex"))
+        return None
+    if family == "pdm":
+        pdm_version = table(pyproject, "tool", "pdm", "version")
+        if pdm_version.get("source") == "scm":
+            return "pdm-backend scm", text_value(pdm_version.get("tag_regex"))
+        return None
+    if family == "setuptools":
+        scm = pyproject.get("tool", {}).get("setuptools_scm") if isinstance(pyproject.get("tool"), dict) else None
+        uses_scm = scm is not None or any(
+            canonicalize_name(requirement_name(item) or "") == "setuptools-scm" for item in info["requires"])
+        if uses_scm and "version" not in table(pyproject, "tool", "setuptools", "dynamic"):
+            return "setuptools-scm", text_value(scm.get("tag_regex")) if isinstance(scm, dict) else None
+    return None
+
+
+def requirement_name(text):
+    from packaging.requirements import InvalidRequirement, Requirement  # slow to import: only when needed
+    try:
+        return Requirement(text).name
+    except InvalidRequirement:
+        return None
+
+
+def valid_project_name(name):
+    """PEP 508 name validity (packaging's own check; older packaging: parse it as a requirement)."""
+    try:
+        canonicalize_name(name, validate=True)
+    except TypeError:
+        return requirement_name(name) == name
+    except ValueError:  # packaging.utils.InvalidName
+        return False
+    return True
+
+
+def scm_local_scheme(info):
+    pyproject = info["pyproject"]
+    for settings in (table(pyproject, "tool", "setuptools_scm"), table(pyproject, "tool", "hatch", "version",
+                                                                         "raw-options")):
+        scheme = text_value(settings.get("local_scheme"))
+        if scheme:
+            return scheme
+    return "node-and-date"
+
+
+def bump_last_number(version):
+    """setuptools-scm's guess-next-dev: 1.2.3 -> 1.2.4, 1.0rc1 -> 1.0rc2 (public part only)."""
+    text = str(Version(version).public)
+    digits_at = len(text)
+    while digits_at > 0 and text[digits_at - 1].isdigit():
+        digits_at -= 1
+    if digits_at == len(text):
+        return text + ".1"
+    return text[:digits_at] + str(int(text[digits_at:]) + 1)
+
+
+def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=None):
+    """(version or None, releasable, detail) following git-describe logic of setuptools-scm and kin."""
+    import re
+    if pretend:
+        return pretend, True, f"{pretend} from SETUPTOOLS_SCM_PRETEND_VERSION (set here; a CI build will not see it)"
+    if not describe:
+        return None, False, f"{tool}: no tag with a version is reachable from HEAD; the build gives a 0.1.devN version"
+    try:
+        tag, distance, node = split_describe(describe)
+    except ValueError:
+        return None, False, f"{tool}: cannot read `git describe` output {describe!r}"
+    try:
+        match = re.search(tag_regex or SCM_DEFAULT_TAG_REGEX, tag)
+    except re.error as error:
+        return None, False, f"{tool}: tag regex {tag_regex!r} does not compile: {error}"
+    if not match:
+        return None, False, f"{tool}: tag {tag!r} does not match the tag regex {tag_regex or 'default'}"
+    raw = match.group("version") if "version" in match.groupdict() else (match.group(1) if match.groups()
+                                                                           else match.group(0))
+    tag_version = parse_version(raw)
+    if tag_version is None:
+        return None, False, f"{tool}: tag {tag!r} holds {raw!r}, which is not a PEP 440 version"
+    if distance == 0 and not dirty:
+        return str(tag_version), True, f"{tool}: HEAD is exactly at tag {tag} and the tree is clean"
+    guess = f"{bump_last_number(str(tag_version))}.dev{distance}"
+    local = "" if local_scheme == "no-local-version" else f"+g{node}" + (".dYYYYMMDD" if dirty else "")
+    why = (f"{distance} commit(s) past tag {tag}" if distance else f"at tag {tag}") + (
+        " with uncommitted changes to tracked files" if dirty else "")
+    return guess + local, False, f"{tool}: {why}, so the build gives a development version like {guess + local}"
+
+
+def resolve_version(root, info, git):
+    """The version a build will produce: {version, releasable, how, source_file, unknown, vcs}."""
+    pyproject, family = info["pyproject"], backend_family(info["backend"])
+    result = {"version": None, "releasable": True, "how": "", "source_file": None, "unknown": False, "vcs": False}
+    static = info["static_version"]
+    if not info["version_dynamic"] or (family == "poetry" and not info["has_project"]):
+        if static is None:
+            result.update(unknown=False, releasable=False, how=f"no {info['version_source']} and 'version' is not "
+                                                               "listed in [project].dynamic")
+            return result
+        if not isinstance(static, str):
+            result.update(releasable=False, how=f"{info['version_source']} = {static!r} is not a string")
+            return result
+        result.update(version=static, how=f"static {info['version_source']}")
+        return result
+    if static is not None:
+        result.update(releasable=False, how="[project].version is set and also listed in [project].dynamic "
+                                            "(PEP 621 forbids both)")
+        return result
+    scm = scm_settings(info)
+    if scm is not None:
+        tool, tag_regex = scm
+        name = canonicalize_name(str(info["name"] or "")).replace("-", "_").upper()
+        pretend = (os.environ.get(f"SETUPTOOLS_SCM_PRETEND_VERSION_FOR_{name}")
+                   or os.environ.get("SETUPTOOLS_SCM_PRETEND_VERSION")) if tool != "pdm-backend scm" else None
+        if git["refused"] and not pretend:
+            result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but git "
+                                                            "refuses this repository (dubious ownership)")
+            return result
+        if not git["repo"] and not pretend:
+            result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but "
+                                                            f"{root} is not in a git repository")
+            return result
+        version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"], bool(git["dirty"]),
+                                                      scm_local_scheme(info), pretend)
+        result.update(version=version, releasable=releasable, how=how, vcs=True)
+        return result
+    path, attribute, how = None, "__version__", ""
+    if family == "hatch":
+        hatch_version = table(pyproject, "tool", "hatch", "version")
+        source = text_value(hatch_version.get("source")) or "regex"
+        if source != "regex" or not text_value(hatch_version.get("path")):
+            result.update(unknown=True, how=f"[tool.hatch.version] source {source!r} without a path is not "
+                                            "computed here")
+            return result
+        path = os.path.join(root, hatch_version["path"])
+        pattern = text_value(hatch_version.get("pattern"))
+        if pattern:
+            return version_from_pattern(result, path, pattern, hatch_version["path"])
+        return version_from_assignment(result, path, HATCH_DEFAULT_VERSION_NAMES,
+                                       f"[tool.hatch.version] path = {hatch_version['path']!r}")
+    if family == "pdm":
+        pdm_version = table(pyproject, "tool", "pdm", "version")
+        if pdm_version.get("source") == "file" and text_value(pdm_version.get("path")):
+            return version_from_assignment(result, os.path.join(root, pdm_version["path"]), ("__version__",),
+                                           f"[tool.pdm.version] path = {pdm_version['path']!r}")
+        result.update(unknown=True, how=f"[tool.pdm.version] source {pdm_version.get('source')!r} is not "
+                                        "computed here")
+        return result
+    if family == "setuptools":
+        dynamic_version = table(pyproject, "tool", "setuptools", "dynamic").get("version")
+        if isinstance(dynamic_version, dict) and text_value(dynamic_version.get("attr")):
+            dotted = dynamic_version["attr"]
+            module, _, attribute = dotted.rpartition(".")
+            package_dirs = package_dir_bases(pyproject, module)
+            path = module_file(root, module, package_dirs) if module else None
+            if path is None:
+                result.update(unknown=True, how=f"cannot find module {module!r} named by "
+                                                f"[tool.setuptools.dynamic] version attr")
+                return result
+            return version_from_assignment(result, path, (attribute,), f"attr = {dotted!r}")
+        if isinstance(dynamic_version, dict) and string_list(dynamic_version.get("file")):
+            files = string_list(dynamic_version.get("file"))
+            texts = [read_text(os.path.join(root, name)) for name in files]
+            if any(text is None for text in texts):
+                result.update(releasable=False, how=f"cannot read {files} named by [tool.setuptools.dynamic]")
+                return result
+            result.update(version="\n".join(text.strip() for text in texts).strip(), source_file=os.path.join(
+                root, files[0]), how=f"file = {files!r}")
+            return result
+        result.update(unknown=True, how="dynamic version without [tool.setuptools.dynamic] version or "
+                                        "setuptools-scm: not computed here")
+        return result
+    if family == "flit":
+        module = text_value(table(pyproject, "tool", "flit", "module").get("name")) or \
+            canonicalize_name(str(info["name"] or "")).replace("-", "_")
+        path = module_file(root, module)
+        if path is None:
+            result.update(unknown=True, how=f"flit reads {module}.__version__, but module {module!r} was not found")
+            return result
+        return version_from_assignment(result, path, ("__version__",), f"flit reads {module}.__version__")
+    if family == "maturin":
+        cargo = read_text(os.path.join(root, "Cargo.toml"))
+        try:
+            version = table(tomllib.loads(cargo or ""), "package").get("version")
+        except tomllib.TOMLDecodeError:
+            version = None
+        if isinstance(version, str):
+            result.update(version=version, how="maturin reads [package].version in Cargo.toml",
+                          source_file=os.path.join(root, "Cargo.toml"))
+            return result
+    result.update(unknown=True, how=f"dynamic version with build backend {info['backend'] or '(none)'!r} "
+                                    "is not computed here")
+    return result
+
+
+def package_dir_bases(pyproject, module):
+    """Base directories setuptools maps top-level packages to ([tool.setuptools] package-dir)."""
+    mapping = table(pyproject, "tool", "setuptools", "package-dir")
+    top = module.split(".")[0] if module else ""
+    bases = []
+    if isinstance(mapping.get(top), str):
+        bases.append(os.path.dirname(mapping[top].rstrip("/")))
+    if isinstance(mapping.get(""), str):
+        bases.append(mapping[""])
+    for where in string_list(table(pyproject, "tool", "setuptools", "packages", "find").get("where")):
+        bases.append(where)
+    return bases + ["", "src"]
+
+
+def version_from_assignment(result, path, names, how):
+    text = read_text(path) if path else None
+    if text is None:
+        result.update(releasable=False, how=f"{how}: cannot read {path}")
+        return result
+    values = literal_assignments(text)
+    for name in names:
+        if values.get(name):
+            version = values[name]
+            if names == HATCH_DEFAULT_VERSION_NAMES and version[:1] in "vV":
+                version = version[1:]  # hatchling's default pattern skips a leading v
+            result.update(version=version, how=f"{how} ({os.path.basename(path)}: {name})", source_file=path)
+            return result
+    result.update(unknown=True, how=f"{how}: no string literal {' or '.join(names)} in {path}")
+    return result
+
+
+def version_from_pattern(result, path, pattern, shown):
+    import re
+    text = read_text(path)
+    if text is None:
+        result.update(releasable=False, how=f"[tool.hatch.version] path {shown!r} cannot be read")
+        return result
+    try:
+        match = re.search(pattern, text, re.MULTILINE)
+    except re.error as error:
+        result.update(releasable=False, how=f"[tool.hatch.version] pattern does not compile: {error}")
+        return result
+    if not match:
+        result.update(releasable=False, how=f"[tool.hatch.version] pattern finds nothing in {shown}")
+        return result
+    version = match.group("version") if "version" in match.groupdict() else match.group(1)
+    result.update(version=version, how=f"[tool.hatch.version] pattern in {shown}", source_file=path)
+    return result
+
+
+# ----------------------------------------------------------------------------- reader: the import package
+
+def find_import_package(root, info):
+    """(path of __init__.py or module .py, how it was found) for *this* project's import package, or (None, why)."""
+    pyproject, family = info["pyproject"], backend_family(info["backend"])
+    wanted = canonicalize_name(str(info["name"] or "")).replace("-", "_")
+    declared = []  # (base dir, package dotted name) the backend is told about
+    if family == "hatch":
+        wheel = table(pyproject, "tool", "hatch", "build", "targets", "wheel")
+        for item in string_list(wheel.get("packages")):
+            declared.append((os.path.dirname(item.rstrip("/")), os.path.basename(item.rstrip("/"))))
+    elif family == "setuptools":
+        tool = table(pyproject, "tool", "setuptools")
+        for package in string_list(tool.get("packages")) or string_list(tool.get("py-modules")):
+            bases = package_dir_bases(pyproject, package)
+            declared.extend((base, package) for base in bases)
+    elif family == "flit":
+        module = text_value(table(pyproject, "tool", "flit", "module").get("name"))
+        if module:
+            declared += [("", module), ("src", module)]
+    elif family == "pdm":
+        base = text_value(table(pyproject, "tool", "pdm", "build").get("package-dir"))
+        if base:
+            declared.append((base, wanted))
+    elif family == "poetry":
+        for item in table(pyproject, "tool", "poetry").get("packages") or []:
+            if isinstance(item, dict) and text_value(item.get("include")):
+                declared.append((text_value(item.get("from")) or "", item["include"]))
+    for base, dotted in declared:
+        if "." in dotted.split("/")[-1] and dotted.endswith(".py"):
+            dotted = dotted[:-3]
+        if any(part.lower() in NOT_THE_PACKAGE for part in dotted.replace("/", ".").split(".")):
+            continue
+        path = module_file(root, dotted.replace("/", "."), (base,))
+        if path:
+            return path, f"declared to {family}"
+    for base in ("src", ""):
+        path = module_file(root, wanted, (base,))
+        if path:
+            return path, "matches the project name"
+    candidates = []
+    for base in ("src", ""):
+        directory = os.path.join(root, base)
+        try:
+            entries = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.startswith((".", "_")) or entry.lower() in NOT_THE_PACKAGE or not entry.isidentifier():
+                continue
+            init = os.path.join(directory, entry, "__init__.py")
+            if os.path.isfile(init):
+                candidates.append(init)
+        if candidates:
+            break
+    if len(candidates) == 1:
+        return candidates[0], "the only top-level package"
+    if candidates:
+        return None, f"several top-level packages and none is named {wanted}"
+    return None, "no import package found"
+
+
+# ----------------------------------------------------------------------------- reader: lock files
+
+def read_lock(root, name):
+    """{file, version} for the project's own entry in uv.lock / poetry.lock / pdm.lock, or {file, missing}."""
+    normalized = canonicalize_name(name)
+    for filename in ("uv.lock", "poetry.lock", "pdm.lock"):
+        text = read_text(os.path.join(root, filename), limit=64 << 20)
+        if text is None:
+            continue
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError) as error:
+            return {"file": filename, "error": first_line(error)}
+        for package in data.get("package") or [] if isinstance(data.get("package"), list) else []:
+            if not isinstance(package, dict) or not isinstance(package.get("name"), str):
+                continue
+            if canonicalize_name(package["name"]) != normalized:
+                continue
+            source = package.get("source") if isinstance(package.get("source"), dict) else {}
+            if filename == "uv.lock" and source.get("editable") != "." and source.get("virtual") != ".":
+                continue  # the same name from an index is a dependency, not this project
+            if filename != "uv.lock" and source.get("type") not in (None, "directory") or \
+                    (filename != "uv.lock" and source.get("url") not in (None, ".")):
+                continue
+            return {"file": filename, "version": package.get("version")}
+        return {"file": filename, "missing": True}
+    return None
+
+
+# ----------------------------------------------------------------------------- reader: dist/
+
+def read_dist_dir(root):
+    """[(filename, version or None)] for distributions in root/dist."""
+    try:
+        names = sorted(os.listdir(os.path.join(root, "dist")))
+    except OSError:
+        return None
+    found = []
+    for filename in names:
+        if filename.endswith((".whl", ".tar.gz", ".zip")):
+            found.append((filename, filename_version(filename)))
+    return found
+
+
+def filename_version(filename):
+    """The version in a distribution filename (packaging's parsers), or None when it is not parsable."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion, ValueError):
+        return None
+    return None
+
+
+def legacy_filename_versions(filename):
+    """Versions a legacy filename (.egg, .exe, odd sdists) may carry: every dash-separated candidate."""
+    stem = filename
+    for suffix in (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".egg", ".exe", ".msi", ".rpm", ".dmg",
+                   ".tar", ".whl"):
+        if stem.endswith(suffix):
+            stem = stem[:-len(suffix)]
+            break
+    for marker in (".win32", ".win-amd64", ".linux-", ".macosx-"):
+        stem = stem.split(marker)[0]
+    pieces, found = stem.split("-"), []
+    for start in range(1, len(pieces)):
+        for end in range(start + 1, len(pieces) + 1):
+            version = parse_version("-".join(pieces[start:end]))
+            if version is not None:
+                found.append(version)
+    return found
+
+
+# ----------------------------------------------------------------------------- reader: workflows
+
+def load_yaml(text):
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
+
+
+def parse_workflow_text(filename, text):
+    """A workflow file -> {file, error} or {file, reusable, triggers, jobs: [publishing job facts], calls}."""
+    try:
+        data = load_yaml(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        return {"file": filename, "error": f"not valid YAML{where}"}
+    except (ValueError, RecursionError, MemoryError) as error:
+        return {"file": filename, "error": f"not readable YAML: {first_line(error)}"}
+    if not isinstance(data, dict):
+        return {"file": filename, "error": "not a workflow (the top level is not a mapping)"}
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` key as True
+    if isinstance(triggers, str):
+        triggers = {triggers: None}
+    elif isinstance(triggers, list):
+        triggers = {item: None for item in triggers if isinstance(item, str)}
+    elif not isinstance(triggers, dict):
+        triggers = {}
+    workflow_permissions = data.get("permissions")
+    workflow_env = data.get("env") if isinstance(data.get("env"), dict) else {}
+    jobs = data.get("jobs") if isinstance(data.get("jobs"), dict) else {}
+    publishing, calls = [], []
+    for job_id, job in jobs.items():
+        if not isinstance(job, dict):
+            continue
+        if isinstance(job.get("uses"), str):
+            calls.append({"job": str(job_id), "uses": job["uses"]})
+            continue
+        steps = [step for step in job.get("steps") or [] if isinstance(step, dict)] \
+            if isinstance(job.get("steps"), list) else []
+        how = publishing_method(steps)
+        if how:
+            publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
+                                                      workflow_env))
+    return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
+            "jobs": publishing, "calls": calls}
+
+
+def publishing_method(steps):
+    for step in steps:
+        uses = step.get("uses")
+        if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == PUBLISH_ACTION:
+            return "action"
+    for step in steps:
+        command = step.get("run")
+        if isinstance(command, str) and ("twine upload" in command or "uv publish" in command):
+            return "twine upload" if "twine upload" in command else "uv publish"
+    return None
+
+
+def all_strings(value, budget=20000):
+    """Every string inside value, visiting at most `budget` nodes (YAML aliases can nest exponentially)."""
+    stack, seen = [value], 0
+    while stack and seen < budget:
+        item = stack.pop()
+        seen += 1
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def secret_names(value):
+    """Names used as ${{ secrets.NAME }} (or secrets['NAME']) anywhere in value."""
+    import re
+    names = set()
+    for text in all_strings(value):
+        names.update(re.findall(r"secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*['\"]([^'\"]+)['\"]\s*\])", text))
+    return {left or right for left, right in names}
+
+
+def has_id_token(permissions):
+    if permissions == "write-all":
+        return True
+    return isinstance(permissions, dict) and permissions.get("id-token") == "write"
+
+
+def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env):
+    import re
+    if "permissions" in job:
+        id_token, granted_by = has_id_token(job.get("permissions")), "the job"
+    else:
+        id_token, granted_by = has_id_token(workflow_permissions), "the workflow"
+    environment = job.get("environment")
+    if isinstance(environment, dict):
+        environment = environment.get("name")
+    environment = str(environment) if isinstance(environment, (str, int, float)) and str(environment) else None
+    problems, unpinned, attestations_off, testpypi = [], [], False, False
+    env_names = set(workflow_env) | set(job.get("env") if isinstance(job.get("env"), dict) else {})
+    for step in steps:
+        if isinstance(step.get("env"), dict):
+            env_names |= set(step["env"])
+        uses = step.get("uses")
+        if isinstance(uses, str):
+            ref = uses.split("@", 1)[1] if "@" in uses else ""
+            if not uses.startswith(("./", "docker://")) and not re.fullmatch(r"[0-9a-f]{40}", ref):
+                unpinned.append(uses)
+            if uses.lower().startswith(PUBLISH_ACTION):
+                inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+                if "password" in inputs:
+                    problems.append("passes `password:` to the publish action (an API token, not OIDC)")
+                if str(inputs.get("attestations", "true")).lower() == "false":
+                    attestations_off = True
+                if "test.pypi.org" in str(inputs.get("repository-url", inputs.get("repository_url", ""))):
+                    testpypi = True
+        command = step.get("run")
+        if isinstance(command, str) and re.search(r"(--password|-p\s|--token|-t\s)", command) and \
+                ("twine upload" in command or "uv publish" in command):
+            problems.append("passes a password/token on the upload command line")
+        if isinstance(command, str) and "test.pypi.org" in command:
+            testpypi = True
+    for name in sorted(str(item) for item in env_names):
+        if name.upper() in TOKEN_ENV_NAMES:
+            problems.append(f"sets {name} (a token for the upload)")
+    job_without_env = {key: value for key, value in job.items() if key != "environment"}
+    for name in sorted(secret_names(job_without_env) | secret_names(workflow_env)):
+        if name.upper() != "GITHUB_TOKEN" and re.search(r"PYPI|TWINE|PUBLISH|UPLOAD|PASSWORD", name.upper()):
+            problems.append(f"uses secret {name}")
+    conditions = [job.get("if")] + [step.get("if") for step in steps]
+    gated = any(isinstance(item, str) and ("refs/tags" in item or "ref_type" in item or "'release'" in item)
+                for item in conditions)
+    return {"job": job_id, "how": how, "id_token": id_token, "granted_by": granted_by,
+            "environment": environment, "problems": list(dict.fromkeys(problems)), "unpinned": unpinned,
+            "attestations_off": attestations_off and how == "action", "testpypi": testpypi, "gated": gated}
+
+
+def read_workflows(root):
+    directory = os.path.join(root, ".github", "workflows")
+    try:
+        names = sorted(name for name in os.listdir(directory) if name.endswith((".yml", ".yaml")))
+    except OSError:
+        return None
+    workflows = []
+    for name in names:
+        text = read_text(os.path.join(directory, name))
+        workflows.append({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
+                         else parse_workflow_text(name, text))
+    return workflows
+
+
+def trigger_problems(triggers, gated):
+    """Why a publishing workflow's triggers are unsafe ([] when fine)."""
+    problems = []
+    if "pull_request_target" in triggers:
+        problems.append("runs on pull_request_target (code from forks with this repository's privileges)")
+    if "push" in triggers and not gated:
+        push = triggers.get("push")
+        filters = push if isinstance(push, dict) else {}
+        tags_only = ("tags" in filters or "tags-ignore" in filters) and not (
+            "branches" in filters or "branches-ignore" in filters)
+        if not tags_only:
+            problems.append("publishes on every push" + (" to the listed branches" if filters.get("branches")
+                                                         else "") + ", not only on release tags")
+    return problems
+
+
+# ----------------------------------------------------------------------------- reader: the index
+
+def index_root(url):
+    """Normalise an index root: strip a trailing / and a mistaken /simple (we add it ourselves)."""
+    url = url.strip().rstrip("/")
+    if url.endswith("/simple"):
+        url = url[:-len("/simple")]
+    return url
+
+
+def redact_url(url):
+    """The URL without user:password@ (private index credentials are never printed)."""
+    from urllib.parse import urlsplit, urlunsplit
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "<index URL>"
+
+
+def fetch(url, accept, timeout):
+    try:
+        status, headers, body, final = http_get(url, accept=accept, timeout=timeout, limit=32 << 20)
+    except Unreachable as error:
+        return {"url": url, "error": str(error)}
+    return {"url": url, "status": status, "type": (headers.get("Content-Type") or "").split(";")[0].strip().lower(),
+            "body": body, "final": final}
+
+
+def lookup_index(root, name, timeout):
+    """Ask the simple API (PEP 691 JSON) and the JSON API concurrently; the whole lookup stays within timeout."""
+    import threading
+    import time
+    requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_JSON),
+                "json": (f"{root}/pypi/{name}/json", "application/json")}
+    answers = {}
+
+    def ask(key, url, accept):
+        answers[key] = fetch(url, accept, timeout)
+
+    threads = [threading.Thread(target=ask, args=(key, url, accept), daemon=True)
+               for key, (url, accept) in requests.items()]
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    for key, (url, _) in requests.items():
+        answers.setdefault(key, {"url": url, "error": f"{url}: no answer within {timeout:g} s"})
+        if "error" in answers[key] and redact_url(root) != root:
+            answers[key]["error"] = answers[key]["error"].replace(root, redact_url(root))
+    return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name)}
+
+
+def json_body(answer):
+    """The JSON document in an answer's body (raises ValueError/UnicodeDecodeError when it is none)."""
+    body = answer["body"]
+    return json.loads(body.decode("utf-8"))
+
+
+def read_simple_answer(answer, name):
+    """-> {state: ok|absent|unknown, versions, yanked, unparsed, project_status, has_versions_key, reason}."""
+    if "error" in answer:
+        return {"state": "unknown", "reason": answer["error"]}
+    status, kind = answer["status"], answer["type"]
+    if status == 404:
+        return {"state": "absent", "reason": f"simple API: 404 ({kind or 'no content type'})"}
+    if status != 200:
+        return {"state": "unknown", "reason": f"simple API answered HTTP {status}"}
+    if kind not in SIMPLE_JSON_TYPES:
+        return {"state": "unknown", "reason": f"simple API answered {kind or 'no content type'}, "
+                                              f"not {SIMPLE_JSON} (a login page, a proxy, or an index without PEP 691)"}
+    try:
+        document = json_body(answer)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return {"state": "unknown", "reason": "simple API answered malformed JSON"}
+    meta = document.get("meta") if isinstance(document, dict) else None
+    files = document.get("files") if isinstance(document, dict) else None
+    api_version = str(meta.get("api-version", "")) if isinstance(meta, dict) else ""
+    if not isinstance(files, list) or not api_version.startswith("1.") and api_version != "1":
+        return {"state": "unknown", "reason": f"simple API answer is not a PEP 691 project page "
+                                              f"(api-version {api_version or 'missing'})"}
+    if isinstance(document.get("name"), str) and canonicalize_name(document["name"]) != name:
+        return {"state": "unknown", "reason": f"simple API answered for project {document['name']!r}, not {name}"}
+    versions, yanked, unparsed = set(), set(), []
+    for item in files:
+        filename = item.get("filename") if isinstance(item, dict) else None
+        if not isinstance(filename, str):
+            return {"state": "unknown", "reason": "simple API lists a file without a filename"}
+        version = filename_version(filename)
+        if version is None:
+            unparsed.append(filename)
+            continue
+        versions.add(version)
+        if item.get("yanked") not in (None, False):
+            yanked.add(version)
+    listed = document.get("versions")
+    for text in listed if isinstance(listed, list) else []:
+        version = parse_version(text)
+        if version is not None:
+            versions.add(version)
+    status_table = document.get("project-status")
+    project_status = status_table.get("status") if isinstance(status_table, dict) else None
+    return {"state": "ok", "versions": versions, "yanked": yanked, "unparsed": unparsed,
+            "has_versions_key": isinstance(listed, list), "project_status": project_status,
+            "api_version": api_version, "files": len(files)}
+
+
+def read_json_answer(answer, name):
+    if "error" in answer:
+        return {"state": "unknown", "reason": answer["error"]}
+    status, kind = answer["status"], answer["type"]
+    if status == 404:
+        try:
+            is_json = kind.endswith("json") and isinstance(json_body(answer), dict)
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            is_json = False
+        return {"state": "absent" if is_json else "blank-404",
+                "reason": "JSON API: 404" + ("" if is_json else " without a JSON body (proxy-like)")}
+    if status != 200:
+        return {"state": "unknown", "reason": f"JSON API answered HTTP {status}"}
+    if not kind.endswith("json"):
+        return {"state": "unknown", "reason": f"JSON API answered {kind or 'no content type'}, not JSON"}
+    try:
+        document = json_body(answer)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return {"state": "unknown", "reason": "JSON API answered malformed JSON"}
+    releases = document.get("releases") if isinstance(document, dict) else None
+    info = document.get("info") if isinstance(document, dict) else None
+    if not isinstance(releases, dict):
+        return {"state": "unknown", "reason": "JSON API answer has no `releases` table"}
+    if isinstance(info, dict) and isinstance(info.get("name"), str) and canonicalize_name(info["name"]) != name:
+        return {"state": "unknown", "reason": f"JSON API answered for project {info['name']!r}, not {name}"}
+    versions, yanked = set(), set()
+    for text, files in releases.items():
+        version = parse_version(text)
+        if version is None:
+            continue
+        versions.add(version)
+        if isinstance(files, list) and files and all(isinstance(f, dict) and f.get("yanked") for f in files):
+            yanked.add(version)
+    return {"state": "ok", "versions": versions, "yanked": yanked}
+
+
+def decide_index(version, simple, jsonapi):
+    """Combine both answers into {state: taken|closed|free|absent|unknown, detail, known, highest}."""
+    ours = parse_version(version)
+    known, sources = set(), []
+    for label, answer in (("simple API", simple), ("JSON API", jsonapi)):
+        if answer["state"] == "ok":
+            known |= answer["versions"]
+            sources.append(label)
+    yanked = set(simple.get("yanked", ())) | set(jsonapi.get("yanked", ()))
+    highest = max(known) if known else None
+    base = {"known": known, "highest": highest}
+    legacy_hits = [filename for filename in simple.get("unparsed", ())
+                   if ours in legacy_filename_versions(filename)]
+    if ours in known or legacy_hits:
+        how = "yanked, and a yanked version still cannot be reused" if ours in yanked else "released"
+        return dict(base, state="taken", detail=f"{version} is already {how} (per the {' and '.join(sources)})")
+    if simple["state"] == "ok" and simple.get("project_status") in CLOSED_PROJECT_STATUSES:
+        return dict(base, state="closed", detail=f"the project is {simple['project_status']} on the index "
+                                                 "(PEP 792): it accepts no new uploads")
+    if simple["state"] == "ok":
+        if simple["unparsed"] and not simple["has_versions_key"] and jsonapi["state"] != "ok":
+            return dict(base, state="unknown", detail=f"{len(simple['unparsed'])} legacy filename(s) on the index "
+                                                      "have no readable version and no release list covers them")
+        return dict(base, state="free", detail=f"{version} is not among the {len(known)} release(s) listed by the "
+                                               f"{' and '.join(sources)} (yanked ones included)")
+    if simple["state"] == "absent":
+        if jsonapi["state"] == "absent":
+            return dict(base, state="absent", detail="the project does not exist on the index (simple API and "
+                                                     "JSON API both answer 404)")
+        if jsonapi["state"] == "ok":
+            return dict(base, state="unknown", detail=f"the answers disagree: the simple API says 404, the JSON API "
+                                                      f"lists {len(known)} release(s) without {version}")
+        return dict(base, state="unknown", detail=f"{simple['reason']}, not confirmed: {jsonapi['reason']}")
+    extra = f"; the JSON API lists {len(known)} release(s) without {version}" if jsonapi["state"] == "ok" else ""
+    return dict(base, state="unknown", detail=f"{simple['reason']}{extra}")
+
+
+# ----------------------------------------------------------------------------- reader: --build
+
+def backend_importable(requires):
+    """True when every build requirement is installed here (so --no-isolation works offline)."""
+    from importlib import metadata
+
+    from packaging.requirements import InvalidRequirement, Requirement
+    for text in requires:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            return False
+        if requirement.marker is not None and not requirement.marker.evaluate():
+            continue
+        try:
+            installed = metadata.version(requirement.name)
+        except metadata.PackageNotFoundError:
+            return False
+        if installed is None or not requirement.specifier.contains(installed, prereleases=True):
+            return False
+    return True
+
+
+def run_build(root, info, git, uses_vcs, offline=False):
+    """Build from a copy of the project in a temporary directory; {tool, files, metadata, twine} or {error}."""
+    import importlib.util
+    import re
+    import shutil
+    import subprocess
+    import tempfile
+    work = tempfile.mkdtemp(prefix="pypi-ops-preflight-")
+    try:
+        top = git.get("toplevel") if uses_vcs and git.get("toplevel") else None
+        source_top = os.path.realpath(top) if top else os.path.realpath(root)
+        copy_top = os.path.join(work, "src")
+        shutil.copytree(source_top, copy_top, symlinks=True, ignore=shutil.ignore_patterns(*COPY_IGNORE))
+        copy_root = os.path.join(copy_top, os.path.relpath(os.path.realpath(root), source_top))
+        out = os.path.join(work, "out")
+        isolated = not backend_importable(info["requires"] or ["setuptools"])
+        if isolated and offline:
+            return {"error": "the build requirements are not all installed here, and an isolated build would "
+                             "download them (--offline opens no connection)",
+                    "fix": f"install them ({', '.join(info['requires']) or 'setuptools'}) or drop --offline"}
+        if importlib.util.find_spec("build") is not None:
+            command = [sys.executable, "-m", "build", "--outdir", out, copy_root] + ([] if isolated else
+                                                                                    ["--no-isolation"])
+            tool = "python -m build"
+        elif shutil.which("uv"):
+            command = ["uv", "build", "--out-dir", out, copy_root]
+            tool, isolated = "uv build", True
+        else:
+            return {"error": "neither the `build` module nor `uv` is available",
+                    "fix": "python3 -m pip install build (or install uv)"}
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=900, cwd=work, env=dict(os.environ, **GIT_ENV))
+        except (OSError, subprocess.SubprocessError) as error:
+            return {"error": f"{tool} could not run: {first_line(error)}"}
+        if done.returncode != 0:
+            lines = [line.strip() for line in done.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+            errors = [line for line in lines if "error" in line.lower() and not line.startswith("ERROR Backend")]
+            tail = " | ".join((errors or lines)[-2:]) if lines else f"exit status {done.returncode}"
+            return {"error": f"{tool} failed{' (isolated: needs the network)' if isolated else ''}: {tail}"}
+        files = sorted(os.path.join(out, name) for name in os.listdir(out)) if os.path.isdir(out) else []
+        artifacts = [{"filename": os.path.basename(path), "metadata": artifact_metadata(path)} for path in files]
+        twine = None
+        if files and importlib.util.find_spec("twine") is not None:
+            checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *files],
+                                     capture_output=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
+            output = re.sub(r"\x1b\[[0-9;]*m", "", (checked.stdout + checked.stderr).decode("utf-8", "replace"))
+            twine = {"ok": checked.returncode == 0, "output": output}
+        return {"tool": tool + (" (isolated)" if isolated else " (--no-isolation)"), "artifacts": artifacts,
+                "twine": twine}
+    except OSError as error:
+        return {"error": f"could not prepare the build: {first_line(error)}"}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def artifact_metadata(path):
+    """The raw core metadata (METADATA or PKG-INFO) of a built distribution, or None."""
+    import tarfile
+    import zipfile
+    try:
+        if path.endswith(".whl"):
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA")]
+                return archive.read(names[0]) if names else None
+        if path.endswith(".tar.gz"):
+            with tarfile.open(path, "r:gz") as archive:
+                for member in archive.getmembers():
+                    if member.name.count("/") == 1 and member.name.endswith("/PKG-INFO") and member.isfile():
+                        handle = archive.extractfile(member)
+                        return handle.read() if handle else None
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, KeyError):
+        return None
+    return None
+
+
+def validate_metadata(raw, filename, expected_version):
+    """Problems PyPI would refuse an upload for (packaging's validation plus warehouse's own rules)."""
+    from email.parser import BytesParser
+    problems = []
+    if raw is None:
+        return [f"{filename}: no core metadata (METADATA/PKG-INFO) found"]
+    fields = BytesParser().parsebytes(raw)
+    metadata_version = fields.get("Metadata-Version")
+    if metadata_version not in PYPI_METADATA_VERSIONS:
+        problems.append(f"Metadata-Version {metadata_version!r} is not one PyPI accepts")
+    try:
+        from packaging.metadata import Metadata
+        Metadata.from_email(raw, validate=True)
+    except ImportError:
+        pass  # packaging older than 23.2: the remaining rules still apply
+    except Exception as error:  # packaging raises an ExceptionGroup of InvalidMetadata
+        for item in getattr(error, "exceptions", [error]):
+            problems.append(first_line(item))
+    name, version = fields.get("Name") or "", parse_version(fields.get("Version"))
     if version is None:
-        return {"check": "pyproject-version", "status": "fail", "detail": "no static [project].version",
-                "fix": "set [project].version"}
+        problems.append(f"Version {fields.get('Version')!r} is not PEP 440")
+    elif version.local:
+        problems.append(f"Version {version} has a local segment, which PyPI refuses")
+    elif expected_version and not same_version(str(version), expected_version):
+        problems.append(f"the build produced version {version}, not {expected_version}")
+    if fields.get("License") and fields.get("License-Expression"):
+        problems.append("both License and License-Expression are set (PEP 639 allows only one)")
+    if fields.get("License-Expression"):
+        try:
+            from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
+            try:
+                canonicalize_license_expression(fields["License-Expression"])
+            except InvalidLicenseExpression as error:
+                problems.append(first_line(error))
+        except ImportError:
+            pass
     try:
-        parsed = Version(str(version))
-    except InvalidVersion:
-        return {"check": "pyproject-version", "status": "fail", "detail": f"{version!r} is not PEP 440",
-                "fix": "use a PEP 440 version such as 1.2.3"}
-    if parsed.local:
-        return {"check": "pyproject-version", "status": "fail", "detail": f"{version} has a local segment",
-                "fix": f"drop '+{parsed.local}': PyPI refuses local versions"}
-    return {"check": "pyproject-version", "status": "pass", "detail": str(version)}
+        from trove_classifiers import classifiers as known, deprecated_classifiers as deprecated
+    except ImportError:
+        known = deprecated = None
+    for classifier in fields.get_all("Classifier") or []:
+        if known is not None and classifier in deprecated:
+            problems.append(f"classifier {classifier!r} is deprecated")
+        elif known is not None and classifier not in known and not classifier.startswith("Private ::"):
+            problems.append(f"classifier {classifier!r} is unknown")
+    stem = canonicalize_name(name).replace("-", "_")
+    if filename.endswith(".whl"):
+        try:
+            file_name, file_version, _, _ = parse_wheel_filename(filename)
+        except (InvalidWheelFilename, InvalidVersion):
+            return problems + [f"{filename} is not a valid wheel filename"]
+    elif filename.endswith(".tar.gz"):
+        try:
+            file_name, file_version = parse_sdist_filename(filename)
+        except (InvalidSdistFilename, InvalidVersion):
+            return problems + [f"{filename} is not a valid sdist filename"]
+    else:
+        return problems + [f"{filename}: PyPI accepts only .whl and .tar.gz files"]
+    if file_name != canonicalize_name(name) or (version is not None and file_version != version):
+        problems.append(f"{filename} does not match Name {name!r} / Version {fields.get('Version')!r}")
+    elif not filename.startswith(f"{stem}-"):
+        problems.append(f"{filename} is not in normalized form ({stem}-...)")
+    return [f"{filename}: {problem}" if not problem.startswith(filename) else problem for problem in problems]
 
+
+# ----------------------------------------------------------------------------- the checks (pure: facts in, finding out)
+
+def check_name(facts):
+    name, source = facts["info"]["name"], facts["info"]["name_source"]
+    if not isinstance(name, str) or not name.strip():
+        return finding("name", "fail", f"{source} is missing or not a string",
+                       'add name = "your-project" under [project] in pyproject.toml')
+    if not valid_project_name(name):
+        return finding("name", "fail", f"{name!r} is not a valid project name (PEP 508: letters, digits, "
+                                       "'.', '-', '_', starting and ending with a letter or digit)",
+                       f"rename it in {source}, for example to {canonicalize_name(name) or 'my-project'!r}")
+    return finding("name", "pass", f"{name} (normalized: {canonicalize_name(name)})")
+
+
+def check_pyproject_version(facts):
+    resolved = facts["resolved"]
+    version, how = resolved["version"], resolved["how"]
+    if version is None and resolved["unknown"]:
+        return finding("pyproject-version", "unknown", f"{how}: the version a build produces is not known",
+                       "run with --build: the version is then read from the built files")
+    if not resolved["releasable"] and not resolved["vcs"] or version is None and not resolved["vcs"]:
+        return finding("pyproject-version", "fail", how or "no version", "set a PEP 440 version string in "
+                                                                        "[project].version (for example \"0.1.0\")")
+    if not resolved["releasable"] or version is None:
+        tags = ", ".join(sorted(release_tags(facts))[:3])
+        return finding("pyproject-version", "fail", how,
+                       "commit or stash your changes and tag the release commit (git tag -a vX.Y.Z)"
+                       + (f"; existing tags: {tags}" if tags else ""))
+    parsed = parse_version(version)
+    if parsed is None:
+        return finding("pyproject-version", "fail", f"{version!r} ({how}) is not a PEP 440 version",
+                       "use a PEP 440 version such as 1.2.3, 1.2.3rc1 or 1.2.3.post1")
+    if parsed.local:
+        return finding("pyproject-version", "fail", f"{version} ({how}) has a local segment '+{parsed.local}', "
+                                                    "which PyPI refuses",
+                       f"release {parsed.public} instead; for setuptools-scm set local_scheme = "
+                       "\"no-local-version\" only for test uploads")
+    status = "warn" if "PRETEND" in how else "pass"
+    shown = version if str(parsed) == version else f"{version} (canonical {parsed})"
+    return finding("pyproject-version", status, f"{shown} from {how}" if not how.startswith(version) else how)
+
+
+def release_tags(facts):
+    return [tag for tag in facts["git"]["tags"] if tag_version(tag, facts["info"]["name"]) is not None]
+
+
+def tag_version(tag, name):
+    """The version a release tag names (v1.2.3, 1.2.3, <name>-v1.2.3, <name>-1.2.3), or None."""
+    candidates = [tag]
+    if isinstance(name, str) and name:
+        for prefix in {name, canonicalize_name(name), canonicalize_name(name).replace("-", "_")}:
+            if tag.lower().startswith(prefix.lower() + "-"):
+                candidates.append(tag[len(prefix) + 1:])
+    for candidate in candidates:
+        text = candidate[1:] if candidate[:1] in "vV" else candidate
+        if text[:1].isdigit():
+            version = parse_version(text)
+            if version is not None:
+                return version
+    return None
+
+
+def check_init_version(facts):
+    version, package = facts["version"], facts["package"]
+    path, how = package
+    if path is None:
+        return finding("init-version", "skip", f"{how}; nothing to compare")
+    shown = os.path.relpath(path, facts["root"])
+    if facts["resolved"]["source_file"] and os.path.realpath(path) == os.path.realpath(
+            facts["resolved"]["source_file"]):
+        return finding("init-version", "pass", f"{shown} is itself the version source")
+    values = literal_assignments(read_text(path) or "")
+    if "__version__" not in values:
+        return finding("init-version", "skip", f"{shown} ({how}) defines no __version__")
+    literal = values["__version__"]
+    if literal is None:
+        return finding("init-version", "skip", f"{shown}: __version__ is computed at run time, not a literal")
+    if version is None:
+        return finding("init-version", "skip", f"{shown} says {literal}; the build version is not known")
+    if same_version(literal, version):
+        return finding("init-version", "pass", f"{shown}: __version__ = {literal!r}")
+    return finding("init-version", "fail", f"{shown}: __version__ = {literal!r}, but the build version is {version}",
+                   f"set __version__ = \"{version}\" in {shown}")
+
+
+def check_lock_version(facts):
+    lock, version = facts["lock"], facts["version"]
+    if lock is None:
+        return finding("lock-version", "skip", "no uv.lock, poetry.lock or pdm.lock")
+    if "error" in lock:
+        return finding("lock-version", "fail", f"{lock['file']} is not valid TOML: {lock['error']}",
+                       f"regenerate it ({'uv lock' if lock['file'] == 'uv.lock' else 'the tool that wrote it'})")
+    if lock.get("missing"):
+        note = "" if lock["file"] == "uv.lock" else " (it records dependencies only)"
+        return finding("lock-version", "skip", f"{lock['file']} does not record the project itself{note}")
+    if lock.get("version") is None:
+        return finding("lock-version", "skip", f"{lock['file']} records no version for the project "
+                                               "(normal for a dynamic version)")
+    if version is None:
+        return finding("lock-version", "skip", f"{lock['file']} says {lock['version']}; the build version is not known")
+    if same_version(str(lock["version"]), version):
+        return finding("lock-version", "pass", f"{lock['file']} records {lock['version']}")
+    command = {"uv.lock": "uv lock", "poetry.lock": "poetry lock", "pdm.lock": "pdm lock"}[lock["file"]]
+    return finding("lock-version", "fail", f"{lock['file']} records {lock['version']}, but the build version "
+                                           f"is {version}", f"run `{command}` and commit {lock['file']}")
+
+
+def check_not_on_pypi(facts):
+    index, version, url = facts["index"], facts["version"], facts["index_url"]
+    if facts["offline"]:
+        return finding("not-on-pypi", "skip", f"index not consulted (--offline): {url} was not asked",
+                       "run again without --offline before tagging")
+    if index is None:
+        return finding("not-on-pypi", "unknown" if facts["resolved"]["unknown"] else "skip",
+                       "no valid name and version to look up", "fix the name and version checks first")
+    decision = index["decision"]
+    state, detail = decision["state"], decision["detail"]
+    if state == "taken":
+        return finding("not-on-pypi", "fail", f"{detail} on {url}", "bump the version (PyPI filenames are "
+                                                                   "immutable); e.g. a .post1 or the next patch")
+    if state == "closed":
+        return finding("not-on-pypi", "fail", f"{detail} ({url})", "ask the project owners to unarchive it on "
+                                                                   "the index, or publish under another name")
+    if state == "unknown":
+        return finding("not-on-pypi", "unknown", f"{detail}: cannot tell whether {version} is free on {url}",
+                       "retry later or check access to the index; never read this as free")
+    tail = ("; a release whose files were deleted still burns its filenames and no API lists it, so a version "
+            "uploaded and deleted before cannot be reused")
+    if state == "absent":
+        return finding("not-on-pypi", "pass", f"{detail} at {url}{tail}")
+    return finding("not-on-pypi", "pass", f"{detail} on {url}{tail}")
+
+
+def check_version_order(facts):
+    index, version = facts["index"], parse_version(facts["version"])
+    if facts["offline"]:
+        return finding("version-order", "skip", "index not consulted (--offline)")
+    if index is None or version is None or index["decision"]["state"] == "unknown":
+        return finding("version-order", "skip", "the release list is not known")
+    highest = index["decision"]["highest"]
+    if highest is None:
+        return finding("version-order", "pass", "no earlier releases")
+    if version < highest:
+        return finding("version-order", "warn", f"{version} is lower than the highest release {highest} "
+                                                "(fine for a backport; installers pick the highest)",
+                       f"use a version above {highest} unless this is a deliberate backport")
+    if version == highest:
+        return finding("version-order", "skip", f"{version} is the highest release itself (see not-on-pypi)")
+    return finding("version-order", "pass", f"{version} is above the highest release {highest}")
+
+
+def publishing_jobs(facts):
+    """[(workflow, job)] of jobs that publish, preferring those aimed at the index in use."""
+    found = [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])]
+    aimed = [(w, j) for w, j in found if j["testpypi"] == facts["testpypi"]]
+    return aimed or found
+
+
+def check_first_publish(facts):
+    jobs = publishing_jobs(facts)
+    origin = github_repository(facts["git"]["origin"])
+    owner, repo = origin if origin else ("<owner>", "<repository>")
+    workflow, job = jobs[0] if jobs else ({"file": "<workflow file>.yml"}, {"environment": None})
+    form = (f"PyPI project name: {facts['info']['name']}; Owner: {owner}; Repository name: {repo}; "
+            f"Workflow name: {workflow['file']}; Environment name: {job['environment'] or '(none)'}")
+    publishing_page = f"{facts['index_url']}/manage/account/publishing/"
+    if facts["offline"] or facts["index"] is None:
+        return finding("first-publish", "skip", "the index was not consulted; if this is the first release, add "
+                                                f"a pending publisher: {form}")
+    state = facts["index"]["decision"]["state"]
+    if state == "absent":
+        missing = [] if origin else ["origin is not a GitHub URL"]
+        missing += [] if jobs else ["no publishing workflow"]
+        return finding("first-publish", "warn", "new project: the first upload needs a pending publisher "
+                       + (f"({'; '.join(missing)}) " if missing else "") + f"on {publishing_page}: {form}",
+                       f"add a pending publisher on {publishing_page} with: {form}")
+    if state == "unknown":
+        return finding("first-publish", "skip", "whether the project exists is unknown")
+    return finding("first-publish", "pass", "the project exists on the index (its publishers are managed there)")
+
+
+def git_refused(check, facts):
+    path = os.path.abspath(facts["root"])
+    return finding(check, "fail", "git refuses to work in this repository: it belongs to another user "
+                                  "(dubious ownership)", f"git config --global --add safe.directory {path}")
+
+
+def check_git_tag(facts):
+    git, version = facts["git"], parse_version(facts["version"])
+    if git["refused"]:
+        return git_refused("git-tag", facts)
+    if not git["repo"]:
+        return finding("git-tag", "warn", "not a git repository: release tags cannot be checked")
+    if git["head"] is None:
+        return finding("git-tag", "warn", "the repository has no commits yet", "commit the release first")
+    if version is None:
+        return finding("git-tag", "skip", "no valid version to compare tags with")
+    name, head = facts["info"]["name"], git["head"]
+    at_head = {tag: tag_version(tag, name) for tag, commit in git["tags"].items() if commit == head}
+    at_head = {tag: found for tag, found in at_head.items() if found is not None}
+    ours = sorted(tag for tag, commit in git["tags"].items() if tag_version(tag, name) == version)
+    elsewhere = [tag for tag in ours if git["tags"][tag] != head]
+    shallow = " (shallow clone: some tags may be missing; git fetch --unshallow --tags)" if git["shallow"] else ""
+    if elsewhere:
+        where = ", ".join(f"{tag} -> {git['tags'][tag][:12]}" for tag in elsewhere)
+        return finding("git-tag", "fail", f"tag(s) for {version} point at another commit than HEAD "
+                                          f"({head[:12]}): {where}{shallow}",
+                       f"if {version} was never published: git tag -d {elsewhere[0]} && git push origin "
+                       f":refs/tags/{elsewhere[0]}; otherwise bump the version")
+    other = sorted(tag for tag, found in at_head.items() if found != version)
+    if other and not ours:
+        return finding("git-tag", "fail", f"HEAD is tagged {', '.join(other)}, but the version is {version}"
+                       + shallow, "make the version match the tag, or tag the right commit")
+    if ours:
+        return finding("git-tag", "warn" if shallow else "pass", f"HEAD is tagged {', '.join(ours)}{shallow}")
+    style = "v" if not release_tags(facts) or sum(t[:1] in "vV" for t in release_tags(facts)) * 2 >= len(
+        release_tags(facts)) else ""
+    tag = f"{style}{version}"
+    return finding("git-tag", "warn" if shallow else "pass", f"no tag for {version} yet{shallow}; when ready: "
+                   f"git tag -a {tag} -m \"Release {version}\" && git push origin {tag}")
+
+
+def check_git_clean(facts):
+    git = facts["git"]
+    if git["refused"]:
+        return git_refused("git-clean", facts)
+    if not git["repo"]:
+        return finding("git-clean", "skip", "not a git repository")
+    if not git["dirty"]:
+        return finding("git-clean", "pass", "no uncommitted changes to tracked files")
+    shown = ", ".join(git["dirty"][:5]) + (f" and {len(git['dirty']) - 5} more" if len(git["dirty"]) > 5 else "")
+    if facts["resolved"]["vcs"]:
+        return finding("git-clean", "fail", f"uncommitted changes ({shown}) make a VCS-derived version a dev "
+                                            "version", "commit or stash them: git status")
+    return finding("git-clean", "warn", f"uncommitted changes: {shown} (the tag will not contain them)",
+                   "commit or stash them: git status")
+
+
+def check_workflow_oidc(facts):
+    workflows = facts["workflows"]
+    if workflows is None:
+        return finding("workflow-oidc", "warn", "no .github/workflows/: publishing is not automated with "
+                                                "trusted publishing", "copy assets/publish.yml to "
+                                                                      ".github/workflows/publish.yml")
+    broken = [f"{w['file']}: {w['error']}" for w in workflows if "error" in w]
+    jobs = [(w, j) for w in workflows for j in w.get("jobs", [])]
+    if not jobs:
+        return finding("workflow-oidc", "warn", "no workflow publishes (pypa/gh-action-pypi-publish, twine upload "
+                                                "or uv publish)" + (f"; unreadable: {'; '.join(broken)}"
+                                                                    if broken else ""),
+                       "copy assets/publish.yml to .github/workflows/publish.yml")
+    fails, warns, fixes = [], [], []
+    callers = {call["uses"].rsplit("/", 1)[-1].split("@")[0]: w["file"] for w in workflows
+               for call in w.get("calls", [])}
+    for workflow, job in jobs:
+        where = f"{workflow['file']} job {job['job']}"
+        if not job["id_token"]:
+            fails.append(f"{where} lacks `id-token: write`")
+            fixes.append(f"add `permissions: {{id-token: write}}` to job {job['job']} in {workflow['file']}")
+        for problem in job["problems"]:
+            fails.append(f"{where} {problem}")
+            fixes.append(f"remove the token from {where}: trusted publishing needs none")
+        for problem in trigger_problems(workflow["triggers"], job["gated"]):
+            fails.append(f"{workflow['file']} {problem}")
+            fixes.append(f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`")
+        if job["environment"] is None:
+            warns.append(f"{where} has no `environment:`")
+            fixes.append(f"add `environment: pypi` to job {job['job']} (and require it in the publisher)")
+        if workflow.get("reusable") or workflow["file"] in callers:
+            warns.append(f"{workflow['file']} is a reusable workflow: PyPI matches the called workflow's filename "
+                         f"({workflow['file']}), not the caller's")
+            fixes.append(f"register the publisher with workflow filename {workflow['file']}, or move job "
+                         f"{job['job']} into the calling workflow (reusable workflows are not officially supported)")
+        if job["attestations_off"]:
+            warns.append(f"{where} sets `attestations: false` (no PEP 740 attestations)")
+            fixes.append("remove `attestations: false`")
+        if job["unpinned"]:
+            warns.append(f"{where} uses unpinned actions: {', '.join(job['unpinned'][:4])}")
+            fixes.append(f"pin them to commit SHAs: python3 scripts/check-action-pins.py "
+                         f".github/workflows/{workflow['file']}")
+    names = ", ".join(f"{w['file']}:{j['job']}" for w, j in jobs)
+    if broken:
+        warns.append("unreadable: " + "; ".join(broken))
+    if fails:
+        return finding("workflow-oidc", "fail", "; ".join(fails + warns), "; ".join(dict.fromkeys(fixes)))
+    if warns:
+        return finding("workflow-oidc", "warn", f"{names}: " + "; ".join(warns), "; ".join(dict.fromkeys(fixes))
+                       or None)
+    return finding("workflow-oidc", "pass", f"{names}: id-token: write, environment "
+                   + ", ".join(sorted({str(j['environment']) for _, j in jobs})) + ", no tokens, pinned actions")
+
+
+def check_build(facts):
+    build = facts["build"]
+    if build is None:
+        return finding("build", "skip", "not built (run with --build to build and validate sdist and wheel)")
+    if "error" in build:
+        return finding("build", "fail", build["error"], build.get("fix") or "run `python -m build` and read "
+                                                                            "its output")
+    artifacts = build["artifacts"]
+    kinds = {a["filename"].endswith(".whl") for a in artifacts}
+    problems = [] if kinds == {True, False} else ["the build did not produce both an sdist and a wheel"]
+    for artifact in artifacts:
+        problems += validate_metadata(artifact["metadata"], artifact["filename"], facts["version"])
+    warnings = []
+    if build["twine"] is not None and not build["twine"]["ok"]:
+        output = build["twine"]["output"].splitlines()
+        errors = [line.strip() for line in output if line.strip().startswith("ERROR")]
+        # twine --strict also fails on warnings (a missing long description); PyPI accepts those uploads.
+        notes = [line.strip() for line in output if line.strip().startswith("WARNING")]
+        if errors or not notes:
+            problems.append("twine check --strict: " + (" | ".join(dict.fromkeys(errors[:3])) or "failed"))
+        else:
+            warnings.append("twine check --strict warns: " + " | ".join(dict.fromkeys(notes[:2])))
+    names = ", ".join(a["filename"] for a in artifacts)
+    if problems:
+        return finding("build", "fail", f"{build['tool']}: " + "; ".join(problems[:6]),
+                       "fix the metadata in pyproject.toml and run again with --build")
+    checked = "packaging metadata" + (", twine check --strict" if build["twine"] is not None else "")
+    if warnings:
+        return finding("build", "warn", f"{names} built with {build['tool']}; " + "; ".join(warnings),
+                       "add readme = \"README.md\" under [project] so the project page has a description")
+    return finding("build", "pass", f"{names} built with {build['tool']}; {checked}: valid")
+
+
+def check_dist_stale(facts):
+    dist, version = facts["dist"], parse_version(facts["version"])
+    if dist is None:
+        return finding("dist-stale", "pass", "no dist/ directory")
+    if version is None:
+        return finding("dist-stale", "skip", "no valid version to compare dist/ with")
+    stale = [filename for filename, found in dist if found != version]
+    if stale:
+        return finding("dist-stale", "warn", f"dist/ holds files of other versions: {', '.join(stale[:4])}"
+                       + (f" and {len(stale) - 4} more" if len(stale) > 4 else "")
+                       + " (upload steps send everything in dist/)", "rm -rf dist/ before building the release")
+    return finding("dist-stale", "pass", f"dist/ holds only {version} files ({len(dist)})" if dist
+                   else "dist/ is empty")
+
+
+CHECKS = [
+    ("name", check_name),
+    ("pyproject-version", check_pyproject_version),
+    ("init-version", check_init_version),
+    ("lock-version", check_lock_version),
+    ("not-on-pypi", check_not_on_pypi),
+    ("version-order", check_version_order),
+    ("first-publish", check_first_publish),
+    ("git-tag", check_git_tag),
+    ("git-clean", check_git_clean),
+    ("workflow-oidc", check_workflow_oidc),
+    ("build", check_build),
+    ("dist-stale", check_dist_stale),
+]
+
+
+def run_checks(facts):
+    results = []
+    for check_id, check in CHECKS:
+        result = check(facts)
+        assert result["check"] == check_id and result["status"] in STATUSES
+        results.append(result)
+    return results
+
+
+def exit_status(results):
+    if any(result["status"] == "fail" for result in results):
+        return EXIT_PROBLEM
+    if any(result["status"] == "unknown" for result in results):
+        return EXIT_NETWORK
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------- gathering the facts (all I/O is here)
+
+def gather(root, args, index_url):
+    import threading
+    pyproject = read_pyproject(root)
+    info = describe_project(pyproject)
+    name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
+    lookup = {}
+    index_thread = None
+    if name and not args.offline:  # start the (slowest) index lookup first; the local reads overlap it
+        def look():
+            lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
+        index_thread = threading.Thread(target=look, daemon=True)
+        index_thread.start()
+    git = read_git(root, want_describe=scm_settings(info) is not None)
+    resolved = resolve_version(root, info, git)
+    facts = {"root": root, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
+             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
+    build_thread = None
+    if args.build:
+        def build_now():
+            facts["build"] = run_build(root, info, git, resolved["vcs"], args.offline)
+        build_thread = threading.Thread(target=build_now, daemon=True)
+        build_thread.start()
+    version = resolved["version"] if parse_version(resolved["version"]) is not None else None
+    facts["package"] = find_import_package(root, info)
+    facts["lock"] = read_lock(root, name) if name else None
+    facts["workflows"] = read_workflows(root)
+    facts["dist"] = read_dist_dir(root)
+    if build_thread is not None:
+        build_thread.join()
+        if version is None and resolved["unknown"] and facts["build"] and facts["build"].get("artifacts"):
+            built = built_version(facts["build"])
+            if built is not None:
+                resolved.update(version=built, unknown=False, how=f"read from the built wheel ({resolved['how']})")
+                version = built if parse_version(built) is not None else None
+    if index_thread is not None:
+        index_thread.join(args.timeout + 1)
+        if lookup and version is not None:
+            facts["index"] = dict(lookup, decision=decide_index(version, lookup["simple"], lookup["json"]))
+    facts["version"] = version if version is not None and not parse_version(version).local else None
+    return facts
+
+
+def built_version(build):
+    from email.parser import BytesParser
+    for artifact in build["artifacts"]:
+        if artifact["metadata"]:
+            return BytesParser().parsebytes(artifact["metadata"]).get("Version")
+    return None
+
+
+# ----------------------------------------------------------------------------- rendering
+
+def render_report(results, facts, status):
+    name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else "?"
+    version = facts["resolved"]["version"] or "?"
+    lines = [f"publish-preflight: {name} {version} ({os.path.abspath(facts['root'])})"]
+    import textwrap
+    indent = " " * 29
+    for result in results:
+        head = f"  {result['status'].upper():<8}{result['check']:<19}"
+        lines.append(textwrap.fill(" ".join(str(result["detail"]).split()), width=118, initial_indent=head,
+                                   subsequent_indent=indent, break_on_hyphens=False, break_long_words=False))
+        if result["fix"] and result["status"] in ("fail", "warn", "unknown"):
+            lines.append(textwrap.fill(f"fix: {result['fix']}", width=118, initial_indent=indent,
+                                       subsequent_indent=indent + "     ", break_on_hyphens=False,
+                                       break_long_words=False))
+    if status == EXIT_OK:
+        verdict = f"READY to tag {version}"
+        if facts["offline"]:
+            verdict += " - but the index was NOT consulted (--offline): run without --offline before tagging"
+    elif status == EXIT_NETWORK:
+        verdict = f"NOT READY (unknown): nothing failed, but it is not known whether {version} is free"
+    else:
+        failed = [result["check"] for result in results if result["status"] == "fail"]
+        verdict = f"NOT READY: {len(failed)} check(s) failed: {', '.join(failed)}"
+    lines.append(verdict)
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- main
 
 def main(argv):
     parser = ArgParser(prog="publish-preflight.py", add_help=False)
     parser.add_argument("-h", "--help", action="store_true")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-q", "--quiet", action="store_true")
+    parser.add_argument("--build", action="store_true")
     parser.add_argument("--offline", action="store_true")
+    parser.add_argument("--index-url")
+    parser.add_argument("--testpypi", action="store_true")
+    parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("path", nargs="?", default=".")
     args = parser.parse_args(argv)
     if args.help:
         sys.stdout.write(__doc__)
         return EXIT_OK
+    if args.testpypi and args.index_url:
+        raise Fail(EXIT_USAGE, "usage", "--testpypi and --index-url exclude each other (see --help)")
+    if not 0 < args.timeout <= 600:
+        raise Fail(EXIT_USAGE, "usage", "--timeout must be between 0 and 600 seconds (see --help)")
     require_libraries()
-    project = read_pyproject(args.path)
-    results = [check_name(project), check_version(project)]
-    for result in results:
-        result["ok"] = result["status"] != "fail"
-        result.setdefault("fix", None)
-    ready = all(result["ok"] for result in results)
+    index_url = TESTPYPI_INDEX if args.testpypi else index_root(
+        args.index_url or os.environ.get("PYPI_OPS_INDEX_URL") or DEFAULT_INDEX)
+    if not index_url.startswith(("https://", "http://")):
+        raise Fail(EXIT_USAGE, "usage", f"index URL {redact_url(index_url)!r} is not http(s) (see --help)")
+    facts = gather(args.path, args, index_url)
+    results = run_checks(facts)
+    status = exit_status(results)
     if args.json:
-        print_json(envelope(results, ready=ready))
+        name = facts["info"]["name"]
+        print_json(envelope(results, name=name if isinstance(name, str) else None,
+                            version=facts["resolved"]["version"], ready=status == EXIT_OK, index=facts["index_url"],
+                            offline=args.offline, exit=status))
     else:
         for result in results:
-            sys.stdout.write(f"{result['check']}\t{result['status']}\t{result['detail']}\n")
-        if not args.quiet:
-            sys.stderr.write("READY\n" if ready else "NOT READY\n")
-    return EXIT_OK if ready else EXIT_PROBLEM
+            detail = " ".join(str(result["detail"]).split())
+            sys.stdout.write(f"{result['check']}\t{result['status']}\t{detail}\n")
+    if not args.quiet:
+        sys.stderr.write(render_report(results, facts, status))
+    return status
 
 
 if __name__ == "__main__":

@@ -1,0 +1,272 @@
+"""pyproject-version for dynamic versions, cross-checked against REAL builds (setuptools-scm, hatch-vcs, hatchling,
+setuptools) in real git repositories with real tags and dirty states; plus --build and the read-only promise."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from conftest import git
+from preflight_support import by_check, commit_all, init_repo, preflight, tree_digest, write_project
+
+SETUPTOOLS_SCM = """
+[build-system]
+requires = ["setuptools>=64", "setuptools-scm>=8"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "scm-demo"
+dynamic = ["version"]
+readme = "README.md"
+
+[tool.setuptools_scm]
+"""
+
+HATCH_VCS = """
+[build-system]
+requires = ["hatchling", "hatch-vcs"]
+build-backend = "hatchling.build"
+
+[project]
+name = "vcs-demo"
+dynamic = ["version"]
+readme = "README.md"
+
+[tool.hatch.version]
+source = "vcs"
+{extra}
+"""
+
+
+def scm_project(path, pyproject, module):
+    return write_project(path, pyproject, {f"src/{module}/__init__.py": '"""demo"""\n',
+                                           "README.md": "# demo\n\nA demo.\n"})
+
+
+def built_version(repo, tmp_path):
+    """The version the real backend produces (python -m build --no-isolation --wheel into a tmp dir)."""
+    out = tmp_path / "built"
+    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--wheel", "--outdir", str(out),
+                           str(repo)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    wheel = next(out.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        for line in archive.read(metadata).decode().splitlines():
+            if line.startswith("Version: "):
+                return line.split(": ", 1)[1]
+    raise AssertionError("no Version in the wheel")
+
+
+def preflight_version(repo, python=None):
+    result = preflight("--offline", "--json", repo, python=python)
+    return result, by_check(result)["pyproject-version"]
+
+
+@pytest.mark.parametrize("pyproject, module, tag", [
+    (SETUPTOOLS_SCM, "scm_demo", "v1.4.0"),
+    (HATCH_VCS.format(extra=""), "vcs_demo", "2.0.1rc1"),
+    (HATCH_VCS.format(extra='tag-pattern = "^release-(?P<version>.+)$"'), "vcs_demo", "release-3.1"),
+])
+def test_clean_tree_at_a_release_tag_gives_the_tag_version(tmp_path, pyproject, module, tag):
+    repo = init_repo(scm_project(tmp_path / "repo", pyproject, module), tag=tag)
+    result, finding = preflight_version(repo)
+    assert finding["status"] == "pass", finding
+    assert result.returncode == 0, result.stdout
+    assert result.json["meta"]["version"] == built_version(repo, tmp_path)
+    assert by_check(result)["git-tag"]["status"] == "pass"
+
+
+@pytest.mark.parametrize("pyproject, module", [(SETUPTOOLS_SCM, "scm_demo"), (HATCH_VCS.format(extra=""), "vcs_demo")])
+def test_commits_past_the_tag_give_a_dev_version_that_is_not_releasable(tmp_path, pyproject, module):
+    repo = init_repo(scm_project(tmp_path / "repo", pyproject, module), tag="v1.4.0")
+    (repo / "README.md").write_text("# demo\n\nchanged\n")
+    commit_all(repo, "after the release")
+    result, finding = preflight_version(repo)
+    assert result.returncode == 10 and finding["status"] == "fail" and "1 commit(s) past tag v1.4.0" in \
+        finding["detail"]
+    built = Version(built_version(repo, tmp_path))
+    assert built.is_devrelease and Version(result.json["meta"]["version"]).public == built.public
+
+
+def test_dirty_tracked_file_at_the_tag_is_not_releasable(tmp_path):
+    repo = init_repo(scm_project(tmp_path / "repo", SETUPTOOLS_SCM, "scm_demo"), tag="v1.4.0")
+    (repo / "README.md").write_text("# demo\n\nuncommitted\n")
+    result, finding = preflight_version(repo)
+    assert finding["status"] == "fail" and "uncommitted" in finding["detail"]
+    assert by_check(result)["git-clean"]["status"] == "fail"  # VCS-derived: dirty is a fail, not a warn
+    built = Version(built_version(repo, tmp_path))
+    assert built.local and built.is_devrelease
+
+
+def test_untracked_files_do_not_make_it_dirty(tmp_path):
+    repo = init_repo(scm_project(tmp_path / "repo", SETUPTOOLS_SCM, "scm_demo"), tag="v1.4.0")
+    (repo / "notes.txt").write_text("untracked\n")
+    assert preflight_version(repo)[1]["status"] == "pass"
+
+
+def test_scm_without_any_tag_or_outside_git(tmp_path, python):
+    repo = init_repo(scm_project(tmp_path / "repo", SETUPTOOLS_SCM, "scm_demo"))
+    result, finding = preflight_version(repo, python=python)
+    assert result.returncode == 10 and "no tag" in finding["detail"]
+    plain = scm_project(tmp_path / "plain", SETUPTOOLS_SCM, "scm_demo")
+    result, finding = preflight_version(plain, python=python)
+    assert result.returncode == 10 and "not in a git repository" in finding["detail"]
+
+
+def test_tag_for_another_version_at_head_with_scm_uses_the_tag(tmp_path):
+    repo = init_repo(scm_project(tmp_path / "repo", SETUPTOOLS_SCM, "scm_demo"), tag="v0.9")
+    git(repo, "tag", "unrelated-no-digits")
+    result, finding = preflight_version(repo)
+    assert finding["detail"].startswith("0.9") and result.returncode == 0
+
+
+# ----------------------------------------------------------------------------- file- and attribute-based versions
+
+def test_hatch_path_version_matches_the_build(tmp_path):
+    repo = write_project(tmp_path / "repo", """
+        [build-system]
+        requires = ["hatchling"]
+        build-backend = "hatchling.build"
+        [project]
+        name = "hatch-path"
+        dynamic = ["version"]
+        [tool.hatch.version]
+        path = "src/hatch_path/about.py"
+        """, {"src/hatch_path/__init__.py": "from .about import __version__\n",
+              "src/hatch_path/about.py": 'VERSION = "v0.7.1"\n'})
+    result, finding = preflight_version(repo)
+    assert finding["status"] == "pass" and result.json["meta"]["version"] == "0.7.1"
+    assert built_version(repo, tmp_path) == "0.7.1"
+    assert by_check(result)["init-version"]["status"] == "skip"  # __version__ is imported, not a literal
+
+
+@pytest.mark.parametrize("dynamic, files", [
+    ('{attr = "attr_pkg.__version__"}', {"src/attr_pkg/__init__.py": '__version__ = "2.5.0"\n'}),
+    ('{attr = "attr_pkg._meta.VERSION"}', {"src/attr_pkg/__init__.py": "", "src/attr_pkg/_meta.py":
+                                           'VERSION: str = "2.5.0"\n'}),
+    ('{file = "VERSION.txt"}', {"src/attr_pkg/__init__.py": "", "VERSION.txt": "2.5.0\n"}),
+])
+def test_setuptools_dynamic_version_matches_the_build(tmp_path, dynamic, files):
+    repo = write_project(tmp_path / "repo", f"""
+        [build-system]
+        requires = ["setuptools>=64"]
+        build-backend = "setuptools.build_meta"
+        [project]
+        name = "attr-pkg"
+        dynamic = ["version"]
+        [tool.setuptools.dynamic]
+        version = {dynamic}
+        """, files)
+    result, finding = preflight_version(repo)
+    assert finding["status"] == "pass", finding
+    assert result.json["meta"]["version"] == built_version(repo, tmp_path) == "2.5.0"
+
+
+def test_flit_and_pdm_file_versions(tmp_path):
+    flit = write_project(tmp_path / "flit", """
+        [build-system]
+        requires = ["flit_core>=3.4"]
+        build-backend = "flit_core.buildapi"
+        [project]
+        name = "flit-demo"
+        dynamic = ["version", "description"]
+        """, {"flit_demo/__init__.py": '"""Flit demo."""\n__version__ = "0.4"\n'})
+    result, finding = preflight_version(flit)
+    assert finding["status"] == "pass" and result.json["meta"]["version"] == "0.4"
+    pdm = write_project(tmp_path / "pdm", """
+        [build-system]
+        requires = ["pdm-backend"]
+        build-backend = "pdm.backend"
+        [project]
+        name = "pdm-demo"
+        dynamic = ["version"]
+        [tool.pdm.version]
+        source = "file"
+        path = "src/pdm_demo/__init__.py"
+        """, {"src/pdm_demo/__init__.py": '__version__ = "1.1"\n'})
+    result, finding = preflight_version(pdm)
+    assert finding["status"] == "pass" and result.json["meta"]["version"] == "1.1"
+
+
+def test_pdm_scm_at_tag(tmp_path):
+    repo = init_repo(write_project(tmp_path / "repo", """
+        [build-system]
+        requires = ["pdm-backend"]
+        build-backend = "pdm.backend"
+        [project]
+        name = "pdm-scm"
+        dynamic = ["version"]
+        [tool.pdm.version]
+        source = "scm"
+        """, {"src/pdm_scm/__init__.py": ""}), tag="v4.2.0")
+    result, finding = preflight_version(repo)
+    assert finding["status"] == "pass" and result.json["meta"]["version"] == "4.2.0"
+
+
+# ----------------------------------------------------------------------------- --build
+
+def test_build_passes_and_leaves_the_repository_byte_identical(tmp_path):
+    repo = init_repo(scm_project(tmp_path / "repo", HATCH_VCS.format(extra=""), "vcs_demo"), tag="v1.0.0")
+    (repo / "dist").mkdir()
+    (repo / "dist" / "vcs_demo-0.9.0.tar.gz").write_bytes(b"old")
+    before = tree_digest(repo)
+    result = preflight("--offline", "--build", "--json", repo)
+    assert tree_digest(repo) == before, "the repository changed"
+    checks = by_check(result)
+    assert checks["build"]["status"] == "pass", checks["build"]
+    assert "vcs_demo-1.0.0.tar.gz" in checks["build"]["detail"] and "twine" in checks["build"]["detail"]
+    assert checks["dist-stale"]["status"] == "warn"
+    assert result.returncode == 0
+
+
+def test_build_catches_metadata_pypi_refuses(tmp_path):
+    repo = write_project(tmp_path / "repo", """
+        [build-system]
+        requires = ["hatchling"]
+        build-backend = "hatchling.build"
+        [project]
+        name = "bad-meta"
+        version = "1.0"
+        classifiers = ["Programming Language :: Python :: 3", "Made Up :: Classifier"]
+        """, {"bad_meta/__init__.py": ""})
+    before = tree_digest(repo)
+    result = preflight("--offline", "--build", "--json", repo)
+    assert tree_digest(repo) == before
+    finding = by_check(result)["build"]
+    assert finding["status"] == "fail" and "Made Up :: Classifier" in finding["detail"], finding
+    assert result.returncode == 10
+
+
+def test_build_reads_a_version_this_script_cannot_compute(tmp_path):
+    repo = write_project(tmp_path / "repo", """
+        [build-system]
+        requires = ["hatchling"]
+        build-backend = "hatchling.build"
+        [project]
+        name = "env-version"
+        dynamic = ["version"]
+        [tool.hatch.version]
+        source = "env"
+        variable = "ENV_VERSION_DEMO"
+        """, {"src/env_version/__init__.py": ""})
+    result = preflight("--offline", "--json", repo, env={"ENV_VERSION_DEMO": "6.0"})
+    assert result.returncode == 7 and by_check(result)["pyproject-version"]["status"] == "unknown"
+    result = preflight("--offline", "--build", "--json", repo, env={"ENV_VERSION_DEMO": "6.0"})
+    assert result.returncode == 0, result.stdout
+    assert result.json["meta"]["version"] == "6.0"
+
+
+def test_build_tree_is_unchanged_even_for_setuptools_in_place_artifacts(tmp_path):
+    """setuptools writes *.egg-info and build/ next to the sources; the copy keeps them out of the repo."""
+    repo = init_repo(scm_project(tmp_path / "repo", SETUPTOOLS_SCM, "scm_demo"), tag="v1.4.0")
+    before = tree_digest(repo)
+    result = preflight("--offline", "--build", "--json", repo)
+    assert by_check(result)["build"]["status"] in ("pass", "warn"), by_check(result)["build"]
+    assert tree_digest(repo) == before
+    assert not list(Path(repo).rglob("*.egg-info"))

@@ -1,0 +1,216 @@
+"""not-on-pypi, version-order and first-publish against the real local HTTP index stand-in (and, marked live,
+the real public index)."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+import pytest
+
+from preflight_support import by_check, init_repo, preflight, static_project
+
+
+@pytest.fixture
+def project(tmp_path):
+    return init_repo(static_project(tmp_path / "p", name="demo-pkg", version="1.2.3"))
+
+
+def run_against(stub, project, *args, python=None):
+    return preflight("--json", *args, project, env={"PYPI_OPS_INDEX_URL": stub.url}, python=python)
+
+
+def test_free_version_is_ready_and_says_what_stays_unknowable(stub, project, python):
+    stub.index.add_release("demo-pkg", "1.2.2")
+    result = run_against(stub, project, python=python)
+    assert result.returncode == 0, result.stdout
+    finding = by_check(result)["not-on-pypi"]
+    assert finding["status"] == "pass" and "deleted" in finding["detail"]
+    assert result.json["meta"]["index"] == stub.url
+    assert by_check(result)["version-order"]["status"] == "pass"
+    assert by_check(result)["first-publish"]["status"] == "pass"
+    assert sorted(stub.paths()) == ["/pypi/demo-pkg/json", "/simple/demo-pkg/"]
+    simple_request = [headers for _, path, headers in stub.requests if path.startswith("/simple/")][0]
+    assert simple_request["Accept"] == "application/vnd.pypi.simple.v1+json"
+
+
+@pytest.mark.parametrize("released", ["1.2.3", "1.2.3.0", "v1.2.3"])
+def test_taken_version_is_not_ready_in_canonical_comparison(stub, project, released, python):
+    stub.index.add_release("demo-pkg", released, filenames=[f"demo_pkg-{released}.tar.gz"])
+    result = run_against(stub, project, python=python)
+    assert result.returncode == 10
+    assert by_check(result)["not-on-pypi"]["status"] == "fail" and "READY" not in result.stderr.replace(
+        "NOT READY", "")
+
+
+def test_yanked_version_counts_as_taken(stub, project):
+    stub.index.add_release("demo-pkg", "1.2.3", yanked="broken build")
+    result = run_against(stub, project)
+    assert result.returncode == 10 and "yanked" in by_check(result)["not-on-pypi"]["detail"]
+
+
+def test_non_normalized_name_follows_the_redirect(stub, tmp_path):
+    repo = init_repo(static_project(tmp_path / "p", name="Demo.Pkg", version="1.2.3"))
+    stub.index.add_release("demo-pkg", "1.2.3")
+    result = run_against(stub, repo)
+    assert result.returncode == 10, result.stdout
+
+
+def test_version_only_in_the_json_api_is_taken(stub, project):
+    """A release whose files are all gone: the simple API lists no file, the JSON API still has the key."""
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.index.api_version = "1.0"  # no `versions` list in the simple API
+    stub.fault("status", r"^/simple/", status=503)
+    stub.index.add_release("demo-pkg", "1.2.3")
+    result = run_against(stub, project)
+    assert result.returncode == 10 and "JSON API" in by_check(result)["not-on-pypi"]["detail"]
+
+
+def test_per_version_json_404_of_a_proxy_is_never_read_as_free(stub, project):
+    """The requests==2.34.2 story: a proxy that 404s every /pypi/<name>/<version>/json path."""
+    stub.index.serve_version_json = False
+    stub.index.add_release("demo-pkg", "1.2.3")
+    result = run_against(stub, project)
+    assert result.returncode == 10
+    assert not any("/1.2.3/json" in path for path in stub.paths())
+
+
+@pytest.mark.parametrize("body", [b"Not Found", b"<html><body>404</body></html>", b"\n"])
+def test_blanket_404_proxy_is_unknown_not_a_new_project(stub, project, body):
+    """A proxy's 404 on both paths whose JSON API answer is not a JSON document: not proof of absence."""
+    stub.index.serve_version_json = False
+    stub.fault("status", r"^/(simple|pypi)/", status=404, body=body)
+    result = run_against(stub, project)
+    assert result.returncode == 7, result.stdout
+    assert by_check(result)["not-on-pypi"]["status"] == "unknown"
+    assert by_check(result)["first-publish"]["status"] == "skip"
+
+
+def test_simple_404_but_json_api_lists_releases_is_unknown(stub, project):
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.fault("status", r"^/simple/", status=404, body=b"Not Found")
+    result = run_against(stub, project)
+    assert result.returncode == 7 and "disagree" in by_check(result)["not-on-pypi"]["detail"]
+
+
+def test_project_absent_everywhere_prints_the_pending_publisher_form(stub, project):
+    result = run_against(stub, project)
+    assert result.returncode == 0, result.stdout
+    checks = by_check(result)
+    assert "does not exist" in checks["not-on-pypi"]["detail"]
+    assert checks["first-publish"]["status"] == "warn"
+    assert ("PyPI project name: demo-pkg; Owner: octo-org; Repository name: demo-pkg; Workflow name: publish.yml; "
+            "Environment name: pypi") in checks["first-publish"]["fix"]
+
+
+def test_archived_project_fails(stub, project):
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.index.project("demo-pkg").status = "archived"
+    result = run_against(stub, project)
+    assert result.returncode == 10 and "archived" in by_check(result)["not-on-pypi"]["detail"]
+
+
+def test_lower_version_warns(stub, project):
+    stub.index.add_release("demo-pkg", "2.0.0")
+    result = run_against(stub, project)
+    assert result.returncode == 0
+    assert by_check(result)["version-order"]["status"] == "warn" and "2.0.0" in by_check(result)["version-order"][
+        "detail"]
+
+
+def test_legacy_filenames_do_not_break_the_answer(stub, project):
+    stub.index.api_version = "1.0"
+    stub.index.serve_json_api = False
+    stub.index.add_release("demo-pkg", "0.1", filenames=["demo-pkg-0.1-py2.7.egg", "demo-pkg-0.1.win32.exe",
+                                                         "demo_pkg-0.1.zip", "totally odd name.bin"])
+    stub.index.add_release("demo-pkg", "1.0")
+    result = run_against(stub, project)
+    assert "Traceback" not in result.stderr
+    assert by_check(result)["not-on-pypi"]["status"] == "unknown"  # one file's version is unreadable
+    stub.index.projects.clear()
+    stub.index.add_release("demo-pkg", "1.2.3", filenames=["demo-pkg-1.2.3-py2.7.egg", "garbage"])
+    result = run_against(stub, project)
+    assert result.returncode == 10
+
+
+@pytest.mark.parametrize("kind, settings", [
+    ("status", {"status": 500}),
+    ("status", {"status": 429, "headers": {"Retry-After": "60"}}),
+    ("status", {"status": 503}),
+    ("html", {}),
+    ("malformed", {}),
+    ("truncated", {}),
+    ("close", {}),
+    ("latency", {"seconds": 3.0}),
+])
+def test_faults_are_unknown_exit_7(stub, project, kind, settings):
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.fault(kind, r"^/(simple|pypi)/", **settings)
+    start = time.monotonic()
+    result = run_against(stub, project, "--timeout", "1")
+    elapsed = time.monotonic() - start
+    assert result.returncode == 7, (kind, result.stdout)
+    finding = by_check(result)["not-on-pypi"]
+    assert finding["status"] == "unknown" and "never read this as free" in finding["fix"]
+    assert result.json["meta"]["ready"] is False
+    assert "NOT READY (unknown)" in result.stderr
+    if kind == "latency":
+        assert elapsed < 2.8, "the whole lookup is bounded by --timeout"
+
+
+def test_two_requests_at_most_and_made_concurrently(stub, project):
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.latency = 0.5
+    start = time.monotonic()
+    result = run_against(stub, project)
+    assert result.returncode == 0 and len(stub.requests) == 2
+    assert time.monotonic() - start < 1.4  # two sequential 0.5 s requests plus start-up would exceed this
+
+
+def test_offline_opens_no_connection(stub, project, python):
+    stub.index.add_release("demo-pkg", "1.2.3")
+    result = preflight("--offline", "--json", project, env={"PYPI_OPS_INDEX_URL": stub.url}, python=python)
+    assert result.returncode == 0 and stub.requests == []
+    assert by_check(result)["not-on-pypi"]["status"] == "skip"
+
+
+def test_index_url_flag_wins_and_trailing_simple_is_tolerated(stub, project):
+    stub.index.add_release("demo-pkg", "1.2.3")
+    result = preflight("--json", "--index-url", f"{stub.url}/simple/", project,
+                       env={"PYPI_OPS_INDEX_URL": "http://127.0.0.1:9"})
+    assert result.returncode == 10 and "/simple/demo-pkg/" in stub.paths()
+
+
+def _public_index_reachable():
+    try:
+        request = urllib.request.Request("https://pypi.org/simple/requests/",
+                                         headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+        with urllib.request.urlopen(request, timeout=8) as response:
+            return response.status == 200
+    except Exception:
+        return False
+
+
+@pytest.mark.live
+def test_live_long_released_version_is_not_ready(tmp_path):
+    if not _public_index_reachable():
+        pytest.skip("pypi.org cannot be reached")
+    static_project(tmp_path, name="requests", version="2.31.0", workflow=None)
+    result = preflight("--json", "--timeout", "20", tmp_path)
+    assert result.returncode == 10, result.stdout
+    assert by_check(result)["not-on-pypi"]["status"] == "fail"
+
+
+def test_testpypi_selects_its_index_and_its_publishing_job(tmp_path):
+    repo = init_repo(static_project(tmp_path / "p"))
+    result = preflight("--testpypi", "--offline", "--json", repo)
+    assert result.json["meta"]["index"] == "https://test.pypi.org"
+    assert "https://test.pypi.org was not asked" in by_check(result)["not-on-pypi"]["detail"]
+
+
+def test_index_credentials_are_never_printed(stub, project):
+    stub.fault("status", r"^/", status=500)
+    url = stub.url.replace("http://", "http://user:pypi-SECRETTOKEN@")
+    result = preflight("--json", "--index-url", url, project)
+    assert result.returncode == 7
+    assert "SECRETTOKEN" not in result.stdout + result.stderr and "***@" in result.stdout
