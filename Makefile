@@ -32,8 +32,8 @@ $(VENV)/.stamp: requirements-dev.txt
 
 venv: $(VENV)/.stamp $(EXTRA_VENVS)
 
-demo:
-	@sh examples/run-demo.sh
+demo: $(VENV)/.stamp
+	@$(PY) examples/demo.py
 
 test: venv
 	$(PY) -m pytest -n 2 -q
