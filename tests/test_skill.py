@@ -23,12 +23,6 @@ AGENTSKILLS = Path(sys.executable).parent / "agentskills"
 SPEC_FIELDS = {"name", "description", "license", "compatibility", "metadata", "allowed-tools"}
 TRIGGERS = ["publish to PyPI", "trusted publishing", "invalid-publisher", "pending publisher", "File already exists",
             "twine", "uv publish", "TestPyPI", "attestations", "yank"]
-# Written by other helpers in parallel; absent on this branch until the lead merges them.
-HELPER_OWNED = {
-    "references/recovery-playbook.md", "references/action-pins.md", "references/preflight-checks.md",
-    "references/verify-release.md", "scripts/diagnose-publish.py", "scripts/check-action-pins.py",
-    "scripts/verify-release.py",
-}
 SCRIPT_NAMES = ["publish-preflight", "verify-release", "diagnose-publish", "check-action-pins"]
 # What the skill ships (the validator's copy and the install test use the same list).
 DISTRIBUTED = ["SKILL.md", "LICENSE", "references", "scripts", "assets"]
@@ -132,8 +126,6 @@ def test_scripts_are_always_called_through_python3(document):
 
 @pytest.mark.parametrize("path", referenced_paths())
 def test_every_referenced_file_exists(path):
-    if not (ROOT / path).exists() and path in HELPER_OWNED:
-        pytest.skip(f"{path} is written by another helper in parallel; the lead checks it after merging")
     assert (ROOT / path).exists(), f"SKILL.md names {path}, which does not exist"
 
 
@@ -155,7 +147,7 @@ def github_anchor(heading):
 def test_long_references_start_with_a_table_of_contents(document):
     lines = document.read_text(encoding="utf-8").splitlines()
     if len(lines) <= 100:
-        pytest.skip(f"{document.name} has {len(lines)} lines; a table of contents is required above 100")
+        return  # short enough to read without one
     head = "\n".join(lines[:40])
     toc = re.findall(r"\]\(#([\w-]+)\)", head)
     assert len(toc) >= 3, f"{document.name}: no table of contents in its first 40 lines"
