@@ -433,7 +433,8 @@ PATTERNS = [
     ("CLIENT_NO_CREDENTIALS", ERROR, "could not determine credentials for configured repository", None),
     ("CLIENT_NO_CREDENTIALS", HINT, "Neither credentials nor keyring are configured", None),
     # -- upload state (warehouse forklift/legacy.py)
-    ("VERSION_EXISTS", ERROR, "File already exists", r"File already exists(?: \(|\.)"),
+    # "File already exists" may end a line: twine --verbose wraps the response's <title> right after it
+    ("VERSION_EXISTS", ERROR, "File already exists", r"File already exists(?: \(|\.|\s*$)"),
     ("FILENAME_PREVIOUSLY_USED", ERROR, "filename was previously used by a file that has since been deleted", None),
     ("FILENAME_PREVIOUSLY_USED", ERROR, "This filename has already been used", None),
     ("RELEASE_CLOSED_FOR_NEW_FILES", ERROR, "Uploading new files to releases older than", None),
@@ -526,6 +527,11 @@ PATTERNS = [
     ("WRONG_UPLOAD_URL", ERROR, "pre-registration is no longer required or supported", None),
     ("WRONG_UPLOAD_URL", ERROR, "Uploading documentation is no longer supported", None),
     ("WRONG_UPLOAD_URL", ERROR, "405 Method Not Allowed", r"(?:HTTPError:|status code) 405 Method Not Allowed"),
+    # real logs: pypa/gh-action-pypi-publish#130 (pypi.org/legacy/ is not the upload host: 404), pypa/twine#270
+    # (the retired pypi.python.org upload API: 410 Gone)
+    ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Not Found from ", None),
+    ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Client Error: Not Found for url: ", None),
+    ("WRONG_UPLOAD_URL", ERROR, "410 ", r"HTTPError: 410 (?:Gone|Client Error: Gone)\b"),
     # -- GitHub Actions plumbing (runner, actions/toolkit, download-artifact)
     ("RUNNER_NOT_LINUX", ERROR, "only able to run under GNU/Linux environments", None),
     ("RUNNER_NOT_LINUX", ERROR, "Container action is only supported on Linux", None),
@@ -565,9 +571,14 @@ PATTERNS = [
     ("LOCKFILE_STALE", LEVEL, "poetry.lock is not consistent with pyproject.toml", None),
     ("LOCKFILE_STALE", ERROR, "Lockfile is out of date", None),
     ("LOCKFILE_STALE", HINT, "Lockfile hash doesn't match pyproject.toml", None),
-    # pip-audit (pypa/pip-audit _cli.py): "Found {n} known vulnerabilities in {m} packages", exit 1
+    # pip-audit (pypa/pip-audit _cli.py): "Found {n} known vulnerabilities in {m} packages", exit 1; newer
+    # releases add the ignored count ("Found 1 known vulnerability, ignored 8 in 1 package": a real log,
+    # brewmarsh/meraki-homeassistant#596). With --fix the line goes on "and fixed ...", and the exit is 0 when
+    # everything was fixed: a hint then, not a failure by itself.
     ("AUDIT_VULNERABILITY", ERROR, " known vulnerabilit",
-     r"Found \d+ known vulnerabilit(?:y|ies)(?:, \d+ ignored)? in \d+ packages?"),
+     r"Found \d+ known vulnerabilit(?:y|ies)(?:, (?:ignored \d+|\d+ ignored))? in \d+ packages?(?! and fixed)"),
+    ("AUDIT_VULNERABILITY", HINT, " known vulnerabilit",
+     r"Found \d+ known vulnerabilit(?:y|ies)(?:, (?:ignored \d+|\d+ ignored))? in \d+ packages? and fixed"),
     # pypa/build "ERROR Backend subprocess exited when trying to invoke build_wheel"; uv "The build backend
     # returned an error"; hatchling wheel.py; setuptools-scm _version_missing; maturin main.rs "💥 maturin failed"
     ("BUILD_FAILED", ERROR, "Backend subprocess exited when trying to invoke", None),
@@ -602,7 +613,7 @@ MARKER = re.compile(r"^(?:##\[(error|warning|notice|debug|section|command|group|
 RICH_HEAD = re.compile(r"(?:^|: )(?:ERROR|WARNING|INFO|DEBUG|CRITICAL) +\S")  # twine's rich level column
 CONTINUATION = re.compile(r" {9}\S")  # rich wraps at ~80 columns and indents the rest by 9 spaces
 FAILURE = re.compile(r"Process completed with exit code [1-9]|^(?:error:|ERROR:?) |(?:^|: )ERROR {2,}\S"
-                     r"|maturin failed")
+                     r"|maturin failed|^HTTPError: [45]\d\d ")  # twine before rich printed HTTPError bare
 CLAIM_NAMES = ("sub", "repository", "repository_owner", "repository_owner_id", "workflow_ref", "job_workflow_ref",
                "ref", "environment")
 ACTION_CLAIM = re.compile(r"^\s*[*-]\s*`(" + "|".join(CLAIM_NAMES) + r")`: `([^`]*)`")  # the action's claims dump
