@@ -981,7 +981,7 @@ def render_text(status, findings, claims, notes, lines, quiet):
                 out(f"  {name}: {claims[name] if claims[name] is not None else 'MISSING'}\n")
         form = claims["pending_publisher_form"]
         out(f"publisher form these claims match: owner={form['owner']} repository={form['repository']} "
-            f"workflow={form['workflow']} environment={form['environment'] or '(any)'}\n")
+            f"workflow={form['workflow']} environment={form['environment'] or '(leave empty: the job ran without one)'}\n")
         if form["reusable_workflow"]:
             out(f"  reusable workflow: PyPI sees {form['workflow']}, called from {form['caller_workflow']}\n")
 
