@@ -201,6 +201,8 @@ DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
 VERSION_TOKEN_RE = re.compile(
     r"(?:tag=)?(?P<tag>(?P<prefix>(?:[A-Za-z0-9._-]+/)*)"
     r"(?:(?P<full>[vV]?\d+\.\d+\.\d+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)|(?P<short>[vV]\d+(?:\.\d+)?)))")
+# What pin-github-action (`# pin@v4.2.2`) and ratchet (`# ratchet:actions/checkout@v4.2.2`) write before the tag.
+TOOL_PREFIX_RE = re.compile(r"pin@|ratchet:[^@\s]+@")
 LINE_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 BLOCK_HEADER_RE = re.compile(r"[|>][-+0-9]*")
 
@@ -405,6 +407,10 @@ def uses_nodes(root, path):
         if runs.id == "opaque":
             opaque.append(runs)
         step_list((mapping_pairs(runs) or {}).get("steps"))
+        image = (mapping_pairs(runs) or {}).get("image")  # a Docker action's prebuilt image: pulled like docker://
+        if image is not None and image.id in ("scalar", "opaque") and "docker://" in (
+                image.value if image.id == "scalar" and isinstance(image.value, str) else image.raw):
+            found.append(image)
     unique, seen = [], set()
     for node in found + [node for node in opaque if "uses" in node.raw or node.style == "alias"]:
         if id(node) not in seen:
@@ -703,7 +709,7 @@ def parse_uses(value):
     value = value.strip()
     if "${{" in value:
         return "expression", value, ""
-    if value.startswith("./"):
+    if value.startswith(("./", "$/")):  # `$/` is the newer spelling of this repository's own path
         return "local", value, ""
     if value.startswith("docker://"):
         image, _, digest = value.partition("@")
@@ -717,10 +723,19 @@ def parse_uses(value):
 
 
 def version_in_comment(comment):
-    """The tag a version comment names (its last token), as a regex match, or None."""
+    """The tag a version comment names, as a match of VERSION_TOKEN_RE over the comment (its start and end
+    are offsets in the comment), or None. The first token is tried, then the last: `v4.2.2 # note` and
+    `version: v4.2.2` both name v4.2.2. A token may carry the spellings of the tools that write these
+    comments: `tag=` (Dependabot, Renovate), `pin@` (pin-github-action), `ratchet:owner/repo@` (ratchet)."""
     if not comment:
         return None
-    return VERSION_TOKEN_RE.fullmatch(comment.split()[-1])
+    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", comment)]
+    for start, end in tokens[:1] + tokens[-1:]:
+        tool = TOOL_PREFIX_RE.match(comment, start, end)
+        match = VERSION_TOKEN_RE.fullmatch(comment, tool.end() if tool else start, end)
+        if match:
+            return match
+    return None
 
 
 def check_unparsed(use, kind, action, ref):
@@ -776,7 +791,7 @@ def check_comment(use, kind, action, ref):
         return "no-version-comment", "add the release tag as a comment on the same line"
     match = version_in_comment(use.comment)
     if match is None:
-        return "bad-version-comment", f"last token {use.comment.split()[-1]!r} is not a version tag"
+        return "bad-version-comment", f"{use.comment!r} names no version tag (first or last token)"
     if match.group("short"):
         return "imprecise-version-comment", f"{match.group('tag')} names a major (or minor) line, not a release"
     return None
@@ -1260,7 +1275,11 @@ def edits_for(text, use, new_ref, old_ref, tag):
             return None
         edits.append((use.start + where + 1, use.start + where + 1 + len(old_ref), new_ref))
     if tag and use.owns_comment:
-        if use.comment_start is not None:
+        named = version_in_comment(use.comment)
+        if named is not None:  # keep `tag=`, `pin@`, `ratchet:...@` and words around the tag
+            body = use.comment_start + 1 + text[use.comment_start + 1:use.line_end].index(use.comment)
+            edits.append((body + named.start("tag"), body + named.end("tag"), tag))
+        elif use.comment_start is not None:
             edits.append((use.comment_start, use.line_end, f"# {tag}"))
         else:
             end = len(text[:use.line_end].rstrip(" \t"))
