@@ -544,18 +544,21 @@ class FallbackReader:
 
     def node(self, column):
         line, _, text = self.entries[self.at]
+        value_column = column
         if text[:1] in ("&", "!"):  # `- &name` alone on its line: the anchored node follows, deeper
-            rest, _ = self.strip_properties(text, column)
+            rest, rest_column = self.strip_properties(text, column)
             following = self.entries[self.at + 1] if self.at + 1 < len(self.entries) else None
             if not rest and following and following[1] > column - (column > 0):
                 self.at += 1
                 return self.node(following[1])
+            if rest[:1] in ("{", "[", "*", "|", ">", '"', "'"):  # `- &name {uses: ...}`: the value after it
+                text, value_column = rest, rest_column
         if text == "-":
             return self.sequence(column)
         if self.split_key(text) is not None:
             return self.mapping(column)
         self.at += 1
-        return self.value_node(line, column, text, column - 1)
+        return self.value_node(line, value_column, text, column - 1)
 
     def sequence(self, column):
         items, first = [], self.entries[self.at]
