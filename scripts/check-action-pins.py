@@ -15,11 +15,13 @@ A directory with .github/workflows/ is read the same way; any other directory: i
 *.yml / *.yaml files plus the action.yml / action.yaml files below it.
 
 Every `uses:` is found from the YAML structure (jobs.*.uses, jobs.*.steps[*].uses,
-runs.steps[*].uses), never from text inside run: or with:. A remote ref must be a
-full 40-hex commit SHA followed on the same line by a version comment whose last
-token is the tag, `# v6.0.2`, `# 6.0.2` or `# tag=v6.0.2` (prerelease suffixes
-such as v6.0.2-rc.1 and path prefixes such as tools/v1.4.0 are part of the tag).
-`docker://` images need `@sha256:<64 hex>`; local `./` actions are fine.
+runs.steps[*].uses, and a Docker action's runs.image: docker://...), never from text
+inside run: or with:. A remote ref must be a full 40-hex commit SHA followed on the
+same line by a version comment whose first (else last) token is the tag: `# v6.0.2`,
+`# 6.0.2`, `# tag=v6.0.2`, `# pin@v6.0.2`, `# ratchet:owner/repo@v6.0.2`,
+`# v6.0.2 any remark` (prerelease suffixes such as v6.0.2-rc.1 and path prefixes
+such as tools/v1.4.0 are part of the tag). `docker://` images need
+`@sha256:<64 hex>`; local `./` and `$/` actions are fine.
 
 Modes:
   --offline (default)  only read the files
@@ -194,7 +196,7 @@ SHA_RE = re.compile(r"[0-9a-f]{40}")
 ANY_CASE_SHA_RE = re.compile(r"[0-9a-fA-F]{40}")
 SHORT_SHA_RE = re.compile(r"[0-9a-fA-F]{7,39}")
 DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
-# The version comment is its last token: optional `tag=`, optional path prefix (monorepo tags such as
+# A version comment token (its first, else its last): optional `tag=`, optional path prefix (monorepo tags such as
 # tools/v1.4.0), then X.Y.Z with or without `v` and an optional pre-release/build suffix (v6.0.2-rc.1),
 # or a `v`-prefixed major or major.minor (v4, v4.1), which is accepted but cannot be verified precisely.
 # A bare number without `v` (`# see issue 1234`) is not a version.
@@ -215,7 +217,7 @@ PROBLEMS = {
                        "put a space before '#': uses: owner/repo@<sha> # v1.2.3"),
     "no-version-comment": ("error", "SHA pin without a version comment",
                            "add the tag after the SHA on the same line: # v1.2.3"),
-    "bad-version-comment": ("error", "the comment's last token is not a version tag",
+    "bad-version-comment": ("error", "the comment names no version tag (first or last token)",
                             "end the line with # vX.Y.Z (or # tag=vX.Y.Z)"),
     "imprecise-version-comment": ("warning", "major-only comment (# v4) cannot be verified precisely",
                                   "name the exact release: # v4.2.2"),
