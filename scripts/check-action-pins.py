@@ -15,11 +15,13 @@ A directory with .github/workflows/ is read the same way; any other directory: i
 *.yml / *.yaml files plus the action.yml / action.yaml files below it.
 
 Every `uses:` is found from the YAML structure (jobs.*.uses, jobs.*.steps[*].uses,
-runs.steps[*].uses), never from text inside run: or with:. A remote ref must be a
-full 40-hex commit SHA followed on the same line by a version comment whose last
-token is the tag, `# v6.0.2`, `# 6.0.2` or `# tag=v6.0.2` (prerelease suffixes
-such as v6.0.2-rc.1 and path prefixes such as tools/v1.4.0 are part of the tag).
-`docker://` images need `@sha256:<64 hex>`; local `./` actions are fine.
+runs.steps[*].uses, and a Docker action's runs.image: docker://...), never from text
+inside run: or with:. A remote ref must be a full 40-hex commit SHA followed on the
+same line by a version comment whose first (else last) token is the tag: `# v6.0.2`,
+`# 6.0.2`, `# tag=v6.0.2`, `# pin@v6.0.2`, `# ratchet:owner/repo@v6.0.2`,
+`# v6.0.2 any remark` (prerelease suffixes such as v6.0.2-rc.1 and path prefixes
+such as tools/v1.4.0 are part of the tag). `docker://` images need
+`@sha256:<64 hex>`; local `./` and `$/` actions are fine.
 
 Modes:
   --offline (default)  only read the files
@@ -194,13 +196,15 @@ SHA_RE = re.compile(r"[0-9a-f]{40}")
 ANY_CASE_SHA_RE = re.compile(r"[0-9a-fA-F]{40}")
 SHORT_SHA_RE = re.compile(r"[0-9a-fA-F]{7,39}")
 DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
-# The version comment is its last token: optional `tag=`, optional path prefix (monorepo tags such as
+# A version comment token (its first, else its last): optional `tag=`, optional path prefix (monorepo tags such as
 # tools/v1.4.0), then X.Y.Z with or without `v` and an optional pre-release/build suffix (v6.0.2-rc.1),
 # or a `v`-prefixed major or major.minor (v4, v4.1), which is accepted but cannot be verified precisely.
 # A bare number without `v` (`# see issue 1234`) is not a version.
 VERSION_TOKEN_RE = re.compile(
     r"(?:tag=)?(?P<tag>(?P<prefix>(?:[A-Za-z0-9._-]+/)*)"
     r"(?:(?P<full>[vV]?\d+\.\d+\.\d+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)|(?P<short>[vV]\d+(?:\.\d+)?)))")
+# What pin-github-action (`# pin@v4.2.2`) and ratchet (`# ratchet:actions/checkout@v4.2.2`) write before the tag.
+TOOL_PREFIX_RE = re.compile(r"pin@|ratchet:[^@\s]+@")
 LINE_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 BLOCK_HEADER_RE = re.compile(r"[|>][-+0-9]*")
 
@@ -213,7 +217,7 @@ PROBLEMS = {
                        "put a space before '#': uses: owner/repo@<sha> # v1.2.3"),
     "no-version-comment": ("error", "SHA pin without a version comment",
                            "add the tag after the SHA on the same line: # v1.2.3"),
-    "bad-version-comment": ("error", "the comment's last token is not a version tag",
+    "bad-version-comment": ("error", "the comment names no version tag (first or last token)",
                             "end the line with # vX.Y.Z (or # tag=vX.Y.Z)"),
     "imprecise-version-comment": ("warning", "major-only comment (# v4) cannot be verified precisely",
                                   "name the exact release: # v4.2.2"),
@@ -405,6 +409,10 @@ def uses_nodes(root, path):
         if runs.id == "opaque":
             opaque.append(runs)
         step_list((mapping_pairs(runs) or {}).get("steps"))
+        image = (mapping_pairs(runs) or {}).get("image")  # a Docker action's prebuilt image: pulled like docker://
+        if image is not None and image.id in ("scalar", "opaque") and "docker://" in (
+                image.value if image.id == "scalar" and isinstance(image.value, str) else image.raw):
+            found.append(image)
     unique, seen = [], set()
     for node in found + [node for node in opaque if "uses" in node.raw or node.style == "alias"]:
         if id(node) not in seen:
@@ -538,18 +546,21 @@ class FallbackReader:
 
     def node(self, column):
         line, _, text = self.entries[self.at]
+        value_column = column
         if text[:1] in ("&", "!"):  # `- &name` alone on its line: the anchored node follows, deeper
-            rest, _ = self.strip_properties(text, column)
+            rest, rest_column = self.strip_properties(text, column)
             following = self.entries[self.at + 1] if self.at + 1 < len(self.entries) else None
             if not rest and following and following[1] > column - (column > 0):
                 self.at += 1
                 return self.node(following[1])
+            if rest[:1] in ("{", "[", "*", "|", ">", '"', "'"):  # `- &name {uses: ...}`: the value after it
+                text, value_column = rest, rest_column
         if text == "-":
             return self.sequence(column)
         if self.split_key(text) is not None:
             return self.mapping(column)
         self.at += 1
-        return self.value_node(line, column, text, column - 1)
+        return self.value_node(line, value_column, text, column - 1)
 
     def sequence(self, column):
         items, first = [], self.entries[self.at]
@@ -703,7 +714,7 @@ def parse_uses(value):
     value = value.strip()
     if "${{" in value:
         return "expression", value, ""
-    if value.startswith("./"):
+    if value.startswith(("./", "$/")):  # `$/` is the newer spelling of this repository's own path
         return "local", value, ""
     if value.startswith("docker://"):
         image, _, digest = value.partition("@")
@@ -717,10 +728,19 @@ def parse_uses(value):
 
 
 def version_in_comment(comment):
-    """The tag a version comment names (its last token), as a regex match, or None."""
+    """The tag a version comment names, as a match of VERSION_TOKEN_RE over the comment (its start and end
+    are offsets in the comment), or None. The first token is tried, then the last: `v4.2.2 # note` and
+    `version: v4.2.2` both name v4.2.2. A token may carry the spellings of the tools that write these
+    comments: `tag=` (Dependabot, Renovate), `pin@` (pin-github-action), `ratchet:owner/repo@` (ratchet)."""
     if not comment:
         return None
-    return VERSION_TOKEN_RE.fullmatch(comment.split()[-1])
+    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", comment)]
+    for start, end in tokens[:1] + tokens[-1:]:
+        tool = TOOL_PREFIX_RE.match(comment, start, end)
+        match = VERSION_TOKEN_RE.fullmatch(comment, tool.end() if tool else start, end)
+        if match:
+            return match
+    return None
 
 
 def check_unparsed(use, kind, action, ref):
@@ -776,7 +796,7 @@ def check_comment(use, kind, action, ref):
         return "no-version-comment", "add the release tag as a comment on the same line"
     match = version_in_comment(use.comment)
     if match is None:
-        return "bad-version-comment", f"last token {use.comment.split()[-1]!r} is not a version tag"
+        return "bad-version-comment", f"{use.comment!r} names no version tag (first or last token)"
     if match.group("short"):
         return "imprecise-version-comment", f"{match.group('tag')} names a major (or minor) line, not a release"
     return None
@@ -1260,7 +1280,11 @@ def edits_for(text, use, new_ref, old_ref, tag):
             return None
         edits.append((use.start + where + 1, use.start + where + 1 + len(old_ref), new_ref))
     if tag and use.owns_comment:
-        if use.comment_start is not None:
+        named = version_in_comment(use.comment)
+        if named is not None:  # keep `tag=`, `pin@`, `ratchet:...@` and words around the tag
+            body = use.comment_start + 1 + text[use.comment_start + 1:use.line_end].index(use.comment)
+            edits.append((body + named.start("tag"), body + named.end("tag"), tag))
+        elif use.comment_start is not None:
             edits.append((use.comment_start, use.line_end, f"# {tag}"))
         else:
             end = len(text[:use.line_end].rstrip(" \t"))
