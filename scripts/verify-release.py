@@ -215,6 +215,17 @@ DIST_SUFFIXES = (".whl", ".tar.gz", ".zip")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 ATTEST_ACTION = "astral-sh/attest-action"
 PUBLISHER_FIELDS = ("kind", "repository", "workflow", "environment")
+# What each kind of trusted publisher puts in a PEP 740 bundle (pypi-attestations' publisher models, as
+# warehouse serialises them). GitLab names its CI file `workflow_filepath`, a path, not `workflow`.
+PUBLISHER_KINDS = {
+    "GitHub": {"repository": "repository", "workflow": "workflow", "environment": "environment"},
+    "GitLab": {"repository": "repository", "workflow": "workflow_filepath", "environment": "environment"},
+    "Google": {"email": "email"},
+}
+FORGE_KINDS = {"github.com": "GitHub", "gitlab.com": "GitLab"}
+# In-toto statement types PyPI accepts in an attestation (warehouse SUPPORTED_ATTESTATION_TYPES).
+INTOTO_STATEMENT = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPES = ("https://docs.pypi.org/attestations/publish/v1", "https://slsa.dev/provenance/v1")
 CHECKS = ("live", "files", "provenance", "publisher")
 TEXT_STATUS = {"pass": "pass", "fail": "FAIL", "unknown": "unknown", "skip": "skip"}
 
@@ -325,6 +336,38 @@ def github_repository(remote):
         return None
     owner, repo = segments
     return f"{owner}/{repo[:-4] if repo.endswith('.git') else repo}"
+
+
+def repository_flag(text):
+    """(kind, repository path) from --repository: OWNER/REPO (GitHub), or a github.com/gitlab.com URL or
+    host-prefixed path (GitLab paths may hold subgroups: group/sub/project); None when it is neither."""
+    text = text.strip()
+    host = None
+    if "://" in text:
+        parts = urlsplit(text)
+        host, path = (parts.hostname or "").lower(), parts.path
+    else:
+        first, _, rest = text.partition("/")
+        host, path = (first.lower(), rest) if first.lower() in FORGE_KINDS else (None, text)
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if segments and segments[-1].endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    if host is not None and host not in FORGE_KINDS:
+        return None
+    # only GitLab has subgroups, so a bare path with more than two segments is a GitLab project
+    kind = FORGE_KINDS[host] if host else ("GitHub" if len(segments) == 2 else "GitLab")
+    if len(segments) < 2 or (kind == "GitHub" and len(segments) != 2) or not all(segments):
+        return None
+    return kind, "/".join(segments)
+
+
+def workflow_flag(text, kind):
+    """--workflow as the publisher names it: GitHub's is the bare filename in .github/workflows."""
+    text = text.strip()
+    prefix = ".github/workflows/"
+    if kind == "GitHub" and text.lstrip("./").startswith(prefix):
+        return text.lstrip("./")[len(prefix):]
+    return text
 
 
 def read_git_remote(repo_path):
@@ -438,12 +481,23 @@ def expected_publisher(args, repo_path, testpypi):
             provenance_expected = False
             notes.append(f"{chosen[0]['workflow']} uploads without attestations ({chosen[0]['tool']}); "
                          "provenance is not expected")
-    for field, value in (("repository", args.repository), ("workflow", args.workflow),
-                         ("environment", args.environment)):
-        if value is not None:
-            expected[field], sources[field] = value, f"--{field}"
+    kind = "GitHub"
+    if args.repository is not None:
+        kind, repository = repository_flag(args.repository)
+        expected["repository"], sources["repository"] = repository, "--repository"
+    if kind != "GitHub":  # the checkout's .github/workflows say nothing about a GitLab publisher
+        for field in ("workflow", "environment"):
+            if sources.get(field, "--").startswith(".github") or sources.get(field, "").startswith("job "):
+                del expected[field], sources[field]
+                notes.append(f"the {kind} publisher's {field} is not read from the checkout; pass --{field}")
+    if args.workflow is not None:
+        expected["workflow"], sources["workflow"] = workflow_flag(args.workflow, kind), "--workflow"
+    if args.environment is not None:
+        expected["environment"], sources["environment"] = args.environment, "--environment"
     if "repository" in expected or "workflow" in expected:
-        expected["kind"], sources["kind"] = "GitHub", "GitHub repository/workflow"
+        expected["kind"] = kind
+        sources["kind"] = "--repository" if sources.get("repository") == "--repository" and kind != "GitHub" \
+            else "GitHub repository/workflow"
     return {"expected": expected, "sources": sources, "notes": notes, "provenance_expected": provenance_expected}
 
 
@@ -728,33 +782,79 @@ def check_provenance(listing, files, answers, signatures, provenance_expected):
     return {"check": "provenance", "status": status, "detail": detail, "files": rows}
 
 
-def publisher_mismatches(publisher, expected):
-    """Fields where the attestation's publisher differs from the expected one (case-blind where GitHub is)."""
-    differ = []
-    for field in PUBLISHER_FIELDS:
+def publisher_view(publisher):
+    """A bundle's publisher as plain fields: kind, repository, workflow, environment for the forges (GitLab's
+    `workflow_filepath` read as workflow), email for Google, every plain field for a kind we do not know."""
+    kind = publisher.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        return {field: publisher.get(attribute) for field, attribute in
+                dict(PUBLISHER_KINDS[kind], kind="kind").items()}
+    if kind == "Google":
+        return {"kind": kind, "email": publisher.get("email")}
+    return dict({key: value for key, value in publisher.items()
+                 if key != "claims" and (value is None or isinstance(value, (str, int, bool)))}, kind=kind)
+
+
+def compare_publisher(publisher, expected, sources):
+    """(status, differences, notes) of one bundle's publisher against the expected one.
+
+    A kind we cannot read is unknown unless the expected kind already rules it out."""
+    kind, view = publisher.get("kind"), publisher_view(publisher)
+    differ, notes = [], []
+    if "kind" in expected and kind != expected["kind"]:
+        hint = (" (a GitLab publisher is expected with --repository gitlab.com/GROUP/PROJECT)"
+                if kind == "GitLab" and expected["kind"] == "GitHub" else "")
+        differ.append(f"kind is {kind!r}, expected {expected['kind']!r}{hint}")
+    elif kind not in PUBLISHER_KINDS and set(expected) - {"kind"}:
+        return "unknown", [f"publisher kind {kind!r} is not one verify-release can compare "
+                           f"({', '.join(PUBLISHER_KINDS)}); compare by hand: {describe_publisher(view)}"], notes
+    for field in ("repository", "workflow", "environment"):
         if field not in expected:
             continue
-        seen, want = publisher.get(field), expected[field]
-        if field in ("repository", "environment"):
-            seen, want = (seen or "").casefold(), (want or "").casefold()
-        if seen != want:
-            differ.append(f"{field} is {publisher.get(field)!r}, expected {expected[field]!r}")
-    return differ
+        want = expected[field]
+        if kind in PUBLISHER_KINDS and field not in PUBLISHER_KINDS[kind]:
+            if "kind" not in expected or kind == expected["kind"]:
+                differ.append(f"a {kind} publisher has no {field}, expected {want!r}")
+            continue
+        seen = view.get(field)
+        if seen is not None and not isinstance(seen, str):
+            differ.append(f"{field} is {seen!r}, not text")
+            continue
+        if field == "workflow":
+            same = seen == want
+        else:  # GitHub and GitLab compare owner/project and environment names without case
+            same = (seen or "").casefold() == (want or "").casefold()
+        if same:
+            continue
+        if field == "environment" and not seen and sources.get("environment") != "--environment":
+            # the index's publisher is the one registered on PyPI; registered without an environment it
+            # accepts any, so the job's environment read from the checkout cannot differ from it
+            notes.append(f"the trusted publisher on the index names no environment, so any may publish "
+                         f"(the checkout's job uses {want!r})")
+            continue
+        hint = (" (the trusted publisher on the index names no environment; pass --environment '' to accept "
+                "that)" if field == "environment" and not seen else "")
+        differ.append(f"{field} is {seen!r}, expected {want!r}{hint}")
+    if differ:
+        return "fail", differ, notes
+    return ("pass" if expected else "skip"), [], notes
 
 
 def check_publisher(files, answers, provenance_check, expectation):
-    expected = expectation["expected"]
+    expected, sources = expectation["expected"], expectation["sources"]
     rows = []
     for entry in files:
         answer = answers.get(entry["filename"])
         if not answer or answer["outcome"] != "document":
             continue
-        publishers = [{field: bundle["publisher"].get(field) for field in PUBLISHER_FIELDS}
-                      for bundle in answer["document"]["attestation_bundles"]]
-        differ = [item for publisher in publishers for item in publisher_mismatches(publisher, expected)]
-        status = "fail" if differ else ("pass" if expected else "skip")
-        rows.append({"filename": entry["filename"], "publishers": publishers, "status": status,
-                     "detail": "; ".join(differ) if differ else ("matches" if expected else "nothing expected")})
+        bundles = answer["document"]["attestation_bundles"]
+        outcomes = [compare_publisher(bundle["publisher"], expected, sources) for bundle in bundles]
+        status = rollup(outcome[0] for outcome in outcomes)
+        differ = [item for outcome in outcomes for item in outcome[1]]
+        notes = sorted({item for outcome in outcomes for item in outcome[2]})
+        detail = "; ".join(differ) if differ else ("matches" if expected else "nothing expected")
+        rows.append({"filename": entry["filename"], "publishers": [publisher_view(b["publisher"]) for b in bundles],
+                     "status": status, "detail": detail, "notes": notes})
     if not rows:
         status = "unknown" if provenance_check["status"] == "unknown" else "skip"
         return {"check": "publisher", "status": status, "files": [], "expected": expected,
@@ -762,19 +862,26 @@ def check_publisher(files, answers, provenance_check, expectation):
     status = rollup(row["status"] for row in rows)
     seen = sorted({json.dumps(p, sort_keys=True) for row in rows for p in row["publishers"]})
     described = ", ".join(describe_publisher(json.loads(item)) for item in seen)
-    if status == "fail":
-        first = next(row for row in rows if row["status"] == "fail")
+    if status in ("fail", "unknown"):
+        first = next(row for row in rows if row["status"] == status)
         detail = f"{first['filename']}: {first['detail']}"
     elif status == "skip":
         detail = f"published by {described}; nothing expected (pass --repository/--workflow/--environment)"
     else:
         detail = f"{described} on all {len(rows)} files"
+        detail += "".join(f"; note: {note}" for note in sorted({note for row in rows for note in row["notes"]}))
     return {"check": "publisher", "status": status, "detail": detail, "files": rows, "expected": expected}
 
 
-def describe_publisher(publisher):
-    text = f"{publisher.get('kind')}: {publisher.get('repository')} {publisher.get('workflow')}"
-    return text + (f" (environment {publisher['environment']})" if publisher.get("environment") else "")
+def describe_publisher(view):
+    kind = view.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        text = f"{kind}: {view.get('repository')} {view.get('workflow')}"
+        return text + (f" (environment {view['environment']})" if view.get("environment") else "")
+    if kind == "Google":
+        return f"Google: {view.get('email')}"
+    fields = ", ".join(f"{key}={value}" for key, value in sorted(view.items()) if key != "kind" and value)
+    return f"{kind}: {fields or 'no fields'}"
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -827,8 +934,9 @@ def parse_arguments(argv):
         parser.error("give NAME VERSION or one PATH")
     if args.wait < 0:
         parser.error("--wait must be 0 or more seconds")
-    if args.repository is not None and args.repository.count("/") != 1:
-        parser.error("--repository must be OWNER/REPO")
+    if args.repository is not None and repository_flag(args.repository) is None:
+        parser.error("--repository must be OWNER/REPO (GitHub), or a github.com/... or gitlab.com/... "
+                     "project URL")
     return args
 
 
