@@ -76,6 +76,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -282,6 +283,20 @@ def file_identity(filename):
     except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
         return None
     return canonicalize_name(name), version
+
+
+def distribution_key(filename):
+    """What identifies a distribution regardless of spelling: name, version, and a wheel's build and tags."""
+    try:
+        if filename.endswith(".whl"):
+            name, version, build, tags = parse_wheel_filename(filename)
+            return canonicalize_name(name), version, build, frozenset(tags)
+        if filename.endswith(DIST_SUFFIXES):
+            name, version = parse_sdist_filename(filename)
+            return canonicalize_name(name), version
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        pass
+    return None
 
 
 def sha256_of(path):
@@ -539,8 +554,9 @@ def simple_entry(item, base_url):
     entry = {"filename": item["filename"], "sha256": hashes.get("sha256"),
              "yanked": yanked is not False and yanked is not None,
              "yanked_reason": yanked if isinstance(yanked, str) and yanked else None,
-             "has_provenance_key": "provenance" in item, "provenance_url": None}
-    if isinstance(item.get("provenance"), str):
+             "has_provenance_key": "provenance" in item, "provenance_url": None,
+             "provenance_value": item.get("provenance")}
+    if isinstance(item.get("provenance"), str) and item["provenance"]:
         entry["provenance_url"] = urljoin(base_url, item["provenance"])
     return entry
 
@@ -597,8 +613,35 @@ def integrity_url(root, filename):
     return f"{root}/integrity/{name}/{quote(str(version), safe='')}/{quote(filename, safe='')}/provenance"
 
 
+def read_statement(attestation):
+    """The in-toto statement an attestation signs, as plain data: {type, predicate_type, subjects, error}.
+
+    subjects: [(name, sha256)]. Decoding needs no key; whether the signature holds is verify_signatures' job."""
+    statement = {"type": None, "predicate_type": None, "subjects": [], "error": None}
+    envelope = attestation.get("envelope") if isinstance(attestation, dict) else None
+    encoded = envelope.get("statement") if isinstance(envelope, dict) else None
+    if not isinstance(encoded, str):
+        return dict(statement, error="no envelope.statement")
+    try:
+        document = json.loads(base64.b64decode(encoded, validate=True).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return dict(statement, error="envelope.statement is not base64 of a JSON statement")
+    if not isinstance(document, dict) or not isinstance(document.get("subject"), list):
+        return dict(statement, error="envelope.statement has no in-toto subject list")
+    subjects = []
+    for subject in document["subject"]:
+        digest = subject.get("digest") if isinstance(subject, dict) else None
+        subjects.append((subject.get("name") if isinstance(subject, dict) else None,
+                         digest.get("sha256") if isinstance(digest, dict) else None))
+    return dict(statement, type=document.get("_type"), predicate_type=document.get("predicateType"),
+                subjects=subjects)
+
+
 def fetch_provenance(entry, root, timeout):
     """One file's Integrity API answer: {outcome: document|null-key|not-found|fault, url, detail, document}."""
+    if entry["provenance_value"] is not None and entry["provenance_url"] is None:
+        return {"outcome": "fault", "url": None, "document": None,
+                "detail": f"the simple API's provenance for it is {entry['provenance_value']!r}, not a URL or null"}
     if entry["has_provenance_key"] and entry["provenance_url"] is None:
         return {"outcome": "null-key", "url": None, "detail": "the simple API says provenance: null",
                 "document": None}
@@ -613,7 +656,11 @@ def fetch_provenance(entry, root, timeout):
             isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
         return {"outcome": "fault", "url": url, "detail": f"{url}: not a PEP 740 provenance object",
                 "document": None}
-    return {"outcome": "document", "url": url, "detail": f"{len(bundles)} attestation bundle(s)", "document": value}
+    statements = [read_statement(attestation) for bundle in bundles
+                  for attestation in (bundle.get("attestations") if isinstance(bundle.get("attestations"), list)
+                                      else [])]
+    return {"outcome": "document", "url": url, "detail": f"{len(bundles)} attestation bundle(s)", "document": value,
+            "statements": statements}
 
 
 def fetch_provenances(entries, root, timeout):
@@ -740,6 +787,34 @@ def api_predates_provenance(api_version):
         return True
 
 
+def statement_verdict(statements, entry):
+    """(status, detail) of the attestations' in-toto statements against the file the index lists.
+
+    pass: every statement is a PyPI-accepted kind naming exactly this file and its sha256. A statement for
+    another file or digest is a fail (the provenance belongs to something else); one we cannot read is unknown."""
+    if not statements:
+        return "unknown", "the bundles hold no attestations"
+    if not entry["sha256"]:
+        return "unknown", "the index gives no sha256 to compare the attested digest with"
+    for statement in statements:
+        if statement["error"]:
+            return "unknown", f"attestation unreadable: {statement['error']}"
+        if statement["type"] != INTOTO_STATEMENT:
+            return "unknown", f"statement type {statement['type']!r} is not {INTOTO_STATEMENT}"
+        if statement["predicate_type"] not in PREDICATE_TYPES:
+            return "unknown", f"predicate type {statement['predicate_type']!r} is not one PyPI accepts"
+        if len(statement["subjects"]) != 1:
+            return "fail", f"the statement names {len(statement['subjects'])} subjects, not exactly this file"
+        name, digest = statement["subjects"][0]
+        if not isinstance(name, str) or distribution_key(name) is None or \
+                distribution_key(name) != distribution_key(entry["filename"]):
+            return "fail", f"the attestation is for {name!r}, not {entry['filename']}"
+        if not isinstance(digest, str) or digest.lower() != entry["sha256"].lower():
+            return "fail", f"the attested sha256 {digest!r} is not the index's {entry['sha256']}"
+    kinds = sorted({statement["predicate_type"].rstrip("/").rsplit("/", 2)[-2] for statement in statements})
+    return "pass", f"statement names this file and sha256 ({', '.join(kinds)})"
+
+
 def check_provenance(listing, files, answers, signatures, provenance_expected):
     if listing["state"] == "unknown":
         return {"check": "provenance", "status": "unknown", "detail": "the index listing is unclear", "files": []}
@@ -756,7 +831,11 @@ def check_provenance(listing, files, answers, signatures, provenance_expected):
             row["signature"] = signature["signature"]
             status = {"verified": "pass", "not-checked": "pass", "invalid": "fail"}.get(signature["signature"],
                                                                                         "unknown")
-            row.update(status=status, detail=f"{answer['detail']}; {signature['detail']}".rstrip("; "))
+            subject_status, subject_detail = statement_verdict(answer.get("statements", []), entry)
+            row["statement"] = subject_status
+            status = rollup([status, subject_status])
+            row.update(status=status, detail="; ".join(
+                part for part in (answer["detail"], subject_detail, signature["detail"]) if part))
         elif outcome == "not-found" and predates:
             row.update(status="unknown", detail=f"Integrity API 404 is inconclusive: the simple API's api-version "
                                                 f"{listing['api_version'] or '(none)'} predates "

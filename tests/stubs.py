@@ -483,7 +483,8 @@ class _Handler(BaseHTTPRequestHandler):
             if item.filename == filename and item.version == version:
                 if item.provenance is None:
                     return self.send(404, {"message": "No provenance available for " + filename})
-                return self.send(200, item.provenance, content_type="application/vnd.pypi.integrity.v1+json")
+                return self.send(200, bind_statements(item.provenance, item.filename, item.sha256),
+                                 content_type="application/vnd.pypi.integrity.v1+json")
         return self.send(404, {"message": "Not Found"})
 
     def files(self, name, filename, query):
@@ -660,10 +661,35 @@ _ROUTES = [
 ]
 
 
+PLACEHOLDER_STATEMENT = "eyJzdHViIjp0cnVlfQ=="  # {"stub":true}: replaced by a real statement when served
+PUBLISH_PREDICATE = "https://docs.pypi.org/attestations/publish/v1"
+
+
+def publish_statement(filename, sha256, predicate_type=PUBLISH_PREDICATE):
+    """The base64 in-toto statement a PyPI publish attestation signs (shape of docs.pypi.org/api/integrity)."""
+    import base64
+    statement = {"_type": "https://in-toto.io/Statement/v1",
+                 "subject": [{"name": filename, "digest": {"sha256": sha256}}],
+                 "predicateType": predicate_type, "predicate": None}
+    return base64.b64encode(json.dumps(statement, separators=(",", ":")).encode()).decode()
+
+
+def bind_statements(provenance, filename, sha256):
+    """The provenance as served: placeholder statements become real ones naming this file and its sha256
+    (tests that want a statement for another file set `envelope.statement` themselves)."""
+    document = json.loads(json.dumps(provenance))
+    for bundle in document.get("attestation_bundles", []) if isinstance(document, dict) else []:
+        for attestation in bundle.get("attestations", []) if isinstance(bundle, dict) else []:
+            envelope = attestation.get("envelope") if isinstance(attestation, dict) else None
+            if isinstance(envelope, dict) and envelope.get("statement") == PLACEHOLDER_STATEMENT:
+                envelope["statement"] = publish_statement(filename, sha256)
+    return document
+
+
 def attestation_provenance(repository, workflow, environment=None, kind="GitHub"):
     """An Integrity API answer in the real shape: one bundle with its publisher and attestations."""
     return {"version": 1, "attestation_bundles": [{
         "publisher": {"kind": kind, "repository": repository, "workflow": workflow,
                       "environment": environment, "claims": None},
         "attestations": [{"version": 1, "verification_material": {"certificate": "MIIstub", "transparency_entries": []},
-                          "envelope": {"statement": "eyJzdHViIjp0cnVlfQ==", "signature": "c3R1Yg=="}}]}]}
+                          "envelope": {"statement": PLACEHOLDER_STATEMENT, "signature": "c3R1Yg=="}}]}]}
