@@ -379,9 +379,10 @@ def repository_flag(text):
 def workflow_flag(text, kind):
     """--workflow as the publisher names it: GitHub's is the bare filename in .github/workflows."""
     text = text.strip()
+    path = text[2:] if text.startswith("./") else text
     prefix = ".github/workflows/"
-    if kind == "GitHub" and text.lstrip("./").startswith(prefix):
-        return text.lstrip("./")[len(prefix):]
+    if kind == "GitHub" and path.startswith(prefix):
+        return path[len(prefix):]
     return text
 
 
@@ -569,6 +570,12 @@ def fetch_simple(root, name, timeout):
                                    timeout)
     if kind == "status" and value == 404:
         return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
+    if kind == "fault" and (detail.endswith("answered text/html, not JSON")
+                            or detail.endswith("answered application/vnd.pypi.simple.v1+html, not JSON")):
+        # GitLab's registry, Artifactory, Nexus, pypiserver, a static tree: PEP 503 pages carry no provenance
+        return dict(listing, detail=f"{url}: the index answers only PEP 503 HTML, not PEP 691 JSON; "
+                                    "the release cannot be verified there (verify it on the index it was "
+                                    "published to)")
     if kind != "ok":
         return dict(listing, detail=detail)
     meta = value.get("meta") if isinstance(value, dict) else None

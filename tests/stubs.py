@@ -232,6 +232,7 @@ class StubServer:
         self.faults = []
         self.requests = []  # (method, path with query, headers dict)
         self.latency = 0.0  # added to every request
+        self.served = {}  # exact path -> (status, content type, body bytes): answers recorded from real services
         self.lock = threading.Lock()
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
@@ -263,6 +264,14 @@ class StubServer:
         with self.lock:
             self.faults.append(item)
         return item
+
+    def serve(self, path, body, content_type="application/json", status=200):
+        """Answer GET `path` (exact, query ignored) with `body` verbatim, ahead of the modelled routes:
+        for real answers (PEP 691 pages, Integrity API documents, HTML-only indexes) kept as fixtures."""
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        with self.lock:
+            self.served[path] = (status, content_type, body.encode() if isinstance(body, str) else body)
 
     def clear_faults(self):
         with self.lock:
@@ -321,6 +330,9 @@ class _Handler(BaseHTTPRequestHandler):
                 continue
             return self.misbehave(item)
         try:
+            if path in stub.served:
+                status, content_type, body = stub.served[path]
+                return self.send(status, body, content_type=content_type)
             self.route()
         except (BrokenPipeError, ConnectionResetError):
             pass
