@@ -20,9 +20,11 @@ Checks (ids are stable):
               with the same sha256, and the index has no other file for it
   provenance  each file has PEP 740 provenance on the Integrity API (found via
               the simple API's `provenance` key, else the
-              /integrity/<project>/<version>/<filename>/provenance path)
+              /integrity/<project>/<version>/<filename>/provenance path) whose
+              in-toto statements name exactly this file and its sha256
   publisher   each attestation bundle's publisher (kind, repository, workflow,
-              environment) equals the expected one
+              environment) equals the expected one; GitLab's workflow is its
+              `workflow_filepath`; a kind we cannot compare is unknown
 Each check reports pass, fail, unknown or skip. A 404 from the Integrity API
 on an index whose simple API predates api-version 1.3 is unknown, never
 "unsigned". Where the pypi-attestations library is importable, attestations
@@ -43,8 +45,10 @@ Options:
   --wait S              poll with backoff for up to S seconds until the version
                         (and every --dist file) is listed
   --dist DIR            compare the index with the distributions in DIR
-  --repository O/R      expected publishing repository (GitHub owner/name)
-  --workflow FILE       expected workflow filename, e.g. publish.yml
+  --repository O/R      expected publishing repository: GitHub OWNER/REPO, or a
+                        gitlab.com/GROUP[/SUB]/PROJECT URL or path for GitLab
+  --workflow FILE       expected workflow: GitHub's filename (publish.yml) or
+                        GitLab's CI file path (.gitlab-ci.yml)
   --environment NAME    expected environment ('' expects none)
   --offline-provenance  do not verify signatures against Sigstore (no network
                         beyond the index); the index's publisher is still compared
@@ -61,10 +65,12 @@ Exit codes:
   2   usage error (also: the version is dynamic and VERSION was not given)
   3   bad input: no PATH or pyproject.toml, invalid TOML, bad --dist DIR, bad VERSION
   5   a required library is missing
-  7   nothing failed, but something is unknown: index unreachable or unclear,
-      provenance inconclusive, trust root unavailable, or --wait timed out
+  7   nothing failed, but something is unknown: index unreachable or unclear
+      (or HTML-only), provenance inconclusive, trust root unavailable,
+      publisher kind not comparable, or --wait timed out
   10  problem: missing or yanked files, hash mismatch, stranger file, no
-      provenance where expected, invalid signature, publisher mismatch
+      provenance where expected, attestation for another file or digest,
+      invalid signature, publisher mismatch
 
 Examples:
   python3 scripts/verify-release.py --wait 300 --dist dist/ .
