@@ -248,3 +248,21 @@ def test_integrity_api_switched_off_is_unknown(stub):
     stub.serve(SAMPLE_PROVENANCE, {"message": "Attestations temporarily disabled"}, status=403)
     result = verify(stub, "--repository", "pypa/sampleproject", "sampleproject", "4.0.0")
     assert result.returncode == 7 and checks(result)["provenance"]["status"] == "unknown"
+
+
+# ----------------------------------------------------------------------------- the checkout's environment
+
+def test_checkout_environment_against_a_publisher_registered_without_one(stub, git_repo):
+    """PyPI's provenance carries the registered publisher's environment, not the job's: registered without
+    one it is null and any environment may publish, so the checkout's `environment: pypi` is no mismatch."""
+    from stubs import attestation_provenance
+    repo = git_repo(REAL.parent / "project")
+    stub.index.add_release("demo-package", "1.0.0", provenance=lambda filename: attestation_provenance(
+        "octo-org/demo-package", "publish.yml", None))
+    result = run_script(SCRIPT, "--json", "--offline-provenance", "--index-url", stub.url, repo)
+    assert result.returncode == 0, result.stdout
+    assert result.json["meta"]["expected"]["environment"] == "pypi"
+    assert "names no environment" in checks(result)["publisher"]["detail"]
+    flagged = run_script(SCRIPT, "--json", "--offline-provenance", "--index-url", stub.url,
+                         "--environment", "pypi", repo)
+    assert flagged.returncode == 10
