@@ -20,9 +20,11 @@ Checks (ids are stable):
               with the same sha256, and the index has no other file for it
   provenance  each file has PEP 740 provenance on the Integrity API (found via
               the simple API's `provenance` key, else the
-              /integrity/<project>/<version>/<filename>/provenance path)
+              /integrity/<project>/<version>/<filename>/provenance path) whose
+              in-toto statements name exactly this file and its sha256
   publisher   each attestation bundle's publisher (kind, repository, workflow,
-              environment) equals the expected one
+              environment) equals the expected one; GitLab's workflow is its
+              `workflow_filepath`; a kind we cannot compare is unknown
 Each check reports pass, fail, unknown or skip. A 404 from the Integrity API
 on an index whose simple API predates api-version 1.3 is unknown, never
 "unsigned". Where the pypi-attestations library is importable, attestations
@@ -43,8 +45,10 @@ Options:
   --wait S              poll with backoff for up to S seconds until the version
                         (and every --dist file) is listed
   --dist DIR            compare the index with the distributions in DIR
-  --repository O/R      expected publishing repository (GitHub owner/name)
-  --workflow FILE       expected workflow filename, e.g. publish.yml
+  --repository O/R      expected publishing repository: GitHub OWNER/REPO, or a
+                        gitlab.com/GROUP[/SUB]/PROJECT URL or path for GitLab
+  --workflow FILE       expected workflow: GitHub's filename (publish.yml) or
+                        GitLab's CI file path (.gitlab-ci.yml)
   --environment NAME    expected environment ('' expects none)
   --offline-provenance  do not verify signatures against Sigstore (no network
                         beyond the index); the index's publisher is still compared
@@ -61,10 +65,12 @@ Exit codes:
   2   usage error (also: the version is dynamic and VERSION was not given)
   3   bad input: no PATH or pyproject.toml, invalid TOML, bad --dist DIR, bad VERSION
   5   a required library is missing
-  7   nothing failed, but something is unknown: index unreachable or unclear,
-      provenance inconclusive, trust root unavailable, or --wait timed out
+  7   nothing failed, but something is unknown: index unreachable or unclear
+      (or HTML-only), provenance inconclusive, trust root unavailable,
+      publisher kind not comparable, or --wait timed out
   10  problem: missing or yanked files, hash mismatch, stranger file, no
-      provenance where expected, invalid signature, publisher mismatch
+      provenance where expected, attestation for another file or digest,
+      invalid signature, publisher mismatch
 
 Examples:
   python3 scripts/verify-release.py --wait 300 --dist dist/ .
@@ -76,6 +82,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import json
 import os
@@ -215,6 +222,17 @@ DIST_SUFFIXES = (".whl", ".tar.gz", ".zip")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 ATTEST_ACTION = "astral-sh/attest-action"
 PUBLISHER_FIELDS = ("kind", "repository", "workflow", "environment")
+# What each kind of trusted publisher puts in a PEP 740 bundle (pypi-attestations' publisher models, as
+# warehouse serialises them). GitLab names its CI file `workflow_filepath`, a path, not `workflow`.
+PUBLISHER_KINDS = {
+    "GitHub": {"repository": "repository", "workflow": "workflow", "environment": "environment"},
+    "GitLab": {"repository": "repository", "workflow": "workflow_filepath", "environment": "environment"},
+    "Google": {"email": "email"},
+}
+FORGE_KINDS = {"github.com": "GitHub", "gitlab.com": "GitLab"}
+# In-toto statement types PyPI accepts in an attestation (warehouse SUPPORTED_ATTESTATION_TYPES).
+INTOTO_STATEMENT = "https://in-toto.io/Statement/v1"
+PREDICATE_TYPES = ("https://docs.pypi.org/attestations/publish/v1", "https://slsa.dev/provenance/v1")
 CHECKS = ("live", "files", "provenance", "publisher")
 TEXT_STATUS = {"pass": "pass", "fail": "FAIL", "unknown": "unknown", "skip": "skip"}
 
@@ -273,6 +291,20 @@ def file_identity(filename):
     return canonicalize_name(name), version
 
 
+def distribution_key(filename):
+    """What identifies a distribution regardless of spelling: name, version, and a wheel's build and tags."""
+    try:
+        if filename.endswith(".whl"):
+            name, version, build, tags = parse_wheel_filename(filename)
+            return canonicalize_name(name), version, build, frozenset(tags)
+        if filename.endswith(DIST_SUFFIXES):
+            name, version = parse_sdist_filename(filename)
+            return canonicalize_name(name), version
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        pass
+    return None
+
+
 def sha256_of(path):
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -325,6 +357,39 @@ def github_repository(remote):
         return None
     owner, repo = segments
     return f"{owner}/{repo[:-4] if repo.endswith('.git') else repo}"
+
+
+def repository_flag(text):
+    """(kind, repository path) from --repository: OWNER/REPO (GitHub), or a github.com/gitlab.com URL or
+    host-prefixed path (GitLab paths may hold subgroups: group/sub/project); None when it is neither."""
+    text = text.strip()
+    host = None
+    if "://" in text:
+        parts = urlsplit(text)
+        host, path = (parts.hostname or "").lower(), parts.path
+    else:
+        first, _, rest = text.partition("/")
+        host, path = (first.lower(), rest) if first.lower() in FORGE_KINDS else (None, text)
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if segments and segments[-1].endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    if host is not None and host not in FORGE_KINDS:
+        return None
+    # only GitLab has subgroups, so a bare path with more than two segments is a GitLab project
+    kind = FORGE_KINDS[host] if host else ("GitHub" if len(segments) == 2 else "GitLab")
+    if len(segments) < 2 or (kind == "GitHub" and len(segments) != 2) or not all(segments):
+        return None
+    return kind, "/".join(segments)
+
+
+def workflow_flag(text, kind):
+    """--workflow as the publisher names it: GitHub's is the bare filename in .github/workflows."""
+    text = text.strip()
+    path = text[2:] if text.startswith("./") else text
+    prefix = ".github/workflows/"
+    if kind == "GitHub" and path.startswith(prefix):
+        return path[len(prefix):]
+    return text
 
 
 def read_git_remote(repo_path):
@@ -438,12 +503,23 @@ def expected_publisher(args, repo_path, testpypi):
             provenance_expected = False
             notes.append(f"{chosen[0]['workflow']} uploads without attestations ({chosen[0]['tool']}); "
                          "provenance is not expected")
-    for field, value in (("repository", args.repository), ("workflow", args.workflow),
-                         ("environment", args.environment)):
-        if value is not None:
-            expected[field], sources[field] = value, f"--{field}"
+    kind = "GitHub"
+    if args.repository is not None:
+        kind, repository = repository_flag(args.repository)
+        expected["repository"], sources["repository"] = repository, "--repository"
+    if kind != "GitHub":  # the checkout's .github/workflows say nothing about a GitLab publisher
+        for field in ("workflow", "environment"):
+            if field in expected:  # only checkout values so far; the flags are applied below
+                del expected[field], sources[field]
+                notes.append(f"the {kind} publisher's {field} is not read from the checkout; pass --{field}")
+    if args.workflow is not None:
+        expected["workflow"], sources["workflow"] = workflow_flag(args.workflow, kind), "--workflow"
+    if args.environment is not None:
+        expected["environment"], sources["environment"] = args.environment, "--environment"
     if "repository" in expected or "workflow" in expected:
-        expected["kind"], sources["kind"] = "GitHub", "GitHub repository/workflow"
+        expected["kind"] = kind
+        sources["kind"] = "--repository" if sources.get("repository") == "--repository" and kind != "GitHub" \
+            else "GitHub repository/workflow"
     return {"expected": expected, "sources": sources, "notes": notes, "provenance_expected": provenance_expected}
 
 
@@ -485,8 +561,9 @@ def simple_entry(item, base_url):
     entry = {"filename": item["filename"], "sha256": hashes.get("sha256"),
              "yanked": yanked is not False and yanked is not None,
              "yanked_reason": yanked if isinstance(yanked, str) and yanked else None,
-             "has_provenance_key": "provenance" in item, "provenance_url": None}
-    if isinstance(item.get("provenance"), str):
+             "has_provenance_key": "provenance" in item, "provenance_url": None,
+             "provenance_value": item.get("provenance")}
+    if isinstance(item.get("provenance"), str) and item["provenance"]:
         entry["provenance_url"] = urljoin(base_url, item["provenance"])
     return entry
 
@@ -499,6 +576,12 @@ def fetch_simple(root, name, timeout):
                                    timeout)
     if kind == "status" and value == 404:
         return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
+    if kind == "fault" and (detail.endswith("answered text/html, not JSON")
+                            or detail.endswith("answered application/vnd.pypi.simple.v1+html, not JSON")):
+        # GitLab's registry, Artifactory, Nexus, pypiserver, a static tree: PEP 503 pages carry no provenance
+        return dict(listing, detail=f"{url}: the index answers only PEP 503 HTML, not PEP 691 JSON; "
+                                    "the release cannot be verified there (verify it on the index it was "
+                                    "published to)")
     if kind != "ok":
         return dict(listing, detail=detail)
     meta = value.get("meta") if isinstance(value, dict) else None
@@ -543,8 +626,35 @@ def integrity_url(root, filename):
     return f"{root}/integrity/{name}/{quote(str(version), safe='')}/{quote(filename, safe='')}/provenance"
 
 
+def read_statement(attestation):
+    """The in-toto statement an attestation signs, as plain data: {type, predicate_type, subjects, error}.
+
+    subjects: [(name, sha256)]. Decoding needs no key; whether the signature holds is verify_signatures' job."""
+    statement = {"type": None, "predicate_type": None, "subjects": [], "error": None}
+    envelope = attestation.get("envelope") if isinstance(attestation, dict) else None
+    encoded = envelope.get("statement") if isinstance(envelope, dict) else None
+    if not isinstance(encoded, str):
+        return dict(statement, error="no envelope.statement")
+    try:
+        document = json.loads(base64.b64decode(encoded, validate=True).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return dict(statement, error="envelope.statement is not base64 of a JSON statement")
+    if not isinstance(document, dict) or not isinstance(document.get("subject"), list):
+        return dict(statement, error="envelope.statement has no in-toto subject list")
+    subjects = []
+    for subject in document["subject"]:
+        digest = subject.get("digest") if isinstance(subject, dict) else None
+        subjects.append((subject.get("name") if isinstance(subject, dict) else None,
+                         digest.get("sha256") if isinstance(digest, dict) else None))
+    return dict(statement, type=document.get("_type"), predicate_type=document.get("predicateType"),
+                subjects=subjects)
+
+
 def fetch_provenance(entry, root, timeout):
     """One file's Integrity API answer: {outcome: document|null-key|not-found|fault, url, detail, document}."""
+    if entry["provenance_value"] is not None and entry["provenance_url"] is None:
+        return {"outcome": "fault", "url": None, "document": None,
+                "detail": f"the simple API's provenance for it is {entry['provenance_value']!r}, not a URL or null"}
     if entry["has_provenance_key"] and entry["provenance_url"] is None:
         return {"outcome": "null-key", "url": None, "detail": "the simple API says provenance: null",
                 "document": None}
@@ -559,7 +669,11 @@ def fetch_provenance(entry, root, timeout):
             isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
         return {"outcome": "fault", "url": url, "detail": f"{url}: not a PEP 740 provenance object",
                 "document": None}
-    return {"outcome": "document", "url": url, "detail": f"{len(bundles)} attestation bundle(s)", "document": value}
+    statements = [read_statement(attestation) for bundle in bundles
+                  for attestation in (bundle.get("attestations") if isinstance(bundle.get("attestations"), list)
+                                      else [])]
+    return {"outcome": "document", "url": url, "detail": f"{len(bundles)} attestation bundle(s)", "document": value,
+            "statements": statements}
 
 
 def fetch_provenances(entries, root, timeout):
@@ -686,6 +800,34 @@ def api_predates_provenance(api_version):
         return True
 
 
+def statement_verdict(statements, entry):
+    """(status, detail) of the attestations' in-toto statements against the file the index lists.
+
+    pass: every statement is a PyPI-accepted kind naming exactly this file and its sha256. A statement for
+    another file or digest is a fail (the provenance belongs to something else); one we cannot read is unknown."""
+    if not statements:
+        return "unknown", "the bundles hold no attestations"
+    if not entry["sha256"]:
+        return "unknown", "the index gives no sha256 to compare the attested digest with"
+    for statement in statements:
+        if statement["error"]:
+            return "unknown", f"attestation unreadable: {statement['error']}"
+        if statement["type"] != INTOTO_STATEMENT:
+            return "unknown", f"statement type {statement['type']!r} is not {INTOTO_STATEMENT}"
+        if statement["predicate_type"] not in PREDICATE_TYPES:
+            return "unknown", f"predicate type {statement['predicate_type']!r} is not one PyPI accepts"
+        if len(statement["subjects"]) != 1:
+            return "fail", f"the statement names {len(statement['subjects'])} subjects, not exactly this file"
+        name, digest = statement["subjects"][0]
+        if not isinstance(name, str) or distribution_key(name) is None or \
+                distribution_key(name) != distribution_key(entry["filename"]):
+            return "fail", f"the attestation is for {name!r}, not {entry['filename']}"
+        if not isinstance(digest, str) or digest.lower() != entry["sha256"].lower():
+            return "fail", f"the attested sha256 {digest!r} is not the index's {entry['sha256']}"
+    kinds = sorted({statement["predicate_type"].rstrip("/").rsplit("/", 2)[-2] for statement in statements})
+    return "pass", f"statement names this file and sha256 ({', '.join(kinds)})"
+
+
 def check_provenance(listing, files, answers, signatures, provenance_expected):
     if listing["state"] == "unknown":
         return {"check": "provenance", "status": "unknown", "detail": "the index listing is unclear", "files": []}
@@ -702,7 +844,11 @@ def check_provenance(listing, files, answers, signatures, provenance_expected):
             row["signature"] = signature["signature"]
             status = {"verified": "pass", "not-checked": "pass", "invalid": "fail"}.get(signature["signature"],
                                                                                         "unknown")
-            row.update(status=status, detail=f"{answer['detail']}; {signature['detail']}".rstrip("; "))
+            subject_status, subject_detail = statement_verdict(answer.get("statements", []), entry)
+            row["statement"] = subject_status
+            status = rollup([status, subject_status])
+            row.update(status=status, detail="; ".join(
+                part for part in (answer["detail"], subject_detail, signature["detail"]) if part))
         elif outcome == "not-found" and predates:
             row.update(status="unknown", detail=f"Integrity API 404 is inconclusive: the simple API's api-version "
                                                 f"{listing['api_version'] or '(none)'} predates "
@@ -728,33 +874,79 @@ def check_provenance(listing, files, answers, signatures, provenance_expected):
     return {"check": "provenance", "status": status, "detail": detail, "files": rows}
 
 
-def publisher_mismatches(publisher, expected):
-    """Fields where the attestation's publisher differs from the expected one (case-blind where GitHub is)."""
-    differ = []
-    for field in PUBLISHER_FIELDS:
+def publisher_view(publisher):
+    """A bundle's publisher as plain fields: kind, repository, workflow, environment for the forges (GitLab's
+    `workflow_filepath` read as workflow), email for Google, every plain field for a kind we do not know."""
+    kind = publisher.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        return {field: publisher.get(attribute) for field, attribute in
+                dict(PUBLISHER_KINDS[kind], kind="kind").items()}
+    if kind == "Google":
+        return {"kind": kind, "email": publisher.get("email")}
+    return dict({key: value for key, value in publisher.items()
+                 if key != "claims" and (value is None or isinstance(value, (str, int, bool)))}, kind=kind)
+
+
+def compare_publisher(publisher, expected, sources):
+    """(status, differences, notes) of one bundle's publisher against the expected one.
+
+    A kind we cannot read is unknown unless the expected kind already rules it out."""
+    kind, view = publisher.get("kind"), publisher_view(publisher)
+    differ, notes = [], []
+    if "kind" in expected and kind != expected["kind"]:
+        hint = (" (a GitLab publisher is expected with --repository gitlab.com/GROUP/PROJECT)"
+                if kind == "GitLab" and expected["kind"] == "GitHub" else "")
+        differ.append(f"kind is {kind!r}, expected {expected['kind']!r}{hint}")
+    elif kind not in PUBLISHER_KINDS and set(expected) - {"kind"}:
+        return "unknown", [f"publisher kind {kind!r} is not one verify-release can compare "
+                           f"({', '.join(PUBLISHER_KINDS)}); compare by hand: {describe_publisher(view)}"], notes
+    for field in ("repository", "workflow", "environment"):
         if field not in expected:
             continue
-        seen, want = publisher.get(field), expected[field]
-        if field in ("repository", "environment"):
-            seen, want = (seen or "").casefold(), (want or "").casefold()
-        if seen != want:
-            differ.append(f"{field} is {publisher.get(field)!r}, expected {expected[field]!r}")
-    return differ
+        want = expected[field]
+        if kind in PUBLISHER_KINDS and field not in PUBLISHER_KINDS[kind]:
+            if "kind" not in expected or kind == expected["kind"]:
+                differ.append(f"a {kind} publisher has no {field}, expected {want!r}")
+            continue
+        seen = view.get(field)
+        if seen is not None and not isinstance(seen, str):
+            differ.append(f"{field} is {seen!r}, not text")
+            continue
+        if field == "workflow":
+            same = seen == want
+        else:  # GitHub and GitLab compare owner/project and environment names without case
+            same = (seen or "").casefold() == (want or "").casefold()
+        if same:
+            continue
+        if field == "environment" and not seen and sources.get("environment") != "--environment":
+            # the index's publisher is the one registered on PyPI; registered without an environment it
+            # accepts any, so the job's environment read from the checkout cannot differ from it
+            notes.append(f"the trusted publisher on the index names no environment, so any may publish "
+                         f"(the checkout's job uses {want!r})")
+            continue
+        hint = (" (the trusted publisher on the index names no environment; pass --environment '' to accept "
+                "that)" if field == "environment" and not seen else "")
+        differ.append(f"{field} is {seen!r}, expected {want!r}{hint}")
+    if differ:
+        return "fail", differ, notes
+    return ("pass" if expected else "skip"), [], notes
 
 
 def check_publisher(files, answers, provenance_check, expectation):
-    expected = expectation["expected"]
+    expected, sources = expectation["expected"], expectation["sources"]
     rows = []
     for entry in files:
         answer = answers.get(entry["filename"])
         if not answer or answer["outcome"] != "document":
             continue
-        publishers = [{field: bundle["publisher"].get(field) for field in PUBLISHER_FIELDS}
-                      for bundle in answer["document"]["attestation_bundles"]]
-        differ = [item for publisher in publishers for item in publisher_mismatches(publisher, expected)]
-        status = "fail" if differ else ("pass" if expected else "skip")
-        rows.append({"filename": entry["filename"], "publishers": publishers, "status": status,
-                     "detail": "; ".join(differ) if differ else ("matches" if expected else "nothing expected")})
+        bundles = answer["document"]["attestation_bundles"]
+        outcomes = [compare_publisher(bundle["publisher"], expected, sources) for bundle in bundles]
+        status = rollup(outcome[0] for outcome in outcomes)
+        differ = [item for outcome in outcomes for item in outcome[1]]
+        notes = sorted({item for outcome in outcomes for item in outcome[2]})
+        detail = "; ".join(differ) if differ else ("matches" if expected else "nothing expected")
+        rows.append({"filename": entry["filename"], "publishers": [publisher_view(b["publisher"]) for b in bundles],
+                     "status": status, "detail": detail, "notes": notes})
     if not rows:
         status = "unknown" if provenance_check["status"] == "unknown" else "skip"
         return {"check": "publisher", "status": status, "files": [], "expected": expected,
@@ -762,19 +954,26 @@ def check_publisher(files, answers, provenance_check, expectation):
     status = rollup(row["status"] for row in rows)
     seen = sorted({json.dumps(p, sort_keys=True) for row in rows for p in row["publishers"]})
     described = ", ".join(describe_publisher(json.loads(item)) for item in seen)
-    if status == "fail":
-        first = next(row for row in rows if row["status"] == "fail")
+    if status in ("fail", "unknown"):
+        first = next(row for row in rows if row["status"] == status)
         detail = f"{first['filename']}: {first['detail']}"
     elif status == "skip":
         detail = f"published by {described}; nothing expected (pass --repository/--workflow/--environment)"
     else:
         detail = f"{described} on all {len(rows)} files"
+        detail += "".join(f"; note: {note}" for note in sorted({note for row in rows for note in row["notes"]}))
     return {"check": "publisher", "status": status, "detail": detail, "files": rows, "expected": expected}
 
 
-def describe_publisher(publisher):
-    text = f"{publisher.get('kind')}: {publisher.get('repository')} {publisher.get('workflow')}"
-    return text + (f" (environment {publisher['environment']})" if publisher.get("environment") else "")
+def describe_publisher(view):
+    kind = view.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        text = f"{kind}: {view.get('repository')} {view.get('workflow')}"
+        return text + (f" (environment {view['environment']})" if view.get("environment") else "")
+    if kind == "Google":
+        return f"Google: {view.get('email')}"
+    fields = ", ".join(f"{key}={value}" for key, value in sorted(view.items()) if key != "kind" and value)
+    return f"{kind}: {fields or 'no fields'}"
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -827,8 +1026,9 @@ def parse_arguments(argv):
         parser.error("give NAME VERSION or one PATH")
     if args.wait < 0:
         parser.error("--wait must be 0 or more seconds")
-    if args.repository is not None and args.repository.count("/") != 1:
-        parser.error("--repository must be OWNER/REPO")
+    if args.repository is not None and repository_flag(args.repository) is None:
+        parser.error("--repository must be OWNER/REPO (GitHub), or a github.com/... or gitlab.com/... "
+                     "project URL")
     return args
 
 

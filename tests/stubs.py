@@ -232,6 +232,7 @@ class StubServer:
         self.faults = []
         self.requests = []  # (method, path with query, headers dict)
         self.latency = 0.0  # added to every request
+        self.served = {}  # exact path -> (status, content type, body bytes): answers recorded from real services
         self.lock = threading.Lock()
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
@@ -263,6 +264,14 @@ class StubServer:
         with self.lock:
             self.faults.append(item)
         return item
+
+    def serve(self, path, body, content_type="application/json", status=200):
+        """Answer GET `path` (exact, query ignored) with `body` verbatim, ahead of the modelled routes:
+        for real answers (PEP 691 pages, Integrity API documents, HTML-only indexes) kept as fixtures."""
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        with self.lock:
+            self.served[path] = (status, content_type, body.encode() if isinstance(body, str) else body)
 
     def clear_faults(self):
         with self.lock:
@@ -321,6 +330,9 @@ class _Handler(BaseHTTPRequestHandler):
                 continue
             return self.misbehave(item)
         try:
+            if path in stub.served:
+                status, content_type, body = stub.served[path]
+                return self.send(status, body, content_type=content_type)
             self.route()
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -483,7 +495,8 @@ class _Handler(BaseHTTPRequestHandler):
             if item.filename == filename and item.version == version:
                 if item.provenance is None:
                     return self.send(404, {"message": "No provenance available for " + filename})
-                return self.send(200, item.provenance, content_type="application/vnd.pypi.integrity.v1+json")
+                return self.send(200, bind_statements(item.provenance, item.filename, item.sha256),
+                                 content_type="application/vnd.pypi.integrity.v1+json")
         return self.send(404, {"message": "Not Found"})
 
     def files(self, name, filename, query):
@@ -660,10 +673,35 @@ _ROUTES = [
 ]
 
 
+PLACEHOLDER_STATEMENT = "eyJzdHViIjp0cnVlfQ=="  # {"stub":true}: replaced by a real statement when served
+PUBLISH_PREDICATE = "https://docs.pypi.org/attestations/publish/v1"
+
+
+def publish_statement(filename, sha256, predicate_type=PUBLISH_PREDICATE):
+    """The base64 in-toto statement a PyPI publish attestation signs (shape of docs.pypi.org/api/integrity)."""
+    import base64
+    statement = {"_type": "https://in-toto.io/Statement/v1",
+                 "subject": [{"name": filename, "digest": {"sha256": sha256}}],
+                 "predicateType": predicate_type, "predicate": None}
+    return base64.b64encode(json.dumps(statement, separators=(",", ":")).encode()).decode()
+
+
+def bind_statements(provenance, filename, sha256):
+    """The provenance as served: placeholder statements become real ones naming this file and its sha256
+    (tests that want a statement for another file set `envelope.statement` themselves)."""
+    document = json.loads(json.dumps(provenance))
+    for bundle in document.get("attestation_bundles", []) if isinstance(document, dict) else []:
+        for attestation in bundle.get("attestations", []) if isinstance(bundle, dict) else []:
+            envelope = attestation.get("envelope") if isinstance(attestation, dict) else None
+            if isinstance(envelope, dict) and envelope.get("statement") == PLACEHOLDER_STATEMENT:
+                envelope["statement"] = publish_statement(filename, sha256)
+    return document
+
+
 def attestation_provenance(repository, workflow, environment=None, kind="GitHub"):
     """An Integrity API answer in the real shape: one bundle with its publisher and attestations."""
     return {"version": 1, "attestation_bundles": [{
         "publisher": {"kind": kind, "repository": repository, "workflow": workflow,
                       "environment": environment, "claims": None},
         "attestations": [{"version": 1, "verification_material": {"certificate": "MIIstub", "transparency_entries": []},
-                          "envelope": {"statement": "eyJzdHViIjp0cnVlfQ==", "signature": "c3R1Yg=="}}]}]}
+                          "envelope": {"statement": PLACEHOLDER_STATEMENT, "signature": "c3R1Yg=="}}]}]}
