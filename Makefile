@@ -39,7 +39,7 @@ test: venv
 	$(PY) -m pytest -n 2 -q
 
 lint: $(VENV)/.stamp
-	$(PY) -m ruff check scripts/ tests/ bench/
+	$(PY) -m ruff check scripts/ tests/ bench/ examples/
 	$(VENV)/bin/vermin --no-tips --violations -t=3.9- --eval-annotations --backport argparse --backport dataclasses scripts/
 
 bench: venv

@@ -102,8 +102,9 @@ def print_json(document):
 def require_libraries():
     if MISSING_LIBRARIES:
         names = " ".join(sorted(set(MISSING_LIBRARIES)))
+        invoked = sys.argv[0] if sys.argv[0].endswith(".py") else f"scripts/{SCRIPT}.py"  # the path as typed
         raise Fail(EXIT_DEPENDENCY, "missing-dependency",
-                   f"missing Python library: {names}; run `uv run scripts/{SCRIPT}.py ...` "
+                   f"missing Python library: {names}; run `uv run {invoked} ...` "
                    f"or `python3 -m pip install {names}`")
 
 
@@ -980,8 +981,9 @@ def render_text(status, findings, claims, notes, lines, quiet):
             if name in claims:
                 out(f"  {name}: {claims[name] if claims[name] is not None else 'MISSING'}\n")
         form = claims["pending_publisher_form"]
+        environment = form["environment"] or "(leave empty: the job ran without one)"
         out(f"publisher form these claims match: owner={form['owner']} repository={form['repository']} "
-            f"workflow={form['workflow']} environment={form['environment'] or '(leave empty: the job ran without one)'}\n")
+            f"workflow={form['workflow']} environment={environment}\n")
         if form["reusable_workflow"]:
             out(f"  reusable workflow: PyPI sees {form['workflow']}, called from {form['caller_workflow']}\n")
 

@@ -149,8 +149,9 @@ def print_json(document):
 def require_libraries():
     if MISSING_LIBRARIES:
         names = " ".join(sorted(set(MISSING_LIBRARIES)))
+        invoked = sys.argv[0] if sys.argv[0].endswith(".py") else f"scripts/{SCRIPT}.py"  # the path as typed
         raise Fail(EXIT_DEPENDENCY, "missing-dependency",
-                   f"missing Python library: {names}; run `uv run scripts/{SCRIPT}.py ...` "
+                   f"missing Python library: {names}; run `uv run {invoked} ...` "
                    f"or `python3 -m pip install {names}`")
 
 

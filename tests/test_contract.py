@@ -66,7 +66,8 @@ def test_missing_library_is_exit_5_with_the_install_command(name, tmp_path):
         return
     assert result.returncode == 5, result.stderr
     message = result.stderr.strip()
-    assert f"uv run scripts/{name}" in message and "python3 -m pip install" in message
+    # the command names the script where it really is (an installed skill lives under .claude/skills/...)
+    assert f"uv run {SCRIPTS / name} ..." in message and "python3 -m pip install" in message
     assert "Traceback" not in message
 
 
