@@ -10,8 +10,9 @@ Usage:
                     [--dist DIR] [--repository OWNER/REPO] [--workflow FILE]
                     [--environment NAME] [--offline-provenance] [NAME VERSION | PATH]
 
-Give NAME and VERSION, or PATH (default .) whose pyproject.toml has a static
-[project].version. Read-only: nothing is uploaded, nothing in PATH changes.
+Give NAME and VERSION, or PATH (default .; a project directory or its
+pyproject.toml) whose pyproject.toml has a static [project].version.
+Read-only: nothing is uploaded, nothing in PATH changes.
 
 Checks (ids are stable):
   live        the version's files are on the simple API (PEP 691 JSON) of the
@@ -35,15 +36,20 @@ Expected publisher: the flags, else PATH's `git remote get-url origin` (a
 GitHub URL) and the workflow in PATH/.github/workflows that publishes
 (pypa/gh-action-pypi-publish, `twine upload` or `uv publish`) with its job's
 environment. With NAME VERSION, PATH is . only when ./pyproject.toml names
-the same project. Nothing expected: publisher is skip.
+the same project. Nothing expected: publisher is skip. Provenance is expected
+unless that job makes none (`attestations: false`, or `twine upload`/`uv
+publish` without a separate astral-sh/attest-action step); the provenance
+detail then says so.
 
 Options:
   --json                one JSON envelope on stdout
   -q, --quiet           no human report on stderr
-  --index-url URL       index root (env PYPI_OPS_INDEX_URL); default https://pypi.org
+  --index-url URL       index root (env PYPI_OPS_INDEX_URL); default https://pypi.org;
+                        user:password@ in it is sent as HTTP Basic auth to that
+                        host and shown as ***@, never printed
   --testpypi            use https://test.pypi.org
-  --wait S              poll with backoff for up to S seconds until the version
-                        (and every --dist file) is listed
+  --wait S              poll with backoff for up to S seconds (0 to 86400) until
+                        the version (and every --dist file) is listed
   --dist DIR            compare the index with the distributions in DIR
   --repository O/R      expected publishing repository: GitHub OWNER/REPO, or a
                         gitlab.com/GROUP[/SUB]/PROJECT URL or path for GitLab
@@ -63,7 +69,8 @@ Exit codes:
   0   verified: live, complete (with --dist), provenance and publisher match
   1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
   2   usage error (also: the version is dynamic and VERSION was not given)
-  3   bad input: no PATH or pyproject.toml, invalid TOML, bad --dist DIR, bad VERSION
+  3   bad input: no PATH or pyproject.toml, PATH a file other than pyproject.toml,
+      invalid TOML, bad --dist DIR, bad VERSION
   5   a required library is missing
   7   nothing failed, but something is unknown: index unreachable or unclear
       (or HTML-only), provenance inconclusive, trust root unavailable,
@@ -85,12 +92,13 @@ import argparse
 import base64
 import hashlib
 import json
+import math
 import os
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 SCRIPT = "verify-release"
 SCHEMA = "pypi-ops.verify-release/v1"
@@ -218,6 +226,7 @@ INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"
 PROVENANCE_KEY_SINCE = "1.3"
 DEFAULT_TIMEOUT = 10.0
 WAIT_FIRST_DELAY, WAIT_MAX_DELAY = 0.5, 8.0
+MAX_WAIT = 86400.0  # a day: longer is a typo, and the poll must end
 MAX_WORKERS = 32
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
@@ -434,17 +443,27 @@ def publishing_jobs(workflow_name, document):
             inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
             if isinstance(uses, str) and uses.split("@", 1)[0].strip().lower() == PUBLISH_ACTION:
                 target = str(inputs.get("repository-url") or inputs.get("repository_url") or "")
+                attests = not _flag_false(inputs.get("attestations"))
                 found.append({"workflow": workflow_name, "job": job_id, "environment": _job_environment(job),
-                              "tool": PUBLISH_ACTION, "testpypi": "test.pypi.org" in target,
-                              "attestations": not _flag_false(inputs.get("attestations"))})
+                              "tool": PUBLISH_ACTION, "testpypi": "test.pypi.org" in target, "attestations": attests,
+                              "why": None if attests else f"its {PUBLISH_ACTION} step sets `attestations: false`"})
             elif isinstance(script, str) and ("twine upload" in script or "uv publish" in script):
                 tool = "twine" if "twine upload" in script else "uv"
+                # twine uploads attestation files only with --attestations; uv publish uploads them unless
+                # --no-attestations, but neither tool makes them
+                command = "twine upload" if tool == "twine" else "uv publish"
+                uploads = "--attestations" in script if tool == "twine" else "--no-attestations" not in script
+                if not minted:
+                    why = (f"it uploads with `{command}`, which makes no attestations, and the job has no "
+                           f"separate attestation step ({ATTEST_ACTION})")
+                elif not uploads:
+                    why = (f"its {ATTEST_ACTION} attestations are not uploaded (`{command}` "
+                           + ("without --attestations)" if tool == "twine" else "with --no-attestations)"))
+                else:
+                    why = None
                 found.append({"workflow": workflow_name, "job": job_id, "environment": _job_environment(job),
                               "tool": tool, "testpypi": "test.pypi.org" in script or "testpypi" in script,
-                              # twine uploads attestation files only with --attestations; uv publish uploads
-                              # them unless --no-attestations, but neither tool makes them
-                              "attestations": minted and ("--attestations" in script if tool == "twine"
-                                                          else "--no-attestations" not in script)})
+                              "attestations": minted and uploads, "why": why})
     return found
 
 
@@ -474,7 +493,7 @@ def expected_publisher(args, repo_path, testpypi):
 
     Flags win; else the git remote and the publishing workflow of repo_path (when there is one)."""
     expected, sources, notes = {}, {}, []
-    provenance_expected = True
+    provenance_expected, provenance_reason = True, None
     jobs = []
     if repo_path is not None:
         jobs, notes = read_workflows(repo_path)
@@ -502,8 +521,8 @@ def expected_publisher(args, repo_path, testpypi):
             notes.append(f"publishing jobs use several environments ({', '.join(environments)}); pass --environment")
         if chosen and not any(job["attestations"] for job in chosen):
             provenance_expected = False
-            notes.append(f"{chosen[0]['workflow']} uploads without attestations ({chosen[0]['tool']}); "
-                         "provenance is not expected")
+            provenance_reason = f"{chosen[0]['workflow']} (job {chosen[0]['job']}): {chosen[0]['why']}"
+            notes.append(f"provenance is not expected: {provenance_reason}")
     kind = "GitHub"
     if args.repository is not None:
         kind, repository = repository_flag(args.repository)
@@ -521,7 +540,8 @@ def expected_publisher(args, repo_path, testpypi):
         expected["kind"] = kind
         sources["kind"] = "--repository" if sources.get("repository") == "--repository" and kind != "GitHub" \
             else "GitHub repository/workflow"
-    return {"expected": expected, "sources": sources, "notes": notes, "provenance_expected": provenance_expected}
+    return {"expected": expected, "sources": sources, "notes": notes, "provenance_expected": provenance_expected,
+            "provenance_reason": provenance_reason}
 
 
 # ----------------------------------------------------------------------------- readers: the index
@@ -531,17 +551,65 @@ def http_timeout():
         value = float(os.environ.get("PYPI_OPS_HTTP_TIMEOUT", DEFAULT_TIMEOUT))
     except ValueError:
         return DEFAULT_TIMEOUT
-    return value if value > 0 else DEFAULT_TIMEOUT
+    return value if math.isfinite(value) and value > 0 else DEFAULT_TIMEOUT
 
 
-def get_json(url, accept, allowed_types, timeout):
+# same body as publish-preflight.py's, so both scripts show an index URL the same way
+def redact_url(url):
+    """The URL without user:password@ (private index credentials are never printed)."""
+    from urllib.parse import urlsplit, urlunsplit
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "<index URL>"
+
+
+def url_origin(url):
+    """(scheme, host, port) of a URL; None when it has none or its port is invalid."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme, parts.hostname, parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        return None
+
+
+def index_access(root):
+    """How the index is shown and asked: {root: every URL is built on this one, with user:password@
+    redacted; bare: the root as requested; origin; headers: HTTP Basic auth from the user:password@ the
+    root carried, since urllib does not send credentials written in a URL}."""
+    parts = urlsplit(root)
+    headers = {}
+    if parts.username is not None or parts.password is not None:
+        pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    bare = urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+    return {"root": redact_url(root), "bare": bare, "origin": url_origin(bare), "headers": headers}
+
+
+def request_for(url, access):
+    """(URL to request, extra headers) for a URL as shown; the credentials go only to the index's origin."""
+    if url == access["root"] or url.startswith(access["root"] + "/"):
+        url = access["bare"] + url[len(access["root"]):]
+    same_origin = access["headers"] and url_origin(url) == access["origin"]
+    return url, (access["headers"] if same_origin else {})
+
+
+def get_json(url, accept, allowed_types, timeout, access):
     """("ok", document, final url) | ("status", code, detail) | ("fault", None, detail).
 
-    Anything that is not a clean JSON answer of an allowed content type is a fault (unknown)."""
+    Anything that is not a clean JSON answer of an allowed content type is a fault (unknown). `url` and
+    everything returned are as shown (credentials redacted); the request itself carries them."""
+    request_url, auth = request_for(url, access)
     try:
-        status, headers, body, final = http_get(url, accept=accept, timeout=timeout)
+        status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth)
     except Unreachable as error:
-        return "fault", None, str(error)
+        return "fault", None, str(error).replace(request_url, url)
+    final = url if final == request_url else redact_url(final)
     if status != 200:
         return "status", status, f"{url}: HTTP {status}"
     content_type = (headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
@@ -569,12 +637,12 @@ def simple_entry(item, base_url):
     return entry
 
 
-def fetch_simple(root, name, timeout):
+def fetch_simple(access, name, timeout):
     """The project's PEP 691 page as plain data: {state: ok|no-project|unknown, detail, url, api_version, files}."""
-    url = f"{root}/simple/{canonicalize_name(name)}/"
+    url = f"{access['root']}/simple/{canonicalize_name(name)}/"
     listing = {"state": "unknown", "detail": "", "url": url, "api_version": None, "files": []}
     kind, value, detail = get_json(url, f"{SIMPLE_JSON}, application/json;q=0.5", (SIMPLE_JSON, "application/json"),
-                                   timeout)
+                                   timeout, access)
     if kind == "status" and value == 404:
         return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
     if kind == "fault" and (detail.endswith("answered text/html, not JSON")
@@ -603,19 +671,21 @@ def release_files(listing, name, version):
     return [entry for entry in listing["files"] if file_identity(entry["filename"]) == wanted]
 
 
-def fetch_listing(root, name, version, wanted, wait, timeout):
-    """Fetch the listing; with wait > 0, poll with backoff until the release (and `wanted`) is listed."""
+def fetch_listing(access, name, version, wanted, wait, timeout):
+    """Fetch the listing; with wait > 0, poll with backoff until the release (and `wanted`) is listed.
+
+    `wait` is finite (parse_arguments); `not remaining > 0` still ends the poll should it ever be NaN."""
     deadline = time.monotonic() + wait
     delay, polls = WAIT_FIRST_DELAY, 0
     while True:
         remaining = deadline - time.monotonic()
-        listing = fetch_simple(root, name, min(timeout, max(remaining, 1.0)) if wait else timeout)
+        listing = fetch_simple(access, name, min(timeout, max(remaining, 1.0)) if wait else timeout)
         polls += 1
         listed = {entry["filename"] for entry in release_files(listing, name, version)}
         if not wait or (listing["state"] == "ok" and listed and set(wanted) <= listed):
             return dict(listing, polls=polls, timed_out=False, waited=wait)
         remaining = deadline - time.monotonic()
-        if remaining <= 0:
+        if not remaining > 0:
             return dict(listing, polls=polls, timed_out=True, waited=wait)
         time.sleep(min(delay, remaining))
         delay = min(delay * 2, WAIT_MAX_DELAY)
@@ -651,7 +721,7 @@ def read_statement(attestation):
                 subjects=subjects)
 
 
-def fetch_provenance(entry, root, timeout):
+def fetch_provenance(entry, access, timeout):
     """One file's Integrity API answer: {outcome: document|null-key|not-found|fault, url, detail, document}."""
     if entry["provenance_value"] is not None and entry["provenance_url"] is None:
         return {"outcome": "fault", "url": None, "document": None,
@@ -659,8 +729,8 @@ def fetch_provenance(entry, root, timeout):
     if entry["has_provenance_key"] and entry["provenance_url"] is None:
         return {"outcome": "null-key", "url": None, "detail": "the simple API says provenance: null",
                 "document": None}
-    url = entry["provenance_url"] or integrity_url(root, entry["filename"])
-    kind, value, detail = get_json(url, INTEGRITY_JSON, (INTEGRITY_JSON, "application/json"), timeout)
+    url = entry["provenance_url"] or integrity_url(access["root"], entry["filename"])
+    kind, value, detail = get_json(url, INTEGRITY_JSON, (INTEGRITY_JSON, "application/json"), timeout, access)
     if kind == "status" and value == 404:
         return {"outcome": "not-found", "url": url, "detail": detail, "document": None}
     if kind != "ok":
@@ -677,12 +747,12 @@ def fetch_provenance(entry, root, timeout):
             "statements": statements}
 
 
-def fetch_provenances(entries, root, timeout):
+def fetch_provenances(entries, access, timeout):
     """Every file's provenance, fetched concurrently (a 40-file release must not take 40 round trips)."""
     if not entries:
         return {}
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(entries))) as pool:
-        answers = pool.map(lambda entry: fetch_provenance(entry, root, timeout), entries)
+        answers = pool.map(lambda entry: fetch_provenance(entry, access, timeout), entries)
         return {entry["filename"]: answer for entry, answer in zip(entries, answers)}
 
 
@@ -829,7 +899,7 @@ def statement_verdict(statements, entry):
     return "pass", f"statement names this file and sha256 ({', '.join(kinds)})"
 
 
-def check_provenance(listing, files, answers, signatures, provenance_expected):
+def check_provenance(listing, files, answers, signatures, provenance_expected, provenance_reason=None):
     if listing["state"] == "unknown":
         return {"check": "provenance", "status": "unknown", "detail": "the index listing is unclear", "files": []}
     if not files:
@@ -871,7 +941,7 @@ def check_provenance(listing, files, answers, signatures, provenance_expected):
         what = "without valid provenance" if status == "fail" else "unclear"
         detail = f"{counts[status]} of {len(rows)} files {what} (e.g. {first['filename']}: {first['detail']})"
         if status == "skip":
-            detail = "no provenance, and none is expected"
+            detail = f"no provenance, and none is expected: {provenance_reason or 'nothing in the checkout makes it'}"
     return {"check": "provenance", "status": status, "detail": detail, "files": rows}
 
 
@@ -951,7 +1021,8 @@ def check_publisher(files, answers, provenance_check, expectation):
     if not rows:
         status = "unknown" if provenance_check["status"] == "unknown" else "skip"
         return {"check": "publisher", "status": status, "files": [], "expected": expected,
-                "detail": "no provenance could be read" if status == "unknown" else "no provenance to read"}
+                "detail": "no provenance could be read" if status == "unknown" else
+                "no provenance to read" + ("" if expectation["provenance_expected"] else " (none is expected)")}
     status = rollup(row["status"] for row in rows)
     seen = sorted({json.dumps(p, sort_keys=True) for row in rows for p in row["publishers"]})
     described = ", ".join(describe_publisher(json.loads(item)) for item in seen)
@@ -1008,6 +1079,17 @@ def render_text(results, name, version, root, expectation, quiet, code):
 
 # ----------------------------------------------------------------------------- main
 
+def seconds(text):
+    """--wait's value: a finite number of seconds from 0 to MAX_WAIT (nan and inf would poll forever)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 0 <= value <= MAX_WAIT:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds from 0 to {MAX_WAIT:g}")
+    return value
+
+
 def parse_arguments(argv):
     parser = ArgParser(prog="verify-release.py", add_help=False)
     parser.add_argument("-h", "--help", action="store_true")
@@ -1015,7 +1097,7 @@ def parse_arguments(argv):
     parser.add_argument("-q", "--quiet", action="store_true")
     parser.add_argument("--index-url")
     parser.add_argument("--testpypi", action="store_true")
-    parser.add_argument("--wait", type=float, default=0.0)
+    parser.add_argument("--wait", type=seconds, default=0.0)
     parser.add_argument("--dist")
     parser.add_argument("--repository")
     parser.add_argument("--workflow")
@@ -1025,8 +1107,6 @@ def parse_arguments(argv):
     args = parser.parse_args(argv)
     if len(args.target) > 2:
         parser.error("give NAME VERSION or one PATH")
-    if args.wait < 0:
-        parser.error("--wait must be 0 or more seconds")
     if args.repository is not None and repository_flag(args.repository) is None:
         parser.error("--repository must be OWNER/REPO (GitHub), or a github.com/... or gitlab.com/... "
                      "project URL")
@@ -1041,8 +1121,13 @@ def index_root(args):
     root = root.rstrip("/")
     if root.endswith("/simple"):
         root = root[: -len("/simple")]
-    if urlsplit(root).scheme not in ("http", "https"):
-        raise Fail(EXIT_USAGE, "usage", f"index URL {root!r} is not http(s) (see --help)")
+    try:
+        parts = urlsplit(root)
+        _ = parts.port  # raises ValueError for a port that is not a number
+    except ValueError:
+        raise Fail(EXIT_USAGE, "usage", f"index URL {redact_url(root)!r} is not a valid URL (see --help)") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Fail(EXIT_USAGE, "usage", f"index URL {redact_url(root)!r} is not http(s) (see --help)")
     return root
 
 
@@ -1057,6 +1142,11 @@ def resolve_target(args):
         same = isinstance(here, str) and canonicalize_name(here) == canonicalize_name(name)
         return name, version, "." if same else None
     path = args.target[0] if args.target else "."
+    if os.path.isfile(path):  # a path to the pyproject.toml itself means its directory
+        if os.path.basename(path) != "pyproject.toml":
+            raise Fail(EXIT_INPUT, "input", f"{path}: is a file; PATH must be a project directory or its "
+                                            "pyproject.toml")
+        path = os.path.dirname(path) or "."
     name, version = target_from_pyproject(read_pyproject(path), path)
     return name, version, path
 
@@ -1067,7 +1157,8 @@ def main(argv):
         sys.stdout.write(__doc__)
         return EXIT_OK
     require_libraries()
-    root = index_root(args)
+    root = index_root(args)  # may carry user:password@; only `access` is used from here on
+    access = index_access(root)
     name, version_text, repo_path = resolve_target(args)
     version = parse_version(version_text)
     local = read_local_dists(args.dist, name, version) if args.dist else None
@@ -1075,14 +1166,15 @@ def main(argv):
     timeout = http_timeout()
 
     wanted = [item["filename"] for item in local["files"]] if local else []
-    listing = fetch_listing(root, name, version, wanted, args.wait, timeout)
+    listing = fetch_listing(access, name, version, wanted, args.wait, timeout)
     files = release_files(listing, name, version)
-    answers = fetch_provenances(files, root, timeout) if listing["state"] == "ok" else {}
+    answers = fetch_provenances(files, access, timeout) if listing["state"] == "ok" else {}
     skip_reason = "--offline-provenance: signatures not verified" if args.offline_provenance else None
     signatures = verify_signatures(answers, {entry["filename"]: entry["sha256"] for entry in files}, skip_reason)
 
     results = [check_live(listing, files, name, version), check_files(local, listing, files)]
-    results.append(check_provenance(listing, files, answers, signatures, expectation["provenance_expected"]))
+    results.append(check_provenance(listing, files, answers, signatures, expectation["provenance_expected"],
+                                    expectation["provenance_reason"]))
     results.append(check_publisher(files, answers, results[-1], expectation))
     for result in results:
         result["ok"] = result["status"] in ("pass", "skip")
@@ -1090,12 +1182,12 @@ def main(argv):
     if args.json:
         ordered = [dict({"check": r["check"], "ok": r["ok"], "status": r["status"], "detail": r["detail"]}, **r)
                    for r in results]
-        print_json(envelope(ordered, name=canonicalize_name(name), version=str(version), index=root,
+        print_json(envelope(ordered, name=canonicalize_name(name), version=str(version), index=access["root"],
                             api_version=listing["api_version"], verified=code == EXIT_OK, exit=code,
                             expected=expectation["expected"], expected_from=expectation["sources"],
                             provenance_expected=expectation["provenance_expected"], notes=expectation["notes"]))
     else:
-        render_text(results, name, version, root, expectation, args.quiet, code)
+        render_text(results, name, version, access["root"], expectation, args.quiet, code)
     return code
 
 
