@@ -120,11 +120,22 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
     import socket
     import urllib.error
     import urllib.request
+    from urllib.parse import urlsplit
+
+    class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
+        """urllib copies every header to the redirect target: never send credentials to another host."""
+
+        def redirect_request(self, req, fp, code, msg, hdrs, newurl):
+            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
+            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+                moved.remove_header("Authorization")
+            return moved
+
     request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
                                                       **(headers or {})))
     try:
         try:
-            response = urllib.request.urlopen(request, timeout=timeout)
+            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
         except urllib.error.HTTPError as error:
             response = error
         with response:

@@ -231,6 +231,7 @@ class StubServer:
         self.github = GitHubAPI()
         self.faults = []
         self.requests = []  # (method, path with query, headers dict)
+        self.intervals = []  # (path, start, end) in time.monotonic(): proves requests overlapped
         self.latency = 0.0  # added to every request
         self.served = {}  # exact path -> (status, content type, body bytes): answers recorded from real services
         self.lock = threading.Lock()
@@ -318,6 +319,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self):
+        start = time.monotonic()
+        try:
+            self.answer()
+        finally:
+            with self.server.stub.lock:
+                self.server.stub.intervals.append((self.path, start, time.monotonic()))
+
+    def answer(self):
         stub = self.server.stub
         with stub.lock:
             stub.requests.append((self.command, self.path, dict(self.headers.items())))

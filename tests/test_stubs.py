@@ -92,3 +92,23 @@ def test_latency_and_request_log(stub):
     assert time.monotonic() - start >= 0.2
     get(f"{stub.url}/simple/x/")
     assert stub.paths() == ["/simple/x/", "/simple/x/"]
+
+
+def test_http_get_keeps_credentials_on_the_same_host(stub):
+    """The common block's http_get must not carry Authorization across a redirect to another host."""
+    import importlib.util
+
+    from conftest import SCRIPTS
+    spec = importlib.util.spec_from_file_location("preflight_for_http_get", SCRIPTS / "publish-preflight.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with type(stub)() as other:  # a second server: another host:port
+        other.index.add_release("demo", "1.0")
+        stub.fault("status", r"^/elsewhere/$", status=302, headers={"Location": f"{other.url}/simple/demo/"})
+        stub.fault("status", r"^/here/$", status=302, headers={"Location": f"{stub.url}/simple/demo/"})
+        stub.index.add_release("demo", "1.0")
+        status, _, _, final = module.http_get(f"{stub.url}/elsewhere/", headers={"Authorization": "Bearer s3cret"})
+        assert status == 200 and final.startswith(other.url)
+        assert "Authorization" not in other.requests[-1][2]
+        module.http_get(f"{stub.url}/here/", headers={"Authorization": "Bearer s3cret"})
+        assert stub.requests[-1][2].get("Authorization") == "Bearer s3cret"
