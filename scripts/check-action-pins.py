@@ -71,6 +71,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import json
 import os
@@ -328,6 +329,7 @@ class Use:
         self.line_end = None  # offset of the end of the comment line (before the line break)
         self.owns_comment = True
         self.unparsed = None  # reason, when the fallback reader cannot see the value
+        self.alias_line = None  # 0-based line of the alias (*name) through which this use is reached
 
 
 class Mark:
@@ -352,85 +354,157 @@ def line_starts(text):
     return starts, ends
 
 
+def pyyaml_loader():
+    """libyaml's loader when PyYAML was built with it, else the pure-Python one."""
+    return getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+
+
+def alias_marking_loader(base):
+    """`base` composing with PyYAML's own Composer, so that each node reached through an alias (*name) is a
+    copy that knows where that alias is written (`alias_mark`) and which node it stands for (`anchored`);
+    the copy keeps the anchored node's marks, so its text is still found at the anchor."""
+    from yaml.composer import Composer
+
+    class Loader(*((base,) if issubclass(base, Composer) else (Composer, base))):
+        def __init__(self, stream):
+            base.__init__(self, stream)
+            self.anchors = {}
+
+        def compose_node(self, parent, index):
+            if not self.check_event(yaml.AliasEvent):
+                return Composer.compose_node(self, parent, index)
+            mark = self.peek_event().start_mark
+            anchored = Composer.compose_node(self, parent, index)
+            node = copy.copy(anchored)
+            node.alias_mark, node.anchored = mark, anchored
+            return node
+    return Loader
+
+
 def compose_with_pyyaml(text, path):
-    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
-    try:
-        return yaml.compose(text, Loader=loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error.problem or error.context}{where}") from None
-    except yaml.YAMLError as error:
-        raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error}") from None
+    """(root node, the text as parsed): the text differs from `text` only where untab_before_comment had to
+    turn tabs into spaces for the pure-Python parser (same length, so every offset still holds)."""
+    loader = alias_marking_loader(pyyaml_loader())
+    parsed = text
+    while True:
+        try:
+            return yaml.compose(parsed, Loader=loader), parsed
+        except yaml.MarkedYAMLError as error:
+            retry = untab_before_comment(parsed, error.problem_mark)
+            if retry is not None:
+                parsed = retry
+                continue
+            mark = error.problem_mark or error.context_mark
+            where = f" (line {mark.line + 1})" if mark is not None else ""
+            raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error.problem or error.context}{where}") from None
+        except yaml.YAMLError as error:
+            raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error}") from None
+
+
+def untab_before_comment(text, mark):
+    """`text` with the tabs at `mark` turned into spaces, or None. PyYAML's pure-Python scanner (unlike libyaml
+    and GitHub) rejects a tab between a value and a trailing comment or the line end (`uses: a/b@v1<TAB># v1`);
+    only such a run of blanks, after something on its line and before `#` or the line end, is changed."""
+    index = getattr(mark, "index", None)
+    if index is None or index >= len(text) or text[index] != "\t":
+        return None
+    line_start = max(text.rfind(stop, 0, index) for stop in "\r\n\x85\u2028\u2029") + 1
+    if not text[line_start:index].strip(" \t"):
+        return None  # indentation: a tab there is an error for every reader
+    end = index
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if end < len(text) and text[end] not in "#\r\n\x85\u2028\u2029":
+        return None
+    return text[:index] + text[index:end].replace("\t", " ") + text[end:]
 
 
 def mapping_pairs(node):
     """Key -> value node of a mapping, with YAML merge keys (<<) applied; None when not a mapping."""
+    origins = mapping_origins(node)
+    return None if origins is None else {name: value for name, (value, _) in origins.items()}
+
+
+def mapping_origins(node):
+    """Key -> (value node, mark of the alias it was merged in through, or None) of a mapping; None when not a
+    mapping. A merged key's alias mark is where the merge (`<<: *name`) is written."""
     if node is None or node.id != "mapping":
         return None
     merged, own = {}, {}
     for key, value in node.value:
         if key.id == "scalar" and (key.tag == "tag:yaml.org,2002:merge" or key.value == "<<"):
             for source in (value.value if value.id == "sequence" else [value]):
-                for name, item in (mapping_pairs(source) or {"<<": source}).items():
-                    merged.setdefault(name, item)
+                via = getattr(source, "alias_mark", None)
+                for name, (item, inner) in (mapping_origins(source) or {"<<": (source, None)}).items():
+                    merged.setdefault(name, (item, via or inner))
         elif key.id == "scalar":
-            own[key.value] = value
+            own[key.value] = (value, None)
     merged.update(own)
     return merged
 
 
 def uses_nodes(root, path):
-    """The `uses:` value nodes of a workflow or composite action, in file order (aliases once)."""
+    """(`uses:` value node, alias mark or None) for each place a workflow or composite action uses an action,
+    in file order. A node reached through an alias is used where that alias (the outermost one) is written:
+    `- *step` in a second job is a second use, at the alias's line."""
     top = mapping_pairs(root)
     if top is None or ("jobs" not in top and "runs" not in top):
         raise Fail(EXIT_INPUT, "input",
                    f"{path}: neither a workflow (a mapping with jobs) nor an action (a mapping with runs)")
     found, opaque = [], []
 
-    def step_list(steps):
+    def through(node, via):
+        return via or getattr(node, "alias_mark", None)
+
+    def step_list(steps, via):
         if steps is None:
             return
         if steps.id == "opaque":
             opaque.append(steps)
         elif steps.id == "sequence":
             for step in steps.value:
-                look_in(step)
+                look_in(step, through(steps, via))
 
-    def look_in(holder):
+    def look_in(holder, via):
         if holder.id == "opaque":
             opaque.append(holder)
             return
-        pairs = mapping_pairs(holder)
+        via = through(holder, via)
+        pairs = mapping_origins(holder)
         if pairs is None:
             return
         if pairs.get("<<") is not None:  # a merge the fallback reader could not follow
-            opaque.append(pairs["<<"])
+            opaque.append(pairs["<<"][0])
         if "uses" in pairs:
-            found.append(pairs["uses"])
-        step_list(pairs.get("steps"))
+            node, merged_via = pairs["uses"]
+            found.append((node, through(node, via or merged_via)))
+        if "steps" in pairs:
+            steps, merged_via = pairs["steps"]
+            step_list(steps, via or merged_via)
 
     if "jobs" in top:
         jobs = top["jobs"]
         if jobs.id == "opaque":
             opaque.append(jobs)
         for job in (mapping_pairs(jobs) or {}).values():
-            look_in(job)
+            look_in(job, through(jobs, None))
     if "runs" in top:
         runs = top["runs"]
         if runs.id == "opaque":
             opaque.append(runs)
-        step_list((mapping_pairs(runs) or {}).get("steps"))
+        step_list((mapping_pairs(runs) or {}).get("steps"), through(runs, None))
         image = (mapping_pairs(runs) or {}).get("image")  # a Docker action's prebuilt image: pulled like docker://
         if image is not None and image.id in ("scalar", "opaque") and "docker://" in (
                 image.value if image.id == "scalar" and isinstance(image.value, str) else image.raw):
-            found.append(image)
+            found.append((image, None))
     unique, seen = [], set()
-    for node in found + [node for node in opaque if "uses" in node.raw or node.style == "alias"]:
-        if id(node) not in seen:
-            seen.add(id(node))
-            unique.append(node)
-    unique.sort(key=lambda node: (node.start_mark.line, node.start_mark.column))
+    hidden = [(node, None) for node in opaque if "uses" in node.raw or node.style == "alias"]
+    for node, via in found + hidden:
+        key = (id(getattr(node, "anchored", node)), (via.line, via.column) if via else None)
+        if key not in seen:
+            seen.add(key)
+            unique.append((getattr(node, "anchored", node), via))
+    unique.sort(key=lambda item: ((item[1] or item[0].start_mark).line, (item[1] or item[0].start_mark).column))
     return unique
 
 
@@ -438,10 +512,10 @@ def read_uses(text, path, use_pyyaml):
     """Parse text into the list of Use, with the comment of each one's line."""
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         raise Fail(EXIT_INPUT, "input", f"{path}: empty: neither a workflow nor an action")
-    root = compose_with_pyyaml(text, path) if use_pyyaml else FallbackReader(text, path).read()
+    root, parsed = compose_with_pyyaml(text, path) if use_pyyaml else (FallbackReader(text, path).read(), text)
     starts, ends = line_starts(text)
     uses = []
-    for node in uses_nodes(root, path):
+    for node, via in uses_nodes(root, path):
         start = starts[node.start_mark.line] + node.start_mark.column
         end = starts[node.end_mark.line] + node.end_mark.column
         if node.id != "scalar":
@@ -456,14 +530,16 @@ def read_uses(text, path, use_pyyaml):
         else:
             use = Use(node.value, start, end, node.end_mark.line, end, node.style)
         use.line_end = ends[use.line]
+        use.alias_line = via.line if via is not None else None
         uses.append(use)
-    attach_comments(text, uses, use_pyyaml)
+    attach_comments(text, parsed, uses, use_pyyaml)
     return uses
 
 
-def attach_comments(text, uses, use_pyyaml):
+def attach_comments(text, parsed, uses, use_pyyaml):
     """The comment at the end of each use's line; when flow style puts more on that line, YAML tokens
-    tell where the last token ends (a '#' inside a later quoted value is not a comment)."""
+    (of `parsed`, the text as the parser read it) tell where the last token ends (a '#' inside a later
+    quoted value is not a comment)."""
     token_ends = None
     for use in uses:
         rest = text[use.after:use.line_end]
@@ -474,7 +550,7 @@ def attach_comments(text, uses, use_pyyaml):
             if not use_pyyaml:
                 continue
             if token_ends is None:
-                token_ends = last_token_ends(text)
+                token_ends = last_token_ends(parsed)
             last = token_ends.get(use.line)
             if last is None or last > use.line_end:
                 continue
@@ -488,17 +564,18 @@ def attach_comments(text, uses, use_pyyaml):
     for use in uses:
         by_line.setdefault(use.line, []).append(use)
     for same_line in by_line.values():  # one comment, several uses on its line: it belongs to the last
-        for use in sorted(same_line, key=lambda item: item.after)[:-1]:
-            use.comment, use.comment_start, use.owns_comment = None, None, False
+        last = max(use.after for use in same_line)  # (an anchored value's uses through aliases share its text)
+        for use in same_line:
+            if use.after != last:
+                use.comment, use.comment_start, use.owns_comment = None, None, False
 
 
 def last_token_ends(text):
     """0-based line -> offset where the last token that ends on that line ends (or a larger number when a
     token continues past the line, so no comment can be there)."""
-    loader = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
     starts, _ = line_starts(text)
     result = {}
-    for token in yaml.scan(text, Loader=loader):
+    for token in yaml.scan(text, Loader=pyyaml_loader()):
         start, end = token.start_mark, token.end_mark
         if start.line == end.line:
             offset = starts[end.line] + end.column
@@ -820,13 +897,17 @@ CHECKS = [check_unparsed, check_expression, check_local, check_docker, check_sha
 def check_use(path, use):
     """The record of one uses: after the offline checks (the first check that decides wins)."""
     kind, action, ref = parse_uses(use.value or "")
-    record = {"file": path, "line": use.line + 1, "action": action, "ref": ref, "comment": use.comment,
+    line = use.line if use.alias_line is None else use.alias_line
+    record = {"file": path, "line": line + 1, "action": action, "ref": ref, "comment": use.comment,
               "ok": True, "problem": None, "note": ""}
     for check in CHECKS:
         verdict = check(use, kind, action, ref)
         if verdict is not None:
             record["problem"], record["note"] = verdict
             break
+    if use.alias_line is not None:  # used here through an alias; the text (and --fix's edit) is at the anchor
+        written = f"written at line {use.line + 1} (the anchor)"
+        record["note"] = f"{record['note']}; {written}" if record["note"] else written
     record["ok"] = record["problem"] is None or record["problem"] in INFORMATIONAL
     return record
 
@@ -1296,7 +1377,9 @@ def edits_for(text, use, new_ref, old_ref, tag):
         if named is not None:  # keep `tag=`, `pin@`, `ratchet:...@` and words around the tag
             body = use.comment_start + 1 + text[use.comment_start + 1:use.line_end].index(use.comment)
             edits.append((body + named.start("tag"), body + named.end("tag"), tag))
-        elif use.comment_start is not None:
+        elif use.comment_start is not None and use.comment:  # a remark of the user's: kept byte for byte
+            edits.append((use.comment_start, use.comment_start, f"# {tag} "))
+        elif use.comment_start is not None:  # a bare '#'
             edits.append((use.comment_start, use.line_end, f"# {tag}"))
         else:
             end = len(text[:use.line_end].rstrip(" \t"))
@@ -1305,7 +1388,7 @@ def edits_for(text, use, new_ref, old_ref, tag):
 
 
 def apply_edits(text, edits):
-    for start, end, replacement in sorted(edits, reverse=True):
+    for start, end, replacement in sorted(set(edits), reverse=True):  # an anchor used twice: one edit
         text = text[:start] + replacement + text[end:]
     return text
 

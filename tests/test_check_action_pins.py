@@ -23,7 +23,7 @@ EXPECTED = {
     "quoted.yml": {7: "unpinned", 8: "unpinned", 9: None, 10: None},
     "flow.yml": {7: "unpinned", 8: None, 9: "unpinned"},
     "folded.yml": {7: "unpinned", 10: "unpinned", 11: None},
-    "anchors.yml": {8: "unpinned", 9: None},
+    "anchors.yml": {8: "unpinned", 9: None, 13: "unpinned", 14: None},  # each alias is a use, at its line
     "docker.yml": {7: "unpinned-image", 8: "unpinned-image", 9: None},
     "expression.yml": {10: "expression", 11: "expression"},
     "hash-in-ref.yml": {7: "comment-in-ref"},
@@ -32,7 +32,7 @@ EXPECTED = {
     "run-with-text.yml": {7: None},
     "reusable.yml": {5: "unpinned", 7: None, 11: "short-sha"},
     "odd-refs.yml": {7: "unpinned", 8: "unpinned"},
-    "merge-keys.yml": {8: "unpinned"},
+    "merge-keys.yml": {8: "unpinned", 14: "unpinned"},
 }
 BAD = ["latin1.yml", "empty.yml", "comments-only.yml", "not-yaml.yml", "not-workflow.yml", "list.yml"]
 

@@ -206,7 +206,7 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
-      - uses: "actions/checkout@v6"   # keep me? no: the version comment replaces this
+      - uses: "actions/checkout@v6"   # keep me
       - {{uses: 'astral-sh/setup-uv@v8.1.0', with: {{python: "3.12"}}}}
       - uses: actions/checkout@{CHECKOUT_602}
         with:
@@ -248,7 +248,7 @@ def test_fix_prints_a_diff_then_writes_only_refs_and_comments(stub, model, tmp_p
     assert unchanged_hash(before, changed) == unchanged_hash(after, changed)
     lines = after.splitlines(keepends=True)
     assert all(line.endswith(newline) for line in lines)
-    assert lines[5] == f'      - uses: "actions/checkout@{CHECKOUT_602}"   # v6.0.2{newline}'
+    assert lines[5] == f'      - uses: "actions/checkout@{CHECKOUT_602}"   # v6.0.2 # keep me{newline}'  # the user's
     assert lines[6] == (f"      - {{uses: 'astral-sh/setup-uv@{SETUP_UV_810}', with: {{python: \"3.12\"}}}} "
                         f"# v8.1.0{newline}")
     assert lines[7] == f"      - uses: actions/checkout@{CHECKOUT_602} # v6.0.2{newline}"
@@ -285,7 +285,7 @@ def test_fix_works_with_the_standard_library_reader(stub, model, tmp_path):
                           capture_output=True, text=True, env={"GITHUB_API_URL": stub.url, "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     text = path.read_text()
-    assert f"- uses: 'actions/checkout@{CHECKOUT_602}'  # v6.0.2\n" in text
+    assert f"- uses: 'actions/checkout@{CHECKOUT_602}'  # v6.0.2 # old\n" in text
     assert f"- uses: actions/checkout@{CHECKOUT_602} # v6.0.2\n" in text
 
 

@@ -29,26 +29,27 @@ def check(*args, **kwargs):
 
 
 def structural_uses(path):
-    """How many uses: the YAML structure holds (what GitHub reads), each aliased holder once."""
+    """How many uses: the YAML structure holds (what GitHub reads): a holder reached again through an alias
+    (`- *step`) is used again, so it counts at every place it is used."""
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml, like the script: tabs before '#'
     document = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
-    holders = {}
+    holders = []
 
     def steps_of(holder):
         steps = holder.get("steps") if isinstance(holder, dict) else None
         for step in steps if isinstance(steps, list) else []:
             if isinstance(step, dict) and "uses" in step:
-                holders[id(step)] = step
+                holders.append(step)
 
     for job in (document.get("jobs") or {}).values():
         if isinstance(job, dict) and "uses" in job:
-            holders[id(job)] = job
+            holders.append(job)
         steps_of(job)
     runs = document.get("runs")
     if isinstance(runs, dict):
         steps_of(runs)
         if str(runs.get("image", "")).startswith("docker://"):
-            holders[id(runs)] = runs
+            holders.append(runs)
     return len(holders)
 
 
