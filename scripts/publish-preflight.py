@@ -53,8 +53,8 @@ Exit codes:
   2   usage error
   3   no pyproject.toml, or it is not valid TOML / not UTF-8 (file:line:column)
   5   a required library is missing
-  7   nothing failed, but the index lookup (or the version) is unknown:
-      never read this as free; retry, or check index access
+  7   nothing failed, but the index lookup, the version, the name or a
+      requested --build is unknown: never read this as free or ready
   10  not ready: at least one check failed
 
 Examples:
@@ -200,9 +200,17 @@ NOT_THE_PACKAGE = {"tests", "test", "testing", "docs", "doc", "examples", "examp
                    "_vendor", "vendored", "third_party", "thirdparty", "__pycache__", "htmlcov", "typings"}
 # setuptools-scm's default tag_regex (also used by hatch-vcs and, in spirit, pdm-backend).
 SCM_DEFAULT_TAG_REGEX = r"^(?:[\w-]+-)?(?P<version>[vV]?\d+(?:\.\d+){0,2}[^\+]*)(?:\+.*)?$"
-# hatchling's default pattern for `[tool.hatch.version] path` (what its regex source looks for).
-HATCH_DEFAULT_VERSION_NAMES = ("__version__", "VERSION")
+# hatchling's regex source default (hatchling/version/core.py DEFAULT_PATTERN): an annotated
+# `__version__: str = "1.0"` does not match it, and then the build fails.
+HATCH_DEFAULT_PATTERN = r'(?i)^(__version__|VERSION) *= *([\'"])v?(?P<version>.+?)\2'
+# setuptools-scm's (and so hatch-vcs's) default `git describe` arguments, without --dirty (read separately).
+SCM_DESCRIBE_ARGS = ("--tags", "--long", "--match", "*[0-9]*")
+# Build backends that rewrite the version from git at build time whatever pyproject.toml says.
+VERSION_REWRITING_PLUGINS = ("poetry-dynamic-versioning",)
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
+# Upload commands in `run:` steps (the first four can only upload with a token or password; uv and pdm also
+# speak trusted publishing).
+UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish", "hatch publish", "flit publish")
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
 COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
@@ -315,27 +323,65 @@ def read_text(path, limit=2 << 20):
         return None
 
 
-def describe_project(pyproject):
-    """The plain facts the checks need from pyproject.toml, tolerant of any shape."""
+def describe_project(pyproject, legacy=None):
+    """The plain facts the checks need from pyproject.toml, tolerant of any shape.
+
+    Without [project] and [tool.poetry] the metadata lives elsewhere: legacy flit's [tool.flit.metadata], or
+    `legacy` (read_legacy_metadata: setup.cfg [metadata] and whether a setup.py exists)."""
     project = table(pyproject, "project")
     poetry = table(pyproject, "tool", "poetry")
+    flit_metadata = table(pyproject, "tool", "flit", "metadata")
     build_system = table(pyproject, "build-system")
     backend = text_value(build_system.get("build-backend")) or ""
     dynamic = string_list(project.get("dynamic"))
+    version_dynamic, name_unknown = "version" in dynamic, None
     if project:
         name, name_source = project.get("name"), "[project].name"
         static_version, version_source = project.get("version"), "[project].version"
-    else:
+    elif poetry or not (flit_metadata or legacy and (legacy.get("setup_cfg") or legacy.get("setup_py"))):
         name, name_source = poetry.get("name"), "[tool.poetry].name"
         static_version, version_source = poetry.get("version"), "[tool.poetry].version"
+    elif flit_metadata:  # flit < 3.2 metadata: the name defaults to the module, the version is its __version__
+        name = flit_metadata.get("dist-name") or flit_metadata.get("module")
+        name_source, static_version, version_source = "[tool.flit.metadata]", None, "[tool.flit.metadata]"
+        version_dynamic = True
+    else:  # setup.cfg / setup.py project: pyproject.toml only configures the build
+        setup_cfg = legacy.get("setup_cfg") or {}
+        name, name_source = setup_cfg.get("name"), "setup.cfg [metadata] name"
+        static_version, version_source = setup_cfg.get("version"), "setup.cfg [metadata] version"
+        if legacy.get("setup_py"):
+            # setup.py is code: it may set or override name and version; not read here.
+            name_unknown = None if name else "no [project] table: the name is set by setup.py, which is not run here"
+            static_version, version_dynamic = None, True
+        elif isinstance(static_version, str) and static_version.startswith(("attr:", "file:")):
+            version_dynamic = True
     return {"name": name, "name_source": name_source, "static_version": static_version,
-            "version_source": version_source, "version_dynamic": "version" in dynamic, "has_project": bool(project),
+            "version_source": version_source, "version_dynamic": version_dynamic, "has_project": bool(project),
+            "name_unknown": name_unknown, "legacy": legacy if not project and not poetry else None,
             "backend": backend, "requires": string_list(build_system.get("requires")), "pyproject": pyproject}
+
+
+def read_legacy_metadata(root):
+    """{setup_cfg: {name, version} or None, setup_py: bool} for projects whose metadata is not in pyproject.toml."""
+    import configparser
+    found = {"setup_cfg": None, "setup_py": os.path.isfile(os.path.join(root, "setup.py"))}
+    text = read_text(os.path.join(root, "setup.cfg"))
+    if text is not None:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return found
+        if parser.has_section("metadata"):
+            metadata = parser["metadata"]
+            found["setup_cfg"] = {key: metadata.get(key).strip() for key in ("name", "version")
+                                  if metadata.get(key, "").strip()}
+    return found
 
 
 def backend_family(backend):
     for prefix, family in (("setuptools", "setuptools"), ("hatchling", "hatch"), ("pdm.backend", "pdm"),
-                           ("pdm.pep517", "pdm"), ("flit_core", "flit"), ("poetry", "poetry"),
+                           ("pdm.pep517", "pdm"), ("flit", "flit"), ("poetry", "poetry"),
                            ("maturin", "maturin"), ("scikit_build_core", "scikit-build-core"),
                            ("mesonpy", "meson-python"), ("uv_build", "uv")):
         if backend.startswith(prefix):
@@ -401,7 +447,8 @@ class GitRefused(Exception):
 
 
 def read_git(root, want_describe):
-    """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL."""
+    """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL; with want_describe
+    (a list of `git describe` arguments) also the describe output the version backend will see."""
     facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None,
              "describe": None, "toplevel": None, "refused": False}
     try:
@@ -430,8 +477,8 @@ def read_git_facts(root, want_describe, facts):
     facts["dirty"] = [line[3:] for line in (status or "").splitlines() if line.strip()]
     origin = git_output(root, "remote", "get-url", "origin")
     facts["origin"] = origin.strip() if origin else None
-    if want_describe:
-        described = git_output(root, "describe", "--tags", "--long", "--match", "*[0-9]*")
+    if want_describe:  # the `git describe` arguments the backend uses (dirtiness is read from status above)
+        described = git_output(root, "describe", *want_describe)
         facts["describe"] = described.strip() if described else None
     return facts
 
@@ -470,28 +517,56 @@ def github_repository(url):
 # ----------------------------------------------------------------------------- reader: the version a build produces
 
 def scm_settings(info):
-    """(tool, tag_regex) when the version comes from git tags (setuptools-scm, hatch-vcs, pdm scm), else None."""
+    """(tool, tag_regex, describe) when the version comes from git tags (setuptools-scm, hatch-vcs, pdm scm,
+    scikit-build-core's setuptools_scm provider), else None. `describe` is the `git describe` argument list
+    (a configured git_describe_command, else setuptools-scm's default), or None when the configured command
+    is not a plain `git describe` (then the version is not predicted)."""
     pyproject, family = info["pyproject"], backend_family(info["backend"])
-    if not info["version_dynamic"]:
+    if not info["version_dynamic"] or info.get("legacy"):
         return None
+    scm = table(pyproject, "tool", "setuptools_scm")
     if family == "hatch":
         hatch_version = table(pyproject, "tool", "hatch", "version")
         if hatch_version.get("source") == "vcs":
             raw = table(hatch_version, "raw-options")
-            return "hatch-vcs", text_value(hatch_version.get("tag-pattern")) or text_value(raw.get("tag_regex"))
+            return ("hatch-vcs", text_value(hatch_version.get("tag-pattern")) or text_value(raw.get("tag_regex")),
+                    describe_arguments(raw.get("git_describe_command")))
         return None
     if family == "pdm":
         pdm_version = table(pyproject, "tool", "pdm", "version")
         if pdm_version.get("source") == "scm":
-            return "pdm-backend scm", text_value(pdm_version.get("tag_regex"))
+            return "pdm-backend scm", text_value(pdm_version.get("tag_regex")), list(SCM_DESCRIBE_ARGS)
+        return None
+    if family == "scikit-build-core":
+        provider = table(pyproject, "tool", "scikit-build", "metadata", "version").get("provider")
+        if provider == "scikit_build_core.metadata.setuptools_scm":
+            return ("setuptools-scm (scikit-build-core provider)", text_value(scm.get("tag_regex")),
+                    describe_arguments(scm.get("git_describe_command")))
         return None
     if family == "setuptools":
-        scm = pyproject.get("tool", {}).get("setuptools_scm") if isinstance(pyproject.get("tool"), dict) else None
-        uses_scm = scm is not None or any(
+        has_table = isinstance(table(pyproject, "tool").get("setuptools_scm"), dict)
+        uses_scm = has_table or any(
             canonicalize_name(requirement_name(item) or "") == "setuptools-scm" for item in info["requires"])
         if uses_scm and "version" not in table(pyproject, "tool", "setuptools", "dynamic"):
-            return "setuptools-scm", text_value(scm.get("tag_regex")) if isinstance(scm, dict) else None
+            return "setuptools-scm", text_value(scm.get("tag_regex")), describe_arguments(
+                scm.get("git_describe_command"))
     return None
+
+
+def describe_arguments(command):
+    """The arguments after `git describe` of a configured git_describe_command (a string or a list), the default
+    ones when none is configured, None when it is some other command (we do not run arbitrary commands)."""
+    import shlex
+    if command is None:
+        return list(SCM_DESCRIBE_ARGS)
+    try:
+        words = shlex.split(command) if isinstance(command, str) else [str(word) for word in command] \
+            if isinstance(command, list) else []
+    except ValueError:
+        return None
+    if words[:2] != ["git", "describe"]:
+        return None
+    return [word for word in words[2:] if word not in ("--dirty", "--always")]
 
 
 def requirement_name(text):
@@ -570,6 +645,19 @@ def resolve_version(root, info, git):
     pyproject, family = info["pyproject"], backend_family(info["backend"])
     result = {"version": None, "releasable": True, "how": "", "source_file": None, "unknown": False, "vcs": False}
     static = info["static_version"]
+    plugins = [name for name in VERSION_REWRITING_PLUGINS if table(pyproject, "tool", name).get("enable") is True
+               or info["backend"].startswith(name.replace("-", "_"))]
+    if plugins:
+        result.update(unknown=True, how=f"{plugins[0]} rewrites the version from git at build time "
+                                        "(not computed here)")
+        return result
+    if family == "poetry" and info["has_project"] and info["version_dynamic"] and static is None:
+        # poetry-core 2: a dynamic [project] version is read from [tool.poetry].version
+        static, info = table(pyproject, "tool", "poetry").get("version"), dict(
+            info, version_dynamic=False, version_source="[tool.poetry].version (dynamic [project].version)")
+    if (info.get("legacy") or {}).get("setup_py"):
+        result.update(unknown=True, how="no [project] table: setup.py sets the version, and it is not run here")
+        return result
     if not info["version_dynamic"] or (family == "poetry" and not info["has_project"]):
         if static is None:
             result.update(unknown=False, releasable=False, how=f"no {info['version_source']} and 'version' is not "
@@ -586,7 +674,11 @@ def resolve_version(root, info, git):
         return result
     scm = scm_settings(info)
     if scm is not None:
-        tool, tag_regex = scm
+        tool, tag_regex, describe = scm
+        if describe is None:
+            result.update(unknown=True, vcs=True, how=f"{tool}: git_describe_command is not a plain `git describe`; "
+                                                      "not run here")
+            return result
         name = canonicalize_name(str(info["name"] or "")).replace("-", "_").upper()
         pretend = (os.environ.get(f"SETUPTOOLS_SCM_PRETEND_VERSION_FOR_{name}")
                    or os.environ.get("SETUPTOOLS_SCM_PRETEND_VERSION")) if tool != "pdm-backend scm" else None
@@ -612,10 +704,8 @@ def resolve_version(root, info, git):
             return result
         path = os.path.join(root, hatch_version["path"])
         pattern = text_value(hatch_version.get("pattern"))
-        if pattern:
-            return version_from_pattern(result, path, pattern, hatch_version["path"])
-        return version_from_assignment(result, path, HATCH_DEFAULT_VERSION_NAMES,
-                                       f"[tool.hatch.version] path = {hatch_version['path']!r}")
+        return version_from_pattern(result, path, pattern or HATCH_DEFAULT_PATTERN, hatch_version["path"],
+                                    "pattern" if pattern else "default pattern")
     if family == "pdm":
         pdm_version = table(pyproject, "tool", "pdm", "version")
         if pdm_version.get("source") == "file" and text_value(pdm_version.get("path")):
@@ -626,6 +716,10 @@ def resolve_version(root, info, git):
         return result
     if family == "setuptools":
         dynamic_version = table(pyproject, "tool", "setuptools", "dynamic").get("version")
+        if info.get("legacy") and isinstance(static, str):  # setup.cfg `version = attr: x.y` / `file: VERSION`
+            kind, _, value = static.partition(":")
+            dynamic_version = {kind.strip(): value.strip() if kind.strip() == "attr" else
+                               [item.strip() for item in value.split(",") if item.strip()]}
         if isinstance(dynamic_version, dict) and text_value(dynamic_version.get("attr")):
             dotted = dynamic_version["attr"]
             module, _, attribute = dotted.rpartition(".")
@@ -650,6 +744,7 @@ def resolve_version(root, info, git):
         return result
     if family == "flit":
         module = text_value(table(pyproject, "tool", "flit", "module").get("name")) or \
+            text_value(table(pyproject, "tool", "flit", "metadata").get("module")) or \
             canonicalize_name(str(info["name"] or "")).replace("-", "_")
         path = module_file(root, module)
         if path is None:
@@ -657,18 +752,44 @@ def resolve_version(root, info, git):
             return result
         return version_from_assignment(result, path, ("__version__",), f"flit reads {module}.__version__")
     if family == "maturin":
-        cargo = read_text(os.path.join(root, "Cargo.toml"))
-        try:
-            version = table(tomllib.loads(cargo or ""), "package").get("version")
-        except tomllib.TOMLDecodeError:
-            version = None
+        manifest = text_value(table(pyproject, "tool", "maturin").get("manifest-path")) or "Cargo.toml"
+        version, where = cargo_package_version(root, manifest)
         if isinstance(version, str):
-            result.update(version=version, how="maturin reads [package].version in Cargo.toml",
-                          source_file=os.path.join(root, "Cargo.toml"))
+            result.update(version=version, how=f"maturin reads the crate version ({where})",
+                          source_file=os.path.join(root, manifest))
             return result
+        result.update(unknown=True, how=f"maturin reads the version from {manifest}, which has none here ({where})")
+        return result
     result.update(unknown=True, how=f"dynamic version with build backend {info['backend'] or '(none)'!r} "
                                     "is not computed here")
     return result
+
+
+def read_toml_file(path):
+    try:
+        return tomllib.loads(read_text(path) or "")
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return {}
+
+
+def cargo_package_version(root, manifest):
+    """(version, where) of the crate maturin builds: [package].version, or with `version.workspace = true` the
+    [workspace.package].version of the nearest enclosing workspace Cargo.toml (Cargo's rule), up to root."""
+    path = os.path.normpath(os.path.join(root, manifest))
+    version = table(read_toml_file(path), "package").get("version")
+    shown = os.path.relpath(path, root)
+    if not (isinstance(version, dict) and version.get("workspace") is True):
+        return version, f"[package].version in {shown}"
+    directory, top = os.path.dirname(path), os.path.realpath(root)
+    while True:
+        candidate = os.path.join(directory, "Cargo.toml")
+        data = read_toml_file(candidate) if os.path.isfile(candidate) else {}
+        if "workspace" in data:
+            return table(data, "workspace", "package").get("version"), \
+                f"[workspace.package].version in {os.path.relpath(candidate, root)}"
+        if os.path.realpath(directory) == top or os.path.dirname(directory) == directory:
+            return None, f"{shown} inherits the workspace version, but no workspace Cargo.toml was found"
+        directory = os.path.dirname(directory)
 
 
 def package_dir_bases(pyproject, module):
@@ -694,15 +815,14 @@ def version_from_assignment(result, path, names, how):
     for name in names:
         if values.get(name):
             version = values[name]
-            if names == HATCH_DEFAULT_VERSION_NAMES and version[:1] in "vV":
-                version = version[1:]  # hatchling's default pattern skips a leading v
             result.update(version=version, how=f"{how} ({os.path.basename(path)}: {name})", source_file=path)
             return result
     result.update(unknown=True, how=f"{how}: no string literal {' or '.join(names)} in {path}")
     return result
 
 
-def version_from_pattern(result, path, pattern, shown):
+def version_from_pattern(result, path, pattern, shown, which="pattern"):
+    """hatchling's regex version source: the first match of `pattern` (MULTILINE) in the file, group `version`."""
     import re
     text = read_text(path)
     if text is None:
@@ -714,10 +834,12 @@ def version_from_pattern(result, path, pattern, shown):
         result.update(releasable=False, how=f"[tool.hatch.version] pattern does not compile: {error}")
         return result
     if not match:
-        result.update(releasable=False, how=f"[tool.hatch.version] pattern finds nothing in {shown}")
+        why = " (an annotated `__version__: str = ...` does not match it)" if which == "default pattern" else ""
+        result.update(releasable=False, how=f"hatchling's {which} finds no version in {shown}{why}, so the build "
+                                            "fails")
         return result
     version = match.group("version") if "version" in match.groupdict() else match.group(1)
-    result.update(version=version, how=f"[tool.hatch.version] pattern in {shown}", source_file=path)
+    result.update(version=version, how=f"[tool.hatch.version] path = {shown!r} ({which})", source_file=path)
     return result
 
 
@@ -785,13 +907,29 @@ def find_import_package(root, info):
 
 # ----------------------------------------------------------------------------- reader: lock files
 
-def read_lock(root, name):
+def lock_candidates(root, toplevel):
+    """(directory, filename) of lock files that may record the project: its own, then a uv workspace's uv.lock in
+    an enclosing directory up to the repository top (uv keeps one lock at the workspace root)."""
+    yield from ((root, filename) for filename in ("uv.lock", "poetry.lock", "pdm.lock"))
+    if not toplevel:
+        return
+    directory, top = os.path.realpath(root), os.path.realpath(toplevel)
+    while directory != top and os.path.dirname(directory) != directory and directory.startswith(top + os.sep):
+        directory = os.path.dirname(directory)
+        yield directory, "uv.lock"
+
+
+def read_lock(root, name, toplevel=None):
     """{file, version} for the project's own entry in uv.lock / poetry.lock / pdm.lock, or {file, missing}."""
     normalized = canonicalize_name(name)
-    for filename in ("uv.lock", "poetry.lock", "pdm.lock"):
-        text = read_text(os.path.join(root, filename), limit=64 << 20)
+    for directory, filename in lock_candidates(root, toplevel):
+        text = read_text(os.path.join(directory, filename), limit=64 << 20)
         if text is None:
             continue
+        # uv records a member's source as its path relative to the lock: "." for the project itself
+        here = os.path.relpath(os.path.realpath(root), os.path.realpath(directory)).replace(os.sep, "/")
+        if directory != root:
+            filename = os.path.relpath(os.path.join(directory, filename), root).replace(os.sep, "/")
         try:
             data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, ValueError, RecursionError) as error:
@@ -802,10 +940,11 @@ def read_lock(root, name):
             if canonicalize_name(package["name"]) != normalized:
                 continue
             source = package.get("source") if isinstance(package.get("source"), dict) else {}
-            if filename == "uv.lock" and source.get("editable") != "." and source.get("virtual") != ".":
+            uv = filename.endswith("uv.lock")
+            if uv and here not in (source.get("editable"), source.get("virtual"), source.get("directory")):
                 continue  # the same name from an index is a dependency, not this project
-            if filename != "uv.lock" and source.get("type") not in (None, "directory") or \
-                    (filename != "uv.lock" and source.get("url") not in (None, ".")):
+            if not uv and source.get("type") not in (None, "directory") or \
+                    (not uv and source.get("url") not in (None, ".")):
                 continue
             return {"file": filename, "version": package.get("version")}
         return {"file": filename, "missing": True}
@@ -892,14 +1031,16 @@ def parse_workflow_text(filename, text):
         if not isinstance(job, dict):
             continue
         if isinstance(job.get("uses"), str):
-            calls.append({"job": str(job_id), "uses": job["uses"]})
+            # a called workflow's jobs get (at most) the GITHUB_TOKEN permissions of the calling job
+            granted = has_id_token(job.get("permissions", workflow_permissions))
+            calls.append({"job": str(job_id), "uses": job["uses"], "id_token": granted})
             continue
         steps = [step for step in job.get("steps") or [] if isinstance(step, dict)] \
             if isinstance(job.get("steps"), list) else []
         how = publishing_method(steps)
         if how:
             publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
-                                                      workflow_env))
+                                                      workflow_env, "permissions" in data))
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
             "jobs": publishing, "calls": calls}
 
@@ -911,8 +1052,9 @@ def publishing_method(steps):
             return "action"
     for step in steps:
         command = step.get("run")
-        if isinstance(command, str) and ("twine upload" in command or "uv publish" in command):
-            return "twine upload" if "twine upload" in command else "uv publish"
+        for upload in UPLOAD_COMMANDS if isinstance(command, str) else ():
+            if upload in command:
+                return upload
     return None
 
 
@@ -945,17 +1087,19 @@ def has_id_token(permissions):
     return isinstance(permissions, dict) and permissions.get("id-token") == "write"
 
 
-def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env):
+def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env, workflow_sets=True):
     import re
     if "permissions" in job:
         id_token, granted_by = has_id_token(job.get("permissions")), "the job"
-    else:
+    elif workflow_sets:
         id_token, granted_by = has_id_token(workflow_permissions), "the workflow"
+    else:  # nothing declared here: in a reusable workflow the calling job decides
+        id_token, granted_by = False, None
     environment = job.get("environment")
     if isinstance(environment, dict):
         environment = environment.get("name")
     environment = str(environment) if isinstance(environment, (str, int, float)) and str(environment) else None
-    problems, unpinned, attestations_off, testpypi = [], [], False, False
+    problems, unpinned, attestations_off, targets = [], [], False, set()
     env_names = set(workflow_env) | set(job.get("env") if isinstance(job.get("env"), dict) else {})
     for step in steps:
         if isinstance(step.get("env"), dict):
@@ -971,14 +1115,14 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
                     problems.append("passes `password:` to the publish action (an API token, not OIDC)")
                 if str(inputs.get("attestations", "true")).lower() == "false":
                     attestations_off = True
-                if "test.pypi.org" in str(inputs.get("repository-url", inputs.get("repository_url", ""))):
-                    testpypi = True
+                url = str(inputs.get("repository-url", inputs.get("repository_url", "")))
+                targets.add("testpypi" if "test.pypi.org" in url else "pypi")
         command = step.get("run")
-        if isinstance(command, str) and re.search(r"(--password|-p\s|--token|-t\s)", command) and \
-                ("twine upload" in command or "uv publish" in command):
+        uploads = [upload for upload in UPLOAD_COMMANDS if isinstance(command, str) and upload in command]
+        if uploads and re.search(r"(--password|-p\s|--token|-t\s)", command):
             problems.append("passes a password/token on the upload command line")
-        if isinstance(command, str) and "test.pypi.org" in command:
-            testpypi = True
+        if uploads:
+            targets.add("testpypi" if re.search(r"test\.pypi\.org|testpypi|test-pypi", command) else "pypi")
     for name in sorted(str(item) for item in env_names):
         if name.upper() in TOKEN_ENV_NAMES:
             problems.append(f"sets {name} (a token for the upload)")
@@ -991,7 +1135,8 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
                 for item in conditions)
     return {"job": job_id, "how": how, "id_token": id_token, "granted_by": granted_by,
             "environment": environment, "problems": list(dict.fromkeys(problems)), "unpinned": unpinned,
-            "attestations_off": attestations_off and how == "action", "testpypi": testpypi, "gated": gated}
+            "attestations_off": attestations_off and how == "action", "testpypi": targets == {"testpypi"},
+            "targets": sorted(targets), "gated": gated}
 
 
 def read_workflows(root):
@@ -1211,25 +1356,27 @@ def decide_index(version, simple, jsonapi):
 
 # ----------------------------------------------------------------------------- reader: --build
 
-def backend_importable(requires):
-    """True when every build requirement is installed here (so --no-isolation works offline)."""
+def missing_build_requirements(requires):
+    """The build requirements not installed here (in a matching version); [] means --no-isolation works offline."""
     from importlib import metadata
 
     from packaging.requirements import InvalidRequirement, Requirement
+    missing = []
     for text in requires:
         try:
             requirement = Requirement(text)
         except InvalidRequirement:
-            return False
+            missing.append(text)
+            continue
         if requirement.marker is not None and not requirement.marker.evaluate():
             continue
         try:
             installed = metadata.version(requirement.name)
         except metadata.PackageNotFoundError:
-            return False
+            installed = None
         if installed is None or not requirement.specifier.contains(installed, prereleases=True):
-            return False
-    return True
+            missing.append(text + (f" (installed: {installed})" if installed else ""))
+    return missing
 
 
 def run_build(root, info, git, uses_vcs, offline=False):
@@ -1247,10 +1394,11 @@ def run_build(root, info, git, uses_vcs, offline=False):
         shutil.copytree(source_top, copy_top, symlinks=True, ignore=shutil.ignore_patterns(*COPY_IGNORE))
         copy_root = os.path.join(copy_top, os.path.relpath(os.path.realpath(root), source_top))
         out = os.path.join(work, "out")
-        isolated = not backend_importable(info["requires"] or ["setuptools"])
-        if isolated and offline:
-            return {"error": "the build requirements are not all installed here, and an isolated build would "
-                             "download them (--offline opens no connection)",
+        missing = missing_build_requirements(info["requires"] or ["setuptools"])
+        isolated = bool(missing)
+        if isolated and offline:  # nothing was built: that is not a verdict on the project
+            return {"unknown": f"not built: {', '.join(missing[:4])} not installed here, and an isolated build "
+                               "would download it (--offline opens no connection)",
                     "fix": f"install them ({', '.join(info['requires']) or 'setuptools'}) or drop --offline"}
         if importlib.util.find_spec("build") is not None:
             command = [sys.executable, "-m", "build", "--outdir", out, copy_root] + ([] if isolated else
@@ -1260,7 +1408,7 @@ def run_build(root, info, git, uses_vcs, offline=False):
             command = ["uv", "build", "--out-dir", out, copy_root]
             tool, isolated = "uv build", True
         else:
-            return {"error": "neither the `build` module nor `uv` is available",
+            return {"unknown": "not built: neither the `build` module nor `uv` is installed",
                     "fix": "python3 -m pip install build (or install uv)"}
         try:
             done = subprocess.run(command, capture_output=True, timeout=900, cwd=work, env=dict(os.environ, **GIT_ENV))
@@ -1376,6 +1524,9 @@ def validate_metadata(raw, filename, expected_version):
 
 def check_name(facts):
     name, source = facts["info"]["name"], facts["info"]["name_source"]
+    if facts["info"].get("name_unknown"):
+        return finding("name", "unknown", facts["info"]["name_unknown"],
+                       "move the metadata to a [project] table in pyproject.toml (PEP 621)")
     if not isinstance(name, str) or not name.strip():
         return finding("name", "fail", f"{source} is missing or not a string",
                        'add name = "your-project" under [project] in pyproject.toml')
@@ -1463,9 +1614,9 @@ def check_lock_version(facts):
         return finding("lock-version", "skip", "no uv.lock, poetry.lock or pdm.lock")
     if "error" in lock:
         return finding("lock-version", "fail", f"{lock['file']} is not valid TOML: {lock['error']}",
-                       f"regenerate it ({'uv lock' if lock['file'] == 'uv.lock' else 'the tool that wrote it'})")
+                       f"regenerate it ({'uv lock' if lock['file'].endswith('uv.lock') else 'the tool that wrote it'})")
     if lock.get("missing"):
-        note = "" if lock["file"] == "uv.lock" else " (it records dependencies only)"
+        note = "" if lock["file"].endswith("uv.lock") else " (it records dependencies only)"
         return finding("lock-version", "skip", f"{lock['file']} does not record the project itself{note}")
     if lock.get("version") is None:
         return finding("lock-version", "skip", f"{lock['file']} records no version for the project "
@@ -1474,7 +1625,8 @@ def check_lock_version(facts):
         return finding("lock-version", "skip", f"{lock['file']} says {lock['version']}; the build version is not known")
     if same_version(str(lock["version"]), version):
         return finding("lock-version", "pass", f"{lock['file']} records {lock['version']}")
-    command = {"uv.lock": "uv lock", "poetry.lock": "poetry lock", "pdm.lock": "pdm lock"}[lock["file"]]
+    command = {"uv.lock": "uv lock", "poetry.lock": "poetry lock", "pdm.lock": "pdm lock"}[
+        os.path.basename(lock["file"])]
     return finding("lock-version", "fail", f"{lock['file']} records {lock['version']}, but the build version "
                                            f"is {version}", f"run `{command}` and commit {lock['file']}")
 
@@ -1626,16 +1778,30 @@ def check_workflow_oidc(facts):
     fails, warns, fixes = [], [], []
     callers = {call["uses"].rsplit("/", 1)[-1].split("@")[0]: w["file"] for w in workflows
                for call in w.get("calls", [])}
+    local_calls = {}  # called workflow file -> [does the calling job grant id-token?]
+    for w in workflows:
+        for call in w.get("calls", []):
+            if call["uses"].startswith("./.github/workflows/"):
+                local_calls.setdefault(call["uses"].rsplit("/", 1)[-1].split("@")[0], []).append(call["id_token"])
+    index = "testpypi" if facts["testpypi"] else "pypi"
     for workflow, job in jobs:
         where = f"{workflow['file']} job {job['job']}"
-        if not job["id_token"]:
-            fails.append(f"{where} lacks `id-token: write`")
-            fixes.append(f"add `permissions: {{id-token: write}}` to job {job['job']} in {workflow['file']}")
+        # Jobs that upload only to the other index are reported, but do not decide this release.
+        judged = fails if index in job.get("targets", [index]) or not job.get("targets") else warns
+        other = "" if judged is fails else f" (it uploads to {'PyPI' if index == 'testpypi' else 'TestPyPI'} only)"
+        granted = job["id_token"]
+        if job["granted_by"] is None and workflow.get("reusable"):
+            grants = local_calls.get(workflow["file"], [])
+            granted = bool(grants) and all(grants)  # unknown external callers: not granted as far as we can see
+        if not granted:
+            judged.append(f"{where} lacks `id-token: write`{other}")
+            fixes.append(f"add `permissions: {{id-token: write}}` to job {job['job']} in {workflow['file']}"
+                         + (" (or to every job that calls it)" if workflow.get("reusable") else ""))
         for problem in job["problems"]:
-            fails.append(f"{where} {problem}")
+            judged.append(f"{where} {problem}{other}")
             fixes.append(f"remove the token from {where}: trusted publishing needs none")
         for problem in trigger_problems(workflow["triggers"], job["gated"]):
-            fails.append(f"{workflow['file']} {problem}")
+            judged.append(f"{workflow['file']} {problem}{other}")
             fixes.append(f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`")
         if job["environment"] is None:
             warns.append(f"{where} has no `environment:`")
@@ -1668,6 +1834,8 @@ def check_build(facts):
     build = facts["build"]
     if build is None:
         return finding("build", "skip", "not built (run with --build to build and validate sdist and wheel)")
+    if "unknown" in build:
+        return finding("build", "unknown", build["unknown"], build.get("fix"))
     if "error" in build:
         return finding("build", "fail", build["error"], build.get("fix") or "run `python -m build` and read "
                                                                             "its output")
@@ -1750,7 +1918,7 @@ def exit_status(results):
 def gather(root, args, index_url):
     import threading
     pyproject = read_pyproject(root)
-    info = describe_project(pyproject)
+    info = describe_project(pyproject, read_legacy_metadata(root))
     name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
     lookup = {}
     index_thread = None
@@ -1759,7 +1927,8 @@ def gather(root, args, index_url):
             lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
         index_thread = threading.Thread(target=look, daemon=True)
         index_thread.start()
-    git = read_git(root, want_describe=scm_settings(info) is not None)
+    scm = scm_settings(info)
+    git = read_git(root, want_describe=scm[2] if scm else None)
     resolved = resolve_version(root, info, git)
     facts = {"root": root, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
              "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
@@ -1771,7 +1940,7 @@ def gather(root, args, index_url):
         build_thread.start()
     version = resolved["version"] if parse_version(resolved["version"]) is not None else None
     facts["package"] = find_import_package(root, info)
-    facts["lock"] = read_lock(root, name) if name else None
+    facts["lock"] = read_lock(root, name, git["toplevel"]) if name else None
     facts["workflows"] = read_workflows(root)
     facts["dist"] = read_dist_dir(root)
     if build_thread is not None:
