@@ -610,7 +610,8 @@ def bump_last_number(version):
 
 
 def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=None):
-    """(version or None, releasable, detail) following git-describe logic of setuptools-scm and kin."""
+    """(version or None, releasable, detail) following git-describe logic of setuptools-scm and kin;
+    releasable is None when the outcome is not predicted here."""
     import re
     if pretend:
         return pretend, True, f"{pretend} from SETUPTOOLS_SCM_PRETEND_VERSION (set here; a CI build will not see it)"
@@ -625,7 +626,8 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     except re.error as error:
         return None, False, f"{tool}: tag regex {tag_regex!r} does not compile: {error}"
     if not match:
-        return None, False, f"{tool}: tag {tag!r} does not match the tag regex {tag_regex or 'default'}"
+        # what the backend then does (skip the tag, warn, fall back) differs by tool and version: unknown
+        return None, None, f"{tool}: the nearest tag {tag!r} does not match the tag regex {tag_regex or 'default'}"
     raw = match.group("version") if "version" in match.groupdict() else (match.group(1) if match.groups()
                                                                            else match.group(0))
     tag_version = parse_version(raw)
@@ -692,7 +694,7 @@ def resolve_version(root, info, git):
             return result
         version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"], bool(git["dirty"]),
                                                       scm_local_scheme(info), pretend)
-        result.update(version=version, releasable=releasable, how=how, vcs=True)
+        result.update(version=version, releasable=bool(releasable), unknown=releasable is None, how=how, vcs=True)
         return result
     path, attribute, how = None, "__version__", ""
     if family == "hatch":
@@ -852,8 +854,11 @@ def find_import_package(root, info):
     declared = []  # (base dir, package dotted name) the backend is told about
     if family == "hatch":
         wheel = table(pyproject, "tool", "hatch", "build", "targets", "wheel")
-        for item in string_list(wheel.get("packages")):
-            declared.append((os.path.dirname(item.rstrip("/")), os.path.basename(item.rstrip("/"))))
+        for key in ("packages", "only-include", "include"):  # directories the wheel is told to ship
+            for item in string_list(wheel.get(key)):
+                item = item.strip("/")
+                if item and not any(char in item for char in "*?["):
+                    declared.append((os.path.dirname(item), os.path.basename(item)))
     elif family == "setuptools":
         tool = table(pyproject, "tool", "setuptools")
         for package in string_list(tool.get("packages")) or string_list(tool.get("py-modules")):
@@ -871,6 +876,10 @@ def find_import_package(root, info):
         for item in table(pyproject, "tool", "poetry").get("packages") or []:
             if isinstance(item, dict) and text_value(item.get("include")):
                 declared.append((text_value(item.get("from")) or "", item["include"]))
+    elif family == "maturin":  # python-source holds the Python package named by module-name's first part
+        maturin = table(pyproject, "tool", "maturin")
+        module = text_value(maturin.get("module-name")) or wanted
+        declared.append((text_value(maturin.get("python-source")) or "", module.split(".")[0]))
     for base, dotted in declared:
         if "." in dotted.split("/")[-1] and dotted.endswith(".py"):
             dotted = dotted[:-3]
@@ -898,6 +907,11 @@ def find_import_package(root, info):
                 candidates.append(init)
         if candidates:
             break
+    if len(candidates) == 1 and family in ("hatch", "flit", "poetry"):
+        # these backends ship the package named after the project unless told otherwise: another one is not it
+        shown = os.path.relpath(candidates[0], root)
+        return None, f"{shown} is the only package, but it is not named after the project ({wanted}) nor " \
+                     f"declared to {family}: not compared"
     if len(candidates) == 1:
         return candidates[0], "the only top-level package"
     if candidates:

@@ -161,6 +161,7 @@ def test_github_repository(url, expected):
     ("1.0rc1-1-gabcdef1", False, "node-and-date", "1.0rc2.dev1+gabcdef1", False),
     ("v1.2.3-0-gabcdef1", True, "node-and-date", "1.2.4.dev0+gabcdef1.dYYYYMMDD", False),
     ("pkg-v2.0-0-gabcdef1", False, "node-and-date", "2.0", True),
+    ("nightly-0-gabcdef1", False, "node-and-date", None, None),  # no version in the tag: not predicted
 ])
 def test_derive_scm_version(describe, dirty, scheme, version, releasable):
     found, ok, _ = preflight.derive_scm_version("setuptools-scm", None, describe, dirty, scheme)
