@@ -1055,6 +1055,7 @@ def parse_workflow_text(filename, text):
         if how:
             publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
                                                       workflow_env, "permissions" in data))
+            publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs)
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
             "jobs": publishing, "calls": calls}
 
@@ -1144,9 +1145,7 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
     for name in sorted(secret_names(job_without_env) | secret_names(workflow_env)):
         if name.upper() != "GITHUB_TOKEN" and re.search(r"PYPI|TWINE|PUBLISH|UPLOAD|PASSWORD", name.upper()):
             problems.append(f"uses secret {name}")
-    conditions = [job.get("if")] + [step.get("if") for step in steps]
-    gated = any(isinstance(item, str) and ("refs/tags" in item or "ref_type" in item or "'release'" in item)
-                for item in conditions)
+    gated = any(release_gate(item) for item in [job.get("if")] + [step.get("if") for step in steps])
     return {"job": job_id, "how": how, "id_token": id_token, "granted_by": granted_by,
             "environment": environment, "problems": list(dict.fromkeys(problems)), "unpinned": unpinned,
             "attestations_off": attestations_off and how == "action", "testpypi": targets == {"testpypi"},
@@ -1165,6 +1164,29 @@ def read_workflows(root):
         workflows.append({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
                          else parse_workflow_text(name, text))
     return workflows
+
+
+def release_gate(condition):
+    """Whether an `if:` limits a job or step to release tags or release events."""
+    return isinstance(condition, str) and ("refs/tags" in condition or "ref_type" in condition
+                                           or "'release'" in condition)
+
+
+def gated_by_needs(job, jobs, seen=None):
+    """A job whose `needs` (transitively) include a release-gated job is skipped with it, unless its own `if:`
+    runs it anyway (always(), !cancelled(), failure())."""
+    seen = set() if seen is None else seen
+    condition = job.get("if") if isinstance(job.get("if"), str) else ""
+    if any(word in condition for word in ("always()", "cancelled()", "failure()")):
+        return False
+    for name in string_list(job.get("needs")):
+        needed = jobs.get(name)
+        if name in seen or not isinstance(needed, dict):
+            continue
+        seen.add(name)
+        if release_gate(needed.get("if")) or gated_by_needs(needed, jobs, seen):
+            return True
+    return False
 
 
 def trigger_problems(triggers, gated):
@@ -1725,6 +1747,13 @@ def git_refused(check, facts):
                                   "(dubious ownership)", f"git config --global --add safe.directory {path}")
 
 
+def floating_tag(tag_version, version):
+    """`v2` or `v2.1` on a 2.1.3 release: a moving major/minor tag (GitHub Actions style), not another release."""
+    shorter = len(tag_version.release) < len(version.release)
+    return shorter and not tag_version.pre and not tag_version.post and not tag_version.dev and \
+        version.release[:len(tag_version.release)] == tag_version.release
+
+
 def check_git_tag(facts):
     git, version = facts["git"], parse_version(facts["version"])
     if git["refused"]:
@@ -1747,7 +1776,7 @@ def check_git_tag(facts):
                                           f"({head[:12]}): {where}{shallow}",
                        f"if {version} was never published: git tag -d {elsewhere[0]} && git push origin "
                        f":refs/tags/{elsewhere[0]}; otherwise bump the version")
-    other = sorted(tag for tag, found in at_head.items() if found != version)
+    other = sorted(tag for tag, found in at_head.items() if found != version and not floating_tag(found, version))
     if other and not ours:
         return finding("git-tag", "fail", f"HEAD is tagged {', '.join(other)}, but the version is {version}"
                        + shallow, "make the version match the tag, or tag the right commit")
