@@ -203,6 +203,8 @@ SCM_DEFAULT_TAG_REGEX = r"^(?:[\w-]+-)?(?P<version>[vV]?\d+(?:\.\d+){0,2}[^\+]*)
 # hatchling's regex source default (hatchling/version/core.py DEFAULT_PATTERN): an annotated
 # `__version__: str = "1.0"` does not match it, and then the build fails.
 HATCH_DEFAULT_PATTERN = r'(?i)^(__version__|VERSION) *= *([\'"])v?(?P<version>.+?)\2'
+# pdm-backend's `source = "file"` (hooks/version/__init__.py resolve_version_from_file): a plain assignment only.
+PDM_FILE_PATTERN = r"^__version__\s*=\s*[\"'](.+?)[\"']\s*(?:#.*)?$"
 # setuptools-scm's (and so hatch-vcs's) default `git describe` arguments, without --dirty (read separately).
 SCM_DESCRIBE_ARGS = ("--tags", "--long", "--match", "*[0-9]*")
 # Build backends that rewrite the version from git at build time whatever pyproject.toml says.
@@ -707,12 +709,12 @@ def resolve_version(root, info, git):
         path = os.path.join(root, hatch_version["path"])
         pattern = text_value(hatch_version.get("pattern"))
         return version_from_pattern(result, path, pattern or HATCH_DEFAULT_PATTERN, hatch_version["path"],
-                                    "pattern" if pattern else "default pattern")
+                                    "pattern" if pattern else "default pattern", "[tool.hatch.version]", "hatchling")
     if family == "pdm":
         pdm_version = table(pyproject, "tool", "pdm", "version")
         if pdm_version.get("source") == "file" and text_value(pdm_version.get("path")):
-            return version_from_assignment(result, os.path.join(root, pdm_version["path"]), ("__version__",),
-                                           f"[tool.pdm.version] path = {pdm_version['path']!r}")
+            return version_from_pattern(result, os.path.join(root, pdm_version["path"]), PDM_FILE_PATTERN,
+                                        pdm_version["path"], "pattern", "[tool.pdm.version]", "pdm-backend")
         result.update(unknown=True, how=f"[tool.pdm.version] source {pdm_version.get('source')!r} is not "
                                         "computed here")
         return result
@@ -823,25 +825,26 @@ def version_from_assignment(result, path, names, how):
     return result
 
 
-def version_from_pattern(result, path, pattern, shown, which="pattern"):
-    """hatchling's regex version source: the first match of `pattern` (MULTILINE) in the file, group `version`."""
+def version_from_pattern(result, path, pattern, shown, which, table_name, tool):
+    """A backend's regex version source (hatchling regex, pdm-backend file): the first match of `pattern`
+    (MULTILINE) in the file, group `version` (else group 1), exactly as the backend searches."""
     import re
     text = read_text(path)
     if text is None:
-        result.update(releasable=False, how=f"[tool.hatch.version] path {shown!r} cannot be read")
+        result.update(releasable=False, how=f"{table_name} path {shown!r} cannot be read")
         return result
     try:
         match = re.search(pattern, text, re.MULTILINE)
     except re.error as error:
-        result.update(releasable=False, how=f"[tool.hatch.version] pattern does not compile: {error}")
+        result.update(releasable=False, how=f"{table_name} pattern does not compile: {error}")
         return result
     if not match:
-        why = " (an annotated `__version__: str = ...` does not match it)" if which == "default pattern" else ""
-        result.update(releasable=False, how=f"hatchling's {which} finds no version in {shown}{why}, so the build "
-                                            "fails")
+        why = " (an annotated `__version__: str = ...` does not match it)" if which == "default pattern" or \
+            tool == "pdm-backend" else ""
+        result.update(releasable=False, how=f"{tool}'s {which} finds no version in {shown}{why}, so the build fails")
         return result
     version = match.group("version") if "version" in match.groupdict() else match.group(1)
-    result.update(version=version, how=f"[tool.hatch.version] path = {shown!r} ({which})", source_file=path)
+    result.update(version=version, how=f"{table_name} path = {shown!r} ({tool}'s {which})", source_file=path)
     return result
 
 
