@@ -393,14 +393,30 @@ def backend_family(backend):
 
 # ----------------------------------------------------------------------------- reader: python sources (ast)
 
-def literal_assignments(source):
-    """{name: str value} for top-level `NAME = "literal"` (and annotated) assignments; {} when unparsable."""
+def literal_assignments(source, strict=False):
+    """{name: str value} for top-level `NAME = "literal"` (and annotated) assignments; {} when unparsable.
+
+    strict: a name the module also binds another way (an import, an assignment inside try/if/with, a second
+    assignment) maps to None: its value at import time is not that literal (`__version__ = "unknown"` followed
+    by `try: from ._version import __version__`)."""
     import ast
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     found = {}
+    if strict:
+        bindings = {}
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [target.id for target in targets if isinstance(target, ast.Name)]
+            for name in names:
+                bindings[name] = bindings.get(name, 0) + 1
+        found.update({name: None for name, count in bindings.items() if count > 1})
     for node in tree.body:
         targets, value = [], None
         if isinstance(node, ast.Assign):
@@ -408,11 +424,9 @@ def literal_assignments(source):
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             targets, value = [node.target], node.value
         for target in targets:
-            if isinstance(target, ast.Name):
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    found[target.id] = value.value
-                else:
-                    found.setdefault(target.id, None)  # assigned, but not a literal
+            if isinstance(target, ast.Name) and target.id not in found:  # the first one, as setuptools reads
+                literal = isinstance(value, ast.Constant) and isinstance(value.value, str)
+                found[target.id] = value.value if literal else None  # None: assigned, but not a literal
     return found
 
 
@@ -1633,12 +1647,13 @@ def check_init_version(facts):
     if facts["resolved"]["source_file"] and os.path.realpath(path) == os.path.realpath(
             facts["resolved"]["source_file"]):
         return finding("init-version", "pass", f"{shown} is itself the version source")
-    values = literal_assignments(read_text(path) or "")
+    values = literal_assignments(read_text(path) or "", strict=True)
     if "__version__" not in values:
-        return finding("init-version", "skip", f"{shown} ({how}) defines no __version__")
+        return finding("init-version", "skip", f"{shown} ({how}) defines no __version__ literal at top level")
     literal = values["__version__"]
     if literal is None:
-        return finding("init-version", "skip", f"{shown}: __version__ is computed at run time, not a literal")
+        return finding("init-version", "skip", f"{shown}: __version__ is computed or rebound at import time, "
+                                               "not a single literal")
     if version is None:
         return finding("init-version", "skip", f"{shown} says {literal}; the build version is not known")
     if same_version(literal, version):
