@@ -550,8 +550,10 @@ def scm_settings(info):
         return None
     if family == "pdm":
         pdm_version = table(pyproject, "tool", "pdm", "version")
-        if pdm_version.get("source") == "scm":
-            return "pdm-backend scm", text_value(pdm_version.get("tag_regex")), list(SCM_DESCRIBE_ARGS)
+        if pdm_version.get("source") == "scm":  # tag_filter: a glob over the tags git describe considers
+            tag_filter = text_value(pdm_version.get("tag_filter"))
+            return "pdm-backend scm", text_value(pdm_version.get("tag_regex")), \
+                ["--tags", "--long", "--match", tag_filter] if tag_filter else list(SCM_DESCRIBE_ARGS)
         return None
     if family == "scikit-build-core":
         provider = table(pyproject, "tool", "scikit-build", "metadata", "version").get("provider")
@@ -893,6 +895,10 @@ def find_import_package(root, info):
         for item in table(pyproject, "tool", "poetry").get("packages") or []:
             if isinstance(item, dict) and text_value(item.get("include")):
                 declared.append((text_value(item.get("from")) or "", item["include"]))
+    elif family == "uv":  # uv_build: [tool.uv.build-backend] module-root (default src) and module-name
+        backend = table(pyproject, "tool", "uv", "build-backend")
+        module = text_value(backend.get("module-name")) or wanted
+        declared.append((text_value(backend.get("module-root")) or "src", module))
     elif family == "maturin":  # python-source holds the Python package named by module-name's first part
         maturin = table(pyproject, "tool", "maturin")
         module = text_value(maturin.get("module-name")) or wanted
@@ -905,10 +911,12 @@ def find_import_package(root, info):
         path = module_file(root, dotted.replace("/", "."), (base,))
         if path:
             return path, f"declared to {family}"
+    dotted = str(info["name"] or "").lower().replace("-", "_")  # zope.interface -> zope/interface/
     for base in ("src", ""):
-        path = module_file(root, wanted, (base,))
-        if path:
-            return path, "matches the project name"
+        for module in dict.fromkeys([wanted] + ([dotted] if "." in dotted else [])):
+            path = module_file(root, module, (base,))
+            if path:
+                return path, "matches the project name"
     candidates = []
     for base in ("src", ""):
         directory = os.path.join(root, base)
@@ -1832,9 +1840,15 @@ def check_workflow_oidc(facts):
     broken = [f"{w['file']}: {w['error']}" for w in workflows if "error" in w]
     jobs = [(w, j) for w in workflows for j in w.get("jobs", [])]
     if not jobs:
-        return finding("workflow-oidc", "warn", "no workflow publishes (pypa/gh-action-pypi-publish, twine upload "
-                                                "or uv publish)" + (f"; unreadable: {'; '.join(broken)}"
-                                                                    if broken else ""),
+        external = sorted({call["uses"] for w in workflows for call in w.get("calls", [])
+                           if not call["uses"].startswith("./")})
+        return finding("workflow-oidc", "warn", "no workflow publishes (pypa/gh-action-pypi-publish, twine upload, "
+                                                "uv publish, ...)" + (f"; unreadable: {'; '.join(broken)}"
+                                                                      if broken else "")
+                       + (f"; reusable workflows of other repositories are called and not checked here: "
+                          f"{', '.join(external[:3])} (trusted publishing does not support publishing from "
+                          "them: the publish job belongs in a top-level workflow of this repository)"
+                          if external else ""),
                        "copy assets/publish.yml to .github/workflows/publish.yml")
     fails, warns, fixes = [], [], []
     callers = {call["uses"].rsplit("/", 1)[-1].split("@")[0]: w["file"] for w in workflows
