@@ -465,7 +465,7 @@ class GitRefused(Exception):
 def read_git(root, want_describe):
     """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL; with want_describe
     (a list of `git describe` arguments) also the describe output the version backend will see."""
-    facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None,
+    facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "dirty_repo": [], "origin": None,
              "describe": None, "toplevel": None, "refused": False}
     try:
         return read_git_facts(root, want_describe, facts)
@@ -489,8 +489,13 @@ def read_git_facts(root, want_describe, facts):
         name, _, rest = line.partition("\t")
         obj, _, peeled = rest.partition("\t")
         facts["tags"][name] = peeled or obj
-    status = git_output(root, "status", "--porcelain=v1", "--untracked-files=no", "--", ".")
-    facts["dirty"] = [line[3:] for line in (status or "").splitlines() if line.strip()]
+    # The whole work tree: setuptools-scm and hatch-vcs call the repository dirty when any tracked file changed,
+    # even outside a monorepo member's directory. `dirty` keeps the changes under PATH.
+    status = git_output(root, "status", "--porcelain=v1", "--untracked-files=no")
+    facts["dirty_repo"] = [line[3:] for line in (status or "").splitlines() if line.strip()]
+    inside = os.path.relpath(os.path.realpath(root), os.path.realpath(facts["toplevel"] or root)).replace(os.sep, "/")
+    facts["dirty"] = [path for path in facts["dirty_repo"]
+                      if inside in ("", ".") or path == inside or path.startswith(inside + "/")]
     origin = git_output(root, "remote", "get-url", "origin")
     facts["origin"] = origin.strip() if origin else None
     if want_describe:  # the `git describe` arguments the backend uses (dirtiness is read from status above)
@@ -710,7 +715,8 @@ def resolve_version(root, info, git):
             result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but "
                                                             f"{root} is not in a git repository")
             return result
-        version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"], bool(git["dirty"]),
+        version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"],
+                                                      bool(git.get("dirty_repo", git["dirty"])),
                                                       scm_local_scheme(info), pretend)
         result.update(version=version, releasable=bool(releasable), unknown=releasable is None, how=how, vcs=True)
         return result
@@ -1821,9 +1827,10 @@ def check_git_clean(facts):
         return git_refused("git-clean", facts)
     if not git["repo"]:
         return finding("git-clean", "skip", "not a git repository")
-    if not git["dirty"]:
+    dirty = git.get("dirty_repo", git["dirty"]) if facts["resolved"]["vcs"] else git["dirty"]
+    if not dirty:
         return finding("git-clean", "pass", "no uncommitted changes to tracked files")
-    shown = ", ".join(git["dirty"][:5]) + (f" and {len(git['dirty']) - 5} more" if len(git["dirty"]) > 5 else "")
+    shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
     if facts["resolved"]["vcs"]:
         return finding("git-clean", "fail", f"uncommitted changes ({shown}) make a VCS-derived version a dev "
                                             "version", "commit or stash them: git status")
