@@ -81,7 +81,8 @@ def test_setup_cfg_and_cargo_readers_never_raise(tmp_path_factory, setup_cfg, ca
 
 @pytest.mark.parametrize("command, expected", [
     (None, ["--tags", "--long", "--match", "*[0-9]*"]),
-    (["git", "describe", "--dirty", "--tags", "--long", "--match", "pkg-v*"], ["--tags", "--long", "--match", "pkg-v*"]),
+    (["git", "describe", "--dirty", "--tags", "--long", "--match", "pkg-v*"],
+     ["--tags", "--long", "--match", "pkg-v*"]),
     ("git describe --tags --long --match 'a b*'", ["--tags", "--long", "--match", "a b*"]),
     ("python tools/version.py", None),
     (["hg", "log"], None),
