@@ -110,3 +110,15 @@ def test_real_case_build_agrees(name, tmp_path):
                                             == "unknown" and statuses(result)["pyproject-version"] == "pass")
     if build["status"] == "fail":
         assert result.returncode == 10
+
+
+@pytest.mark.parametrize("name", ["dateutil-setup-cfg", "maturin-workspace-version", "pdm-backend-scm",
+                                  "monorepo-uv-workspace-core"])
+def test_real_case_verdict_on_each_python(name, python, tmp_path):
+    """The same verdict under the oldest and newest supported interpreters (tomli vs tomllib, ast changes)."""
+    case = CASES[name]
+    _, path = make_repo(name, tmp_path)
+    result = preflight("--offline", "--json", "-q", path, python=python)
+    assert result.returncode == case["exit"], result.stderr
+    found = statuses(result)
+    assert {check: found[check] for check in case["expect"]} == case["expect"]
