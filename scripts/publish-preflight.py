@@ -1755,7 +1755,8 @@ def check_first_publish(facts):
     origin = github_repository(facts["git"]["origin"])
     owner, repo = origin if origin else ("<owner>", "<repository>")
     workflow, job = jobs[0] if jobs else ({"file": "<workflow file>.yml"}, {"environment": None})
-    form = (f"PyPI project name: {facts['info']['name']}; Owner: {owner}; Repository name: {repo}; "
+    name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else "<project name>"
+    form = (f"PyPI project name: {name}; Owner: {owner}; Repository name: {repo}; "
             f"Workflow name: {workflow['file']}; Environment name: {job['environment'] or '(none)'}")
     publishing_page = f"{facts['index_url']}/manage/account/publishing/"
     if facts["offline"] or facts["index"] is None:
@@ -2069,7 +2070,10 @@ def render_report(results, facts, status):
         if facts["offline"]:
             verdict += " - but the index was NOT consulted (--offline): run without --offline before tagging"
     elif status == EXIT_NETWORK:
-        verdict = f"NOT READY (unknown): nothing failed, but it is not known whether {version} is free"
+        unknown = [result["check"] for result in results if result["status"] == "unknown"]
+        verdict = (f"NOT READY (unknown): nothing failed, but it is not known whether {version} is free"
+                   if unknown == ["not-on-pypi"] else
+                   f"NOT READY (unknown): nothing failed, but {', '.join(unknown)} could not be decided")
     else:
         failed = [result["check"] for result in results if result["status"] == "fail"]
         verdict = f"NOT READY: {len(failed)} check(s) failed: {', '.join(failed)}"
