@@ -53,8 +53,8 @@ Exit codes:
   2   usage error
   3   no pyproject.toml, or it is not valid TOML / not UTF-8 (file:line:column)
   5   a required library is missing
-  7   nothing failed, but the index lookup (or the version) is unknown:
-      never read this as free; retry, or check index access
+  7   nothing failed, but the index lookup, the version, the name or a
+      requested --build is unknown: never read this as free or ready
   10  not ready: at least one check failed
 
 Examples:
@@ -212,9 +212,19 @@ NOT_THE_PACKAGE = {"tests", "test", "testing", "docs", "doc", "examples", "examp
                    "_vendor", "vendored", "third_party", "thirdparty", "__pycache__", "htmlcov", "typings"}
 # setuptools-scm's default tag_regex (also used by hatch-vcs and, in spirit, pdm-backend).
 SCM_DEFAULT_TAG_REGEX = r"^(?:[\w-]+-)?(?P<version>[vV]?\d+(?:\.\d+){0,2}[^\+]*)(?:\+.*)?$"
-# hatchling's default pattern for `[tool.hatch.version] path` (what its regex source looks for).
-HATCH_DEFAULT_VERSION_NAMES = ("__version__", "VERSION")
+# hatchling's regex source default (hatchling/version/core.py DEFAULT_PATTERN): an annotated
+# `__version__: str = "1.0"` does not match it, and then the build fails.
+HATCH_DEFAULT_PATTERN = r'(?i)^(__version__|VERSION) *= *([\'"])v?(?P<version>.+?)\2'
+# pdm-backend's `source = "file"` (hooks/version/__init__.py resolve_version_from_file): a plain assignment only.
+PDM_FILE_PATTERN = r"^__version__\s*=\s*[\"'](.+?)[\"']\s*(?:#.*)?$"
+# setuptools-scm's (and so hatch-vcs's) default `git describe` arguments, without --dirty (read separately).
+SCM_DESCRIBE_ARGS = ("--tags", "--long", "--match", "*[0-9]*")
+# Build backends that rewrite the version from git at build time whatever pyproject.toml says.
+VERSION_REWRITING_PLUGINS = ("poetry-dynamic-versioning",)
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
+# Upload commands in `run:` steps (the first four can only upload with a token or password; uv and pdm also
+# speak trusted publishing).
+UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish", "hatch publish", "flit publish")
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
 COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
@@ -327,27 +337,65 @@ def read_text(path, limit=2 << 20):
         return None
 
 
-def describe_project(pyproject):
-    """The plain facts the checks need from pyproject.toml, tolerant of any shape."""
+def describe_project(pyproject, legacy=None):
+    """The plain facts the checks need from pyproject.toml, tolerant of any shape.
+
+    Without [project] and [tool.poetry] the metadata lives elsewhere: legacy flit's [tool.flit.metadata], or
+    `legacy` (read_legacy_metadata: setup.cfg [metadata] and whether a setup.py exists)."""
     project = table(pyproject, "project")
     poetry = table(pyproject, "tool", "poetry")
+    flit_metadata = table(pyproject, "tool", "flit", "metadata")
     build_system = table(pyproject, "build-system")
     backend = text_value(build_system.get("build-backend")) or ""
     dynamic = string_list(project.get("dynamic"))
+    version_dynamic, name_unknown = "version" in dynamic, None
     if project:
         name, name_source = project.get("name"), "[project].name"
         static_version, version_source = project.get("version"), "[project].version"
-    else:
+    elif poetry or not (flit_metadata or legacy and (legacy.get("setup_cfg") or legacy.get("setup_py"))):
         name, name_source = poetry.get("name"), "[tool.poetry].name"
         static_version, version_source = poetry.get("version"), "[tool.poetry].version"
+    elif flit_metadata:  # flit < 3.2 metadata: the name defaults to the module, the version is its __version__
+        name = flit_metadata.get("dist-name") or flit_metadata.get("module")
+        name_source, static_version, version_source = "[tool.flit.metadata]", None, "[tool.flit.metadata]"
+        version_dynamic = True
+    else:  # setup.cfg / setup.py project: pyproject.toml only configures the build
+        setup_cfg = legacy.get("setup_cfg") or {}
+        name, name_source = setup_cfg.get("name"), "setup.cfg [metadata] name"
+        static_version, version_source = setup_cfg.get("version"), "setup.cfg [metadata] version"
+        if legacy.get("setup_py"):
+            # setup.py is code: it may set or override name and version; not read here.
+            name_unknown = None if name else "no [project] table: the name is set by setup.py, which is not run here"
+            static_version, version_dynamic = None, True
+        elif isinstance(static_version, str) and static_version.startswith(("attr:", "file:")):
+            version_dynamic = True
     return {"name": name, "name_source": name_source, "static_version": static_version,
-            "version_source": version_source, "version_dynamic": "version" in dynamic, "has_project": bool(project),
+            "version_source": version_source, "version_dynamic": version_dynamic, "has_project": bool(project),
+            "name_unknown": name_unknown, "legacy": legacy if not project and not poetry else None,
             "backend": backend, "requires": string_list(build_system.get("requires")), "pyproject": pyproject}
+
+
+def read_legacy_metadata(root):
+    """{setup_cfg: {name, version} or None, setup_py: bool} for projects whose metadata is not in pyproject.toml."""
+    import configparser
+    found = {"setup_cfg": None, "setup_py": os.path.isfile(os.path.join(root, "setup.py"))}
+    text = read_text(os.path.join(root, "setup.cfg"))
+    if text is not None:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(text)
+        except configparser.Error:
+            return found
+        if parser.has_section("metadata"):
+            metadata = parser["metadata"]
+            found["setup_cfg"] = {key: metadata.get(key).strip() for key in ("name", "version")
+                                  if metadata.get(key, "").strip()}
+    return found
 
 
 def backend_family(backend):
     for prefix, family in (("setuptools", "setuptools"), ("hatchling", "hatch"), ("pdm.backend", "pdm"),
-                           ("pdm.pep517", "pdm"), ("flit_core", "flit"), ("poetry", "poetry"),
+                           ("pdm.pep517", "pdm"), ("flit", "flit"), ("poetry", "poetry"),
                            ("maturin", "maturin"), ("scikit_build_core", "scikit-build-core"),
                            ("mesonpy", "meson-python"), ("uv_build", "uv")):
         if backend.startswith(prefix):
@@ -357,14 +405,30 @@ def backend_family(backend):
 
 # ----------------------------------------------------------------------------- reader: python sources (ast)
 
-def literal_assignments(source):
-    """{name: str value} for top-level `NAME = "literal"` (and annotated) assignments; {} when unparsable."""
+def literal_assignments(source, strict=False):
+    """{name: str value} for top-level `NAME = "literal"` (and annotated) assignments; {} when unparsable.
+
+    strict: a name the module also binds another way (an import, an assignment inside try/if/with, a second
+    assignment) maps to None: its value at import time is not that literal (`__version__ = "unknown"` followed
+    by `try: from ._version import __version__`)."""
     import ast
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return {}
     found = {}
+    if strict:
+        bindings = {}
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+            elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [target.id for target in targets if isinstance(target, ast.Name)]
+            for name in names:
+                bindings[name] = bindings.get(name, 0) + 1
+        found.update({name: None for name, count in bindings.items() if count > 1})
     for node in tree.body:
         targets, value = [], None
         if isinstance(node, ast.Assign):
@@ -372,11 +436,9 @@ def literal_assignments(source):
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
             targets, value = [node.target], node.value
         for target in targets:
-            if isinstance(target, ast.Name):
-                if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                    found[target.id] = value.value
-                else:
-                    found.setdefault(target.id, None)  # assigned, but not a literal
+            if isinstance(target, ast.Name) and target.id not in found:  # the first one, as setuptools reads
+                literal = isinstance(value, ast.Constant) and isinstance(value.value, str)
+                found[target.id] = value.value if literal else None  # None: assigned, but not a literal
     return found
 
 
@@ -413,8 +475,9 @@ class GitRefused(Exception):
 
 
 def read_git(root, want_describe):
-    """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL."""
-    facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None,
+    """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL; with want_describe
+    (a list of `git describe` arguments) also the describe output the version backend will see."""
+    facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "dirty_repo": [], "origin": None,
              "describe": None, "toplevel": None, "refused": False}
     try:
         return read_git_facts(root, want_describe, facts)
@@ -438,12 +501,17 @@ def read_git_facts(root, want_describe, facts):
         name, _, rest = line.partition("\t")
         obj, _, peeled = rest.partition("\t")
         facts["tags"][name] = peeled or obj
-    status = git_output(root, "status", "--porcelain=v1", "--untracked-files=no", "--", ".")
-    facts["dirty"] = [line[3:] for line in (status or "").splitlines() if line.strip()]
+    # The whole work tree: setuptools-scm and hatch-vcs call the repository dirty when any tracked file changed,
+    # even outside a monorepo member's directory. `dirty` keeps the changes under PATH.
+    status = git_output(root, "status", "--porcelain=v1", "--untracked-files=no")
+    facts["dirty_repo"] = [line[3:] for line in (status or "").splitlines() if line.strip()]
+    inside = os.path.relpath(os.path.realpath(root), os.path.realpath(facts["toplevel"] or root)).replace(os.sep, "/")
+    facts["dirty"] = [path for path in facts["dirty_repo"]
+                      if inside in ("", ".") or path == inside or path.startswith(inside + "/")]
     origin = git_output(root, "remote", "get-url", "origin")
     facts["origin"] = origin.strip() if origin else None
-    if want_describe:
-        described = git_output(root, "describe", "--tags", "--long", "--match", "*[0-9]*")
+    if want_describe:  # the `git describe` arguments the backend uses (dirtiness is read from status above)
+        described = git_output(root, "describe", *want_describe)
         facts["describe"] = described.strip() if described else None
     return facts
 
@@ -482,28 +550,58 @@ def github_repository(url):
 # ----------------------------------------------------------------------------- reader: the version a build produces
 
 def scm_settings(info):
-    """(tool, tag_regex) when the version comes from git tags (setuptools-scm, hatch-vcs, pdm scm), else None."""
+    """(tool, tag_regex, describe) when the version comes from git tags (setuptools-scm, hatch-vcs, pdm scm,
+    scikit-build-core's setuptools_scm provider), else None. `describe` is the `git describe` argument list
+    (a configured git_describe_command, else setuptools-scm's default), or None when the configured command
+    is not a plain `git describe` (then the version is not predicted)."""
     pyproject, family = info["pyproject"], backend_family(info["backend"])
-    if not info["version_dynamic"]:
+    if not info["version_dynamic"] or info.get("legacy"):
         return None
+    scm = table(pyproject, "tool", "setuptools_scm")
     if family == "hatch":
         hatch_version = table(pyproject, "tool", "hatch", "version")
         if hatch_version.get("source") == "vcs":
             raw = table(hatch_version, "raw-options")
-            return "hatch-vcs", text_value(hatch_version.get("tag-pattern")) or text_value(raw.get("tag_regex"))
+            return ("hatch-vcs", text_value(hatch_version.get("tag-pattern")) or text_value(raw.get("tag_regex")),
+                    describe_arguments(raw.get("git_describe_command")))
         return None
     if family == "pdm":
         pdm_version = table(pyproject, "tool", "pdm", "version")
-        if pdm_version.get("source") == "scm":
-            return "pdm-backend scm", text_value(pdm_version.get("tag_regex"))
+        if pdm_version.get("source") == "scm":  # tag_filter: a glob over the tags git describe considers
+            tag_filter = text_value(pdm_version.get("tag_filter"))
+            return "pdm-backend scm", text_value(pdm_version.get("tag_regex")), \
+                ["--tags", "--long", "--match", tag_filter] if tag_filter else list(SCM_DESCRIBE_ARGS)
+        return None
+    if family == "scikit-build-core":
+        provider = table(pyproject, "tool", "scikit-build", "metadata", "version").get("provider")
+        if provider == "scikit_build_core.metadata.setuptools_scm":
+            return ("setuptools-scm (scikit-build-core provider)", text_value(scm.get("tag_regex")),
+                    describe_arguments(scm.get("git_describe_command")))
         return None
     if family == "setuptools":
-        scm = pyproject.get("tool", {}).get("setuptools_scm") if isinstance(pyproject.get("tool"), dict) else None
-        uses_scm = scm is not None or any(
+        has_table = isinstance(table(pyproject, "tool").get("setuptools_scm"), dict)
+        uses_scm = has_table or any(
             canonicalize_name(requirement_name(item) or "") == "setuptools-scm" for item in info["requires"])
         if uses_scm and "version" not in table(pyproject, "tool", "setuptools", "dynamic"):
-            return "setuptools-scm", text_value(scm.get("tag_regex")) if isinstance(scm, dict) else None
+            return "setuptools-scm", text_value(scm.get("tag_regex")), describe_arguments(
+                scm.get("git_describe_command"))
     return None
+
+
+def describe_arguments(command):
+    """The arguments after `git describe` of a configured git_describe_command (a string or a list), the default
+    ones when none is configured, None when it is some other command (we do not run arbitrary commands)."""
+    import shlex
+    if command is None:
+        return list(SCM_DESCRIBE_ARGS)
+    try:
+        words = shlex.split(command) if isinstance(command, str) else [str(word) for word in command] \
+            if isinstance(command, list) else []
+    except ValueError:
+        return None
+    if words[:2] != ["git", "describe"]:
+        return None
+    return [word for word in words[2:] if word not in ("--dirty", "--always")]
 
 
 def requirement_name(text):
@@ -547,7 +645,8 @@ def bump_last_number(version):
 
 
 def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=None):
-    """(version or None, releasable, detail) following git-describe logic of setuptools-scm and kin."""
+    """(version or None, releasable, detail) following git-describe logic of setuptools-scm and kin;
+    releasable is None when the outcome is not predicted here."""
     import re
     if pretend:
         return pretend, True, f"{pretend} from SETUPTOOLS_SCM_PRETEND_VERSION (set here; a CI build will not see it)"
@@ -562,7 +661,8 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     except re.error as error:
         return None, False, f"{tool}: tag regex {tag_regex!r} does not compile: {error}"
     if not match:
-        return None, False, f"{tool}: tag {tag!r} does not match the tag regex {tag_regex or 'default'}"
+        # what the backend then does (skip the tag, warn, fall back) differs by tool and version: unknown
+        return None, None, f"{tool}: the nearest tag {tag!r} does not match the tag regex {tag_regex or 'default'}"
     raw = match.group("version") if "version" in match.groupdict() else (match.group(1) if match.groups()
                                                                            else match.group(0))
     tag_version = parse_version(raw)
@@ -582,6 +682,19 @@ def resolve_version(root, info, git):
     pyproject, family = info["pyproject"], backend_family(info["backend"])
     result = {"version": None, "releasable": True, "how": "", "source_file": None, "unknown": False, "vcs": False}
     static = info["static_version"]
+    plugins = [name for name in VERSION_REWRITING_PLUGINS if table(pyproject, "tool", name).get("enable") is True
+               or info["backend"].startswith(name.replace("-", "_"))]
+    if plugins:
+        result.update(unknown=True, how=f"{plugins[0]} rewrites the version from git at build time "
+                                        "(not computed here)")
+        return result
+    if family == "poetry" and info["has_project"] and info["version_dynamic"] and static is None:
+        # poetry-core 2: a dynamic [project] version is read from [tool.poetry].version
+        static, info = table(pyproject, "tool", "poetry").get("version"), dict(
+            info, version_dynamic=False, version_source="[tool.poetry].version (dynamic [project].version)")
+    if (info.get("legacy") or {}).get("setup_py"):
+        result.update(unknown=True, how="no [project] table: setup.py sets the version, and it is not run here")
+        return result
     if not info["version_dynamic"] or (family == "poetry" and not info["has_project"]):
         if static is None:
             result.update(unknown=False, releasable=False, how=f"no {info['version_source']} and 'version' is not "
@@ -598,7 +711,11 @@ def resolve_version(root, info, git):
         return result
     scm = scm_settings(info)
     if scm is not None:
-        tool, tag_regex = scm
+        tool, tag_regex, describe = scm
+        if describe is None:
+            result.update(unknown=True, vcs=True, how=f"{tool}: git_describe_command is not a plain `git describe`; "
+                                                      "not run here")
+            return result
         name = canonicalize_name(str(info["name"] or "")).replace("-", "_").upper()
         pretend = (os.environ.get(f"SETUPTOOLS_SCM_PRETEND_VERSION_FOR_{name}")
                    or os.environ.get("SETUPTOOLS_SCM_PRETEND_VERSION")) if tool != "pdm-backend scm" else None
@@ -610,9 +727,10 @@ def resolve_version(root, info, git):
             result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but "
                                                             f"{root} is not in a git repository")
             return result
-        version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"], bool(git["dirty"]),
+        version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"],
+                                                      bool(git.get("dirty_repo", git["dirty"])),
                                                       scm_local_scheme(info), pretend)
-        result.update(version=version, releasable=releasable, how=how, vcs=True)
+        result.update(version=version, releasable=bool(releasable), unknown=releasable is None, how=how, vcs=True)
         return result
     path, attribute, how = None, "__version__", ""
     if family == "hatch":
@@ -624,20 +742,22 @@ def resolve_version(root, info, git):
             return result
         path = os.path.join(root, hatch_version["path"])
         pattern = text_value(hatch_version.get("pattern"))
-        if pattern:
-            return version_from_pattern(result, path, pattern, hatch_version["path"])
-        return version_from_assignment(result, path, HATCH_DEFAULT_VERSION_NAMES,
-                                       f"[tool.hatch.version] path = {hatch_version['path']!r}")
+        return version_from_pattern(result, path, pattern or HATCH_DEFAULT_PATTERN, hatch_version["path"],
+                                    "pattern" if pattern else "default pattern", "[tool.hatch.version]", "hatchling")
     if family == "pdm":
         pdm_version = table(pyproject, "tool", "pdm", "version")
         if pdm_version.get("source") == "file" and text_value(pdm_version.get("path")):
-            return version_from_assignment(result, os.path.join(root, pdm_version["path"]), ("__version__",),
-                                           f"[tool.pdm.version] path = {pdm_version['path']!r}")
+            return version_from_pattern(result, os.path.join(root, pdm_version["path"]), PDM_FILE_PATTERN,
+                                        pdm_version["path"], "pattern", "[tool.pdm.version]", "pdm-backend")
         result.update(unknown=True, how=f"[tool.pdm.version] source {pdm_version.get('source')!r} is not "
                                         "computed here")
         return result
     if family == "setuptools":
         dynamic_version = table(pyproject, "tool", "setuptools", "dynamic").get("version")
+        if info.get("legacy") and isinstance(static, str):  # setup.cfg `version = attr: x.y` / `file: VERSION`
+            kind, _, value = static.partition(":")
+            dynamic_version = {kind.strip(): value.strip() if kind.strip() == "attr" else
+                               [item.strip() for item in value.split(",") if item.strip()]}
         if isinstance(dynamic_version, dict) and text_value(dynamic_version.get("attr")):
             dotted = dynamic_version["attr"]
             module, _, attribute = dotted.rpartition(".")
@@ -662,6 +782,7 @@ def resolve_version(root, info, git):
         return result
     if family == "flit":
         module = text_value(table(pyproject, "tool", "flit", "module").get("name")) or \
+            text_value(table(pyproject, "tool", "flit", "metadata").get("module")) or \
             canonicalize_name(str(info["name"] or "")).replace("-", "_")
         path = module_file(root, module)
         if path is None:
@@ -669,18 +790,44 @@ def resolve_version(root, info, git):
             return result
         return version_from_assignment(result, path, ("__version__",), f"flit reads {module}.__version__")
     if family == "maturin":
-        cargo = read_text(os.path.join(root, "Cargo.toml"))
-        try:
-            version = table(tomllib.loads(cargo or ""), "package").get("version")
-        except tomllib.TOMLDecodeError:
-            version = None
+        manifest = text_value(table(pyproject, "tool", "maturin").get("manifest-path")) or "Cargo.toml"
+        version, where = cargo_package_version(root, manifest)
         if isinstance(version, str):
-            result.update(version=version, how="maturin reads [package].version in Cargo.toml",
-                          source_file=os.path.join(root, "Cargo.toml"))
+            result.update(version=version, how=f"maturin reads the crate version ({where})",
+                          source_file=os.path.join(root, manifest))
             return result
+        result.update(unknown=True, how=f"maturin reads the version from {manifest}, which has none here ({where})")
+        return result
     result.update(unknown=True, how=f"dynamic version with build backend {info['backend'] or '(none)'!r} "
                                     "is not computed here")
     return result
+
+
+def read_toml_file(path):
+    try:
+        return tomllib.loads(read_text(path) or "")
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return {}
+
+
+def cargo_package_version(root, manifest):
+    """(version, where) of the crate maturin builds: [package].version, or with `version.workspace = true` the
+    [workspace.package].version of the nearest enclosing workspace Cargo.toml (Cargo's rule), up to root."""
+    path = os.path.normpath(os.path.join(root, manifest))
+    version = table(read_toml_file(path), "package").get("version")
+    shown = os.path.relpath(path, root)
+    if not (isinstance(version, dict) and version.get("workspace") is True):
+        return version, f"[package].version in {shown}"
+    directory, top = os.path.dirname(path), os.path.realpath(root)
+    while True:
+        candidate = os.path.join(directory, "Cargo.toml")
+        data = read_toml_file(candidate) if os.path.isfile(candidate) else {}
+        if "workspace" in data:
+            return table(data, "workspace", "package").get("version"), \
+                f"[workspace.package].version in {os.path.relpath(candidate, root)}"
+        if os.path.realpath(directory) == top or os.path.dirname(directory) == directory:
+            return None, f"{shown} inherits the workspace version, but no workspace Cargo.toml was found"
+        directory = os.path.dirname(directory)
 
 
 def package_dir_bases(pyproject, module):
@@ -706,30 +853,32 @@ def version_from_assignment(result, path, names, how):
     for name in names:
         if values.get(name):
             version = values[name]
-            if names == HATCH_DEFAULT_VERSION_NAMES and version[:1] in "vV":
-                version = version[1:]  # hatchling's default pattern skips a leading v
             result.update(version=version, how=f"{how} ({os.path.basename(path)}: {name})", source_file=path)
             return result
     result.update(unknown=True, how=f"{how}: no string literal {' or '.join(names)} in {path}")
     return result
 
 
-def version_from_pattern(result, path, pattern, shown):
+def version_from_pattern(result, path, pattern, shown, which, table_name, tool):
+    """A backend's regex version source (hatchling regex, pdm-backend file): the first match of `pattern`
+    (MULTILINE) in the file, group `version` (else group 1), exactly as the backend searches."""
     import re
     text = read_text(path)
     if text is None:
-        result.update(releasable=False, how=f"[tool.hatch.version] path {shown!r} cannot be read")
+        result.update(releasable=False, how=f"{table_name} path {shown!r} cannot be read")
         return result
     try:
         match = re.search(pattern, text, re.MULTILINE)
     except re.error as error:
-        result.update(releasable=False, how=f"[tool.hatch.version] pattern does not compile: {error}")
+        result.update(releasable=False, how=f"{table_name} pattern does not compile: {error}")
         return result
     if not match:
-        result.update(releasable=False, how=f"[tool.hatch.version] pattern finds nothing in {shown}")
+        why = " (an annotated `__version__: str = ...` does not match it)" if which == "default pattern" or \
+            tool == "pdm-backend" else ""
+        result.update(releasable=False, how=f"{tool}'s {which} finds no version in {shown}{why}, so the build fails")
         return result
     version = match.group("version") if "version" in match.groupdict() else match.group(1)
-    result.update(version=version, how=f"[tool.hatch.version] pattern in {shown}", source_file=path)
+    result.update(version=version, how=f"{table_name} path = {shown!r} ({tool}'s {which})", source_file=path)
     return result
 
 
@@ -742,8 +891,11 @@ def find_import_package(root, info):
     declared = []  # (base dir, package dotted name) the backend is told about
     if family == "hatch":
         wheel = table(pyproject, "tool", "hatch", "build", "targets", "wheel")
-        for item in string_list(wheel.get("packages")):
-            declared.append((os.path.dirname(item.rstrip("/")), os.path.basename(item.rstrip("/"))))
+        for key in ("packages", "only-include", "include"):  # directories the wheel is told to ship
+            for item in string_list(wheel.get(key)):
+                item = item.strip("/")
+                if item and not any(char in item for char in "*?["):
+                    declared.append((os.path.dirname(item), os.path.basename(item)))
     elif family == "setuptools":
         tool = table(pyproject, "tool", "setuptools")
         for package in string_list(tool.get("packages")) or string_list(tool.get("py-modules")):
@@ -761,6 +913,14 @@ def find_import_package(root, info):
         for item in table(pyproject, "tool", "poetry").get("packages") or []:
             if isinstance(item, dict) and text_value(item.get("include")):
                 declared.append((text_value(item.get("from")) or "", item["include"]))
+    elif family == "uv":  # uv_build: [tool.uv.build-backend] module-root (default src) and module-name
+        backend = table(pyproject, "tool", "uv", "build-backend")
+        module = text_value(backend.get("module-name")) or wanted
+        declared.append((text_value(backend.get("module-root")) or "src", module))
+    elif family == "maturin":  # python-source holds the Python package named by module-name's first part
+        maturin = table(pyproject, "tool", "maturin")
+        module = text_value(maturin.get("module-name")) or wanted
+        declared.append((text_value(maturin.get("python-source")) or "", module.split(".")[0]))
     for base, dotted in declared:
         if "." in dotted.split("/")[-1] and dotted.endswith(".py"):
             dotted = dotted[:-3]
@@ -769,10 +929,12 @@ def find_import_package(root, info):
         path = module_file(root, dotted.replace("/", "."), (base,))
         if path:
             return path, f"declared to {family}"
+    dotted = str(info["name"] or "").lower().replace("-", "_")  # zope.interface -> zope/interface/
     for base in ("src", ""):
-        path = module_file(root, wanted, (base,))
-        if path:
-            return path, "matches the project name"
+        for module in dict.fromkeys([wanted] + ([dotted] if "." in dotted else [])):
+            path = module_file(root, module, (base,))
+            if path:
+                return path, "matches the project name"
     candidates = []
     for base in ("src", ""):
         directory = os.path.join(root, base)
@@ -788,6 +950,11 @@ def find_import_package(root, info):
                 candidates.append(init)
         if candidates:
             break
+    if len(candidates) == 1 and family in ("hatch", "flit", "poetry"):
+        # these backends ship the package named after the project unless told otherwise: another one is not it
+        shown = os.path.relpath(candidates[0], root)
+        return None, f"{shown} is the only package, but it is not named after the project ({wanted}) nor " \
+                     f"declared to {family}: not compared"
     if len(candidates) == 1:
         return candidates[0], "the only top-level package"
     if candidates:
@@ -797,13 +964,29 @@ def find_import_package(root, info):
 
 # ----------------------------------------------------------------------------- reader: lock files
 
-def read_lock(root, name):
+def lock_candidates(root, toplevel):
+    """(directory, filename) of lock files that may record the project: its own, then a uv workspace's uv.lock in
+    an enclosing directory up to the repository top (uv keeps one lock at the workspace root)."""
+    yield from ((root, filename) for filename in ("uv.lock", "poetry.lock", "pdm.lock"))
+    if not toplevel:
+        return
+    directory, top = os.path.realpath(root), os.path.realpath(toplevel)
+    while directory != top and os.path.dirname(directory) != directory and directory.startswith(top + os.sep):
+        directory = os.path.dirname(directory)
+        yield directory, "uv.lock"
+
+
+def read_lock(root, name, toplevel=None):
     """{file, version} for the project's own entry in uv.lock / poetry.lock / pdm.lock, or {file, missing}."""
     normalized = canonicalize_name(name)
-    for filename in ("uv.lock", "poetry.lock", "pdm.lock"):
-        text = read_text(os.path.join(root, filename), limit=64 << 20)
+    for directory, filename in lock_candidates(root, toplevel):
+        text = read_text(os.path.join(directory, filename), limit=64 << 20)
         if text is None:
             continue
+        # uv records a member's source as its path relative to the lock: "." for the project itself
+        here = os.path.relpath(os.path.realpath(root), os.path.realpath(directory)).replace(os.sep, "/")
+        if directory != root:
+            filename = os.path.relpath(os.path.join(directory, filename), root).replace(os.sep, "/")
         try:
             data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, ValueError, RecursionError) as error:
@@ -814,10 +997,11 @@ def read_lock(root, name):
             if canonicalize_name(package["name"]) != normalized:
                 continue
             source = package.get("source") if isinstance(package.get("source"), dict) else {}
-            if filename == "uv.lock" and source.get("editable") != "." and source.get("virtual") != ".":
+            uv = filename.endswith("uv.lock")
+            if uv and here not in (source.get("editable"), source.get("virtual"), source.get("directory")):
                 continue  # the same name from an index is a dependency, not this project
-            if filename != "uv.lock" and source.get("type") not in (None, "directory") or \
-                    (filename != "uv.lock" and source.get("url") not in (None, ".")):
+            if not uv and source.get("type") not in (None, "directory") or \
+                    (not uv and source.get("url") not in (None, ".")):
                 continue
             return {"file": filename, "version": package.get("version")}
         return {"file": filename, "missing": True}
@@ -904,14 +1088,17 @@ def parse_workflow_text(filename, text):
         if not isinstance(job, dict):
             continue
         if isinstance(job.get("uses"), str):
-            calls.append({"job": str(job_id), "uses": job["uses"]})
+            # a called workflow's jobs get (at most) the GITHUB_TOKEN permissions of the calling job
+            granted = has_id_token(job.get("permissions", workflow_permissions))
+            calls.append({"job": str(job_id), "uses": job["uses"], "id_token": granted})
             continue
         steps = [step for step in job.get("steps") or [] if isinstance(step, dict)] \
             if isinstance(job.get("steps"), list) else []
         how = publishing_method(steps)
         if how:
             publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
-                                                      workflow_env))
+                                                      workflow_env, "permissions" in data))
+            publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs)
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
             "jobs": publishing, "calls": calls}
 
@@ -923,8 +1110,9 @@ def publishing_method(steps):
             return "action"
     for step in steps:
         command = step.get("run")
-        if isinstance(command, str) and ("twine upload" in command or "uv publish" in command):
-            return "twine upload" if "twine upload" in command else "uv publish"
+        for upload in UPLOAD_COMMANDS if isinstance(command, str) else ():
+            if upload in command:
+                return upload
     return None
 
 
@@ -957,17 +1145,19 @@ def has_id_token(permissions):
     return isinstance(permissions, dict) and permissions.get("id-token") == "write"
 
 
-def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env):
+def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env, workflow_sets=True):
     import re
     if "permissions" in job:
         id_token, granted_by = has_id_token(job.get("permissions")), "the job"
-    else:
+    elif workflow_sets:
         id_token, granted_by = has_id_token(workflow_permissions), "the workflow"
+    else:  # nothing declared here: in a reusable workflow the calling job decides
+        id_token, granted_by = False, None
     environment = job.get("environment")
     if isinstance(environment, dict):
         environment = environment.get("name")
     environment = str(environment) if isinstance(environment, (str, int, float)) and str(environment) else None
-    problems, unpinned, attestations_off, testpypi = [], [], False, False
+    problems, unpinned, attestations_off, targets = [], [], False, set()
     env_names = set(workflow_env) | set(job.get("env") if isinstance(job.get("env"), dict) else {})
     for step in steps:
         if isinstance(step.get("env"), dict):
@@ -983,14 +1173,14 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
                     problems.append("passes `password:` to the publish action (an API token, not OIDC)")
                 if str(inputs.get("attestations", "true")).lower() == "false":
                     attestations_off = True
-                if "test.pypi.org" in str(inputs.get("repository-url", inputs.get("repository_url", ""))):
-                    testpypi = True
+                url = str(inputs.get("repository-url", inputs.get("repository_url", "")))
+                targets.add("testpypi" if "test.pypi.org" in url else "pypi")
         command = step.get("run")
-        if isinstance(command, str) and re.search(r"(--password|-p\s|--token|-t\s)", command) and \
-                ("twine upload" in command or "uv publish" in command):
+        uploads = [upload for upload in UPLOAD_COMMANDS if isinstance(command, str) and upload in command]
+        if uploads and re.search(r"(--password|-p\s|--token|-t\s)", command):
             problems.append("passes a password/token on the upload command line")
-        if isinstance(command, str) and "test.pypi.org" in command:
-            testpypi = True
+        if uploads:
+            targets.add("testpypi" if re.search(r"test\.pypi\.org|testpypi|test-pypi", command) else "pypi")
     for name in sorted(str(item) for item in env_names):
         if name.upper() in TOKEN_ENV_NAMES:
             problems.append(f"sets {name} (a token for the upload)")
@@ -998,12 +1188,11 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
     for name in sorted(secret_names(job_without_env) | secret_names(workflow_env)):
         if name.upper() != "GITHUB_TOKEN" and re.search(r"PYPI|TWINE|PUBLISH|UPLOAD|PASSWORD", name.upper()):
             problems.append(f"uses secret {name}")
-    conditions = [job.get("if")] + [step.get("if") for step in steps]
-    gated = any(isinstance(item, str) and ("refs/tags" in item or "ref_type" in item or "'release'" in item)
-                for item in conditions)
+    gated = any(release_gate(item) for item in [job.get("if")] + [step.get("if") for step in steps])
     return {"job": job_id, "how": how, "id_token": id_token, "granted_by": granted_by,
             "environment": environment, "problems": list(dict.fromkeys(problems)), "unpinned": unpinned,
-            "attestations_off": attestations_off and how == "action", "testpypi": testpypi, "gated": gated}
+            "attestations_off": attestations_off and how == "action", "testpypi": targets == {"testpypi"},
+            "targets": sorted(targets), "gated": gated}
 
 
 def read_workflows(root):
@@ -1018,6 +1207,29 @@ def read_workflows(root):
         workflows.append({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
                          else parse_workflow_text(name, text))
     return workflows
+
+
+def release_gate(condition):
+    """Whether an `if:` limits a job or step to release tags or release events."""
+    return isinstance(condition, str) and ("refs/tags" in condition or "ref_type" in condition
+                                           or "'release'" in condition)
+
+
+def gated_by_needs(job, jobs, seen=None):
+    """A job whose `needs` (transitively) include a release-gated job is skipped with it, unless its own `if:`
+    runs it anyway (always(), !cancelled(), failure())."""
+    seen = set() if seen is None else seen
+    condition = job.get("if") if isinstance(job.get("if"), str) else ""
+    if any(word in condition for word in ("always()", "cancelled()", "failure()")):
+        return False
+    for name in string_list(job.get("needs")):
+        needed = jobs.get(name)
+        if name in seen or not isinstance(needed, dict):
+            continue
+        seen.add(name)
+        if release_gate(needed.get("if")) or gated_by_needs(needed, jobs, seen):
+            return True
+    return False
 
 
 def trigger_problems(triggers, gated):
@@ -1223,25 +1435,27 @@ def decide_index(version, simple, jsonapi):
 
 # ----------------------------------------------------------------------------- reader: --build
 
-def backend_importable(requires):
-    """True when every build requirement is installed here (so --no-isolation works offline)."""
+def missing_build_requirements(requires):
+    """The build requirements not installed here (in a matching version); [] means --no-isolation works offline."""
     from importlib import metadata
 
     from packaging.requirements import InvalidRequirement, Requirement
+    missing = []
     for text in requires:
         try:
             requirement = Requirement(text)
         except InvalidRequirement:
-            return False
+            missing.append(text)
+            continue
         if requirement.marker is not None and not requirement.marker.evaluate():
             continue
         try:
             installed = metadata.version(requirement.name)
         except metadata.PackageNotFoundError:
-            return False
+            installed = None
         if installed is None or not requirement.specifier.contains(installed, prereleases=True):
-            return False
-    return True
+            missing.append(text + (f" (installed: {installed})" if installed else ""))
+    return missing
 
 
 def run_build(root, info, git, uses_vcs, offline=False):
@@ -1259,10 +1473,11 @@ def run_build(root, info, git, uses_vcs, offline=False):
         shutil.copytree(source_top, copy_top, symlinks=True, ignore=shutil.ignore_patterns(*COPY_IGNORE))
         copy_root = os.path.join(copy_top, os.path.relpath(os.path.realpath(root), source_top))
         out = os.path.join(work, "out")
-        isolated = not backend_importable(info["requires"] or ["setuptools"])
-        if isolated and offline:
-            return {"error": "the build requirements are not all installed here, and an isolated build would "
-                             "download them (--offline opens no connection)",
+        missing = missing_build_requirements(info["requires"] or ["setuptools"])
+        isolated = bool(missing)
+        if isolated and offline:  # nothing was built: that is not a verdict on the project
+            return {"unknown": f"not built: {', '.join(missing[:4])} not installed here, and an isolated build "
+                               "would download it (--offline opens no connection)",
                     "fix": f"install them ({', '.join(info['requires']) or 'setuptools'}) or drop --offline"}
         if importlib.util.find_spec("build") is not None:
             command = [sys.executable, "-m", "build", "--outdir", out, copy_root] + ([] if isolated else
@@ -1272,7 +1487,7 @@ def run_build(root, info, git, uses_vcs, offline=False):
             command = ["uv", "build", "--out-dir", out, copy_root]
             tool, isolated = "uv build", True
         else:
-            return {"error": "neither the `build` module nor `uv` is available",
+            return {"unknown": "not built: neither the `build` module nor `uv` is installed",
                     "fix": "python3 -m pip install build (or install uv)"}
         try:
             done = subprocess.run(command, capture_output=True, timeout=900, cwd=work, env=dict(os.environ, **GIT_ENV))
@@ -1388,6 +1603,9 @@ def validate_metadata(raw, filename, expected_version):
 
 def check_name(facts):
     name, source = facts["info"]["name"], facts["info"]["name_source"]
+    if facts["info"].get("name_unknown"):
+        return finding("name", "unknown", facts["info"]["name_unknown"],
+                       "move the metadata to a [project] table in pyproject.toml (PEP 621)")
     if not isinstance(name, str) or not name.strip():
         return finding("name", "fail", f"{source} is missing or not a string",
                        'add name = "your-project" under [project] in pyproject.toml')
@@ -1455,12 +1673,13 @@ def check_init_version(facts):
     if facts["resolved"]["source_file"] and os.path.realpath(path) == os.path.realpath(
             facts["resolved"]["source_file"]):
         return finding("init-version", "pass", f"{shown} is itself the version source")
-    values = literal_assignments(read_text(path) or "")
+    values = literal_assignments(read_text(path) or "", strict=True)
     if "__version__" not in values:
-        return finding("init-version", "skip", f"{shown} ({how}) defines no __version__")
+        return finding("init-version", "skip", f"{shown} ({how}) defines no __version__ literal at top level")
     literal = values["__version__"]
     if literal is None:
-        return finding("init-version", "skip", f"{shown}: __version__ is computed at run time, not a literal")
+        return finding("init-version", "skip", f"{shown}: __version__ is computed or rebound at import time, "
+                                               "not a single literal")
     if version is None:
         return finding("init-version", "skip", f"{shown} says {literal}; the build version is not known")
     if same_version(literal, version):
@@ -1475,9 +1694,9 @@ def check_lock_version(facts):
         return finding("lock-version", "skip", "no uv.lock, poetry.lock or pdm.lock")
     if "error" in lock:
         return finding("lock-version", "fail", f"{lock['file']} is not valid TOML: {lock['error']}",
-                       f"regenerate it ({'uv lock' if lock['file'] == 'uv.lock' else 'the tool that wrote it'})")
+                       f"regenerate it ({'uv lock' if lock['file'].endswith('uv.lock') else 'the tool that wrote it'})")
     if lock.get("missing"):
-        note = "" if lock["file"] == "uv.lock" else " (it records dependencies only)"
+        note = "" if lock["file"].endswith("uv.lock") else " (it records dependencies only)"
         return finding("lock-version", "skip", f"{lock['file']} does not record the project itself{note}")
     if lock.get("version") is None:
         return finding("lock-version", "skip", f"{lock['file']} records no version for the project "
@@ -1486,7 +1705,8 @@ def check_lock_version(facts):
         return finding("lock-version", "skip", f"{lock['file']} says {lock['version']}; the build version is not known")
     if same_version(str(lock["version"]), version):
         return finding("lock-version", "pass", f"{lock['file']} records {lock['version']}")
-    command = {"uv.lock": "uv lock", "poetry.lock": "poetry lock", "pdm.lock": "pdm lock"}[lock["file"]]
+    command = {"uv.lock": "uv lock", "poetry.lock": "poetry lock", "pdm.lock": "pdm lock"}[
+        os.path.basename(lock["file"])]
     return finding("lock-version", "fail", f"{lock['file']} records {lock['version']}, but the build version "
                                            f"is {version}", f"run `{command}` and commit {lock['file']}")
 
@@ -1547,7 +1767,8 @@ def check_first_publish(facts):
     origin = github_repository(facts["git"]["origin"])
     owner, repo = origin if origin else ("<owner>", "<repository>")
     workflow, job = jobs[0] if jobs else ({"file": "<workflow file>.yml"}, {"environment": None})
-    form = (f"PyPI project name: {facts['info']['name']}; Owner: {owner}; Repository name: {repo}; "
+    name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else "<project name>"
+    form = (f"PyPI project name: {name}; Owner: {owner}; Repository name: {repo}; "
             f"Workflow name: {workflow['file']}; Environment name: {job['environment'] or '(none)'}")
     publishing_page = f"{facts['index_url']}/manage/account/publishing/"
     if facts["offline"] or facts["index"] is None:
@@ -1569,6 +1790,13 @@ def git_refused(check, facts):
     path = os.path.abspath(facts["root"])
     return finding(check, "fail", "git refuses to work in this repository: it belongs to another user "
                                   "(dubious ownership)", f"git config --global --add safe.directory {path}")
+
+
+def floating_tag(tag_version, version):
+    """`v2` or `v2.1` on a 2.1.3 release: a moving major/minor tag (GitHub Actions style), not another release."""
+    shorter = len(tag_version.release) < len(version.release)
+    return shorter and not tag_version.pre and not tag_version.post and not tag_version.dev and \
+        version.release[:len(tag_version.release)] == tag_version.release
 
 
 def check_git_tag(facts):
@@ -1593,7 +1821,7 @@ def check_git_tag(facts):
                                           f"({head[:12]}): {where}{shallow}",
                        f"if {version} was never published: git tag -d {elsewhere[0]} && git push origin "
                        f":refs/tags/{elsewhere[0]}; otherwise bump the version")
-    other = sorted(tag for tag, found in at_head.items() if found != version)
+    other = sorted(tag for tag, found in at_head.items() if found != version and not floating_tag(found, version))
     if other and not ours:
         return finding("git-tag", "fail", f"HEAD is tagged {', '.join(other)}, but the version is {version}"
                        + shallow, "make the version match the tag, or tag the right commit")
@@ -1612,9 +1840,10 @@ def check_git_clean(facts):
         return git_refused("git-clean", facts)
     if not git["repo"]:
         return finding("git-clean", "skip", "not a git repository")
-    if not git["dirty"]:
+    dirty = git.get("dirty_repo", git["dirty"]) if facts["resolved"]["vcs"] else git["dirty"]
+    if not dirty:
         return finding("git-clean", "pass", "no uncommitted changes to tracked files")
-    shown = ", ".join(git["dirty"][:5]) + (f" and {len(git['dirty']) - 5} more" if len(git["dirty"]) > 5 else "")
+    shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
     if facts["resolved"]["vcs"]:
         return finding("git-clean", "fail", f"uncommitted changes ({shown}) make a VCS-derived version a dev "
                                             "version", "commit or stash them: git status")
@@ -1631,23 +1860,43 @@ def check_workflow_oidc(facts):
     broken = [f"{w['file']}: {w['error']}" for w in workflows if "error" in w]
     jobs = [(w, j) for w in workflows for j in w.get("jobs", [])]
     if not jobs:
-        return finding("workflow-oidc", "warn", "no workflow publishes (pypa/gh-action-pypi-publish, twine upload "
-                                                "or uv publish)" + (f"; unreadable: {'; '.join(broken)}"
-                                                                    if broken else ""),
+        external = sorted({call["uses"] for w in workflows for call in w.get("calls", [])
+                           if not call["uses"].startswith("./")})
+        return finding("workflow-oidc", "warn", "no workflow publishes (pypa/gh-action-pypi-publish, twine upload, "
+                                                "uv publish, ...)" + (f"; unreadable: {'; '.join(broken)}"
+                                                                      if broken else "")
+                       + (f"; reusable workflows of other repositories are called and not checked here: "
+                          f"{', '.join(external[:3])} (trusted publishing does not support publishing from "
+                          "them: the publish job belongs in a top-level workflow of this repository)"
+                          if external else ""),
                        "copy assets/publish.yml to .github/workflows/publish.yml")
     fails, warns, fixes = [], [], []
     callers = {call["uses"].rsplit("/", 1)[-1].split("@")[0]: w["file"] for w in workflows
                for call in w.get("calls", [])}
+    local_calls = {}  # called workflow file -> [does the calling job grant id-token?]
+    for w in workflows:
+        for call in w.get("calls", []):
+            if call["uses"].startswith("./.github/workflows/"):
+                local_calls.setdefault(call["uses"].rsplit("/", 1)[-1].split("@")[0], []).append(call["id_token"])
+    index = "testpypi" if facts["testpypi"] else "pypi"
     for workflow, job in jobs:
         where = f"{workflow['file']} job {job['job']}"
-        if not job["id_token"]:
-            fails.append(f"{where} lacks `id-token: write`")
-            fixes.append(f"add `permissions: {{id-token: write}}` to job {job['job']} in {workflow['file']}")
+        # Jobs that upload only to the other index are reported, but do not decide this release.
+        judged = fails if index in job.get("targets", [index]) or not job.get("targets") else warns
+        other = "" if judged is fails else f" (it uploads to {'PyPI' if index == 'testpypi' else 'TestPyPI'} only)"
+        granted = job["id_token"]
+        if job["granted_by"] is None and workflow.get("reusable"):
+            grants = local_calls.get(workflow["file"], [])
+            granted = bool(grants) and all(grants)  # unknown external callers: not granted as far as we can see
+        if not granted:
+            judged.append(f"{where} lacks `id-token: write`{other}")
+            fixes.append(f"add `permissions: {{id-token: write}}` to job {job['job']} in {workflow['file']}"
+                         + (" (or to every job that calls it)" if workflow.get("reusable") else ""))
         for problem in job["problems"]:
-            fails.append(f"{where} {problem}")
+            judged.append(f"{where} {problem}{other}")
             fixes.append(f"remove the token from {where}: trusted publishing needs none")
         for problem in trigger_problems(workflow["triggers"], job["gated"]):
-            fails.append(f"{workflow['file']} {problem}")
+            judged.append(f"{workflow['file']} {problem}{other}")
             fixes.append(f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`")
         if job["environment"] is None:
             warns.append(f"{where} has no `environment:`")
@@ -1680,6 +1929,8 @@ def check_build(facts):
     build = facts["build"]
     if build is None:
         return finding("build", "skip", "not built (run with --build to build and validate sdist and wheel)")
+    if "unknown" in build:
+        return finding("build", "unknown", build["unknown"], build.get("fix"))
     if "error" in build:
         return finding("build", "fail", build["error"], build.get("fix") or "run `python -m build` and read "
                                                                             "its output")
@@ -1762,7 +2013,7 @@ def exit_status(results):
 def gather(root, args, index_url):
     import threading
     pyproject = read_pyproject(root)
-    info = describe_project(pyproject)
+    info = describe_project(pyproject, read_legacy_metadata(root))
     name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
     lookup = {}
     index_thread = None
@@ -1771,7 +2022,8 @@ def gather(root, args, index_url):
             lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
         index_thread = threading.Thread(target=look, daemon=True)
         index_thread.start()
-    git = read_git(root, want_describe=scm_settings(info) is not None)
+    scm = scm_settings(info)
+    git = read_git(root, want_describe=scm[2] if scm else None)
     resolved = resolve_version(root, info, git)
     facts = {"root": root, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
              "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
@@ -1783,7 +2035,7 @@ def gather(root, args, index_url):
         build_thread.start()
     version = resolved["version"] if parse_version(resolved["version"]) is not None else None
     facts["package"] = find_import_package(root, info)
-    facts["lock"] = read_lock(root, name) if name else None
+    facts["lock"] = read_lock(root, name, git["toplevel"]) if name else None
     facts["workflows"] = read_workflows(root)
     facts["dist"] = read_dist_dir(root)
     if build_thread is not None:
@@ -1830,7 +2082,10 @@ def render_report(results, facts, status):
         if facts["offline"]:
             verdict += " - but the index was NOT consulted (--offline): run without --offline before tagging"
     elif status == EXIT_NETWORK:
-        verdict = f"NOT READY (unknown): nothing failed, but it is not known whether {version} is free"
+        unknown = [result["check"] for result in results if result["status"] == "unknown"]
+        verdict = (f"NOT READY (unknown): nothing failed, but it is not known whether {version} is free"
+                   if unknown == ["not-on-pypi"] else
+                   f"NOT READY (unknown): nothing failed, but {', '.join(unknown)} could not be decided")
     else:
         failed = [result["check"] for result in results if result["status"] == "fail"]
         verdict = f"NOT READY: {len(failed)} check(s) failed: {', '.join(failed)}"

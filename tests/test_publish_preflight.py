@@ -330,8 +330,11 @@ def test_offline_build_never_downloads_missing_build_requirements(tmp_path):
         name = "x"
         version = "1.0"
         """)
-    finding = by_check(preflight("--offline", "--build", "--json", tmp_path))["build"]
-    assert finding["status"] == "fail" and "--offline" in finding["detail"]
+    result = preflight("--offline", "--build", "--json", tmp_path)
+    finding = by_check(result)["build"]
+    # nothing was built: unknown (exit 7), not a verdict on the project and never a pass
+    assert finding["status"] == "unknown" and "--offline" in finding["detail"] and result.returncode == 7
+    assert "no-such-backend-pypi-ops-test>=1 not installed" in finding["detail"]
 
 
 def test_fifos_never_block(tmp_path):

@@ -18,7 +18,10 @@ toml_values = st.recursive(toml_scalars, lambda children: st.one_of(
     st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)), max_leaves=12)
 interesting_keys = st.sampled_from(["project", "tool", "build-system", "name", "version", "dynamic", "hatch",
                                     "setuptools", "setuptools_scm", "pdm", "flit", "poetry", "packages", "path",
-                                    "source", "build-backend", "requires", "dynamic", "attr", "file", "module"])
+                                    "source", "build-backend", "requires", "dynamic", "attr", "file", "module",
+                                    "metadata", "maturin", "manifest-path", "scikit-build", "provider", "uv",
+                                    "build-backend", "module-name", "git_describe_command", "raw-options",
+                                    "poetry-dynamic-versioning", "enable", "tag_filter", "include"])
 pyproject_like = st.recursive(
     st.one_of(toml_scalars, st.sampled_from(["version", "vcs", "scm", "file", "hatchling.build",
                                              "setuptools.build_meta", "pdm.backend", "flit_core.buildapi"])),
@@ -56,6 +59,37 @@ def test_project_readers_never_raise_on_any_shape(tmp_path_factory, data):
     assert resolved["version"] is None or isinstance(resolved["version"], str)
     preflight.find_import_package(root, info)
     preflight.scm_settings(info)
+    for legacy in ({"setup_cfg": {"name": "x", "version": "attr: x.__version__"}, "setup_py": False},
+                   {"setup_cfg": None, "setup_py": True}):
+        info = preflight.describe_project(data, legacy)
+        resolved = preflight.resolve_version(root, info, git)
+        assert resolved["version"] is None or isinstance(resolved["version"], str)
+        preflight.find_import_package(root, info)
+
+
+@FUZZ
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_setup_cfg_and_cargo_readers_never_raise(tmp_path_factory, setup_cfg, cargo):
+    root = tmp_path_factory.mktemp("legacy")
+    (root / "setup.cfg").write_text(setup_cfg, encoding="utf-8")
+    (root / "Cargo.toml").write_text(cargo, encoding="utf-8")
+    found = preflight.read_legacy_metadata(str(root))
+    assert found["setup_cfg"] is None or isinstance(found["setup_cfg"], dict)
+    version, where = preflight.cargo_package_version(str(root), "Cargo.toml")
+    assert isinstance(where, str)
+
+
+@pytest.mark.parametrize("command, expected", [
+    (None, ["--tags", "--long", "--match", "*[0-9]*"]),
+    (["git", "describe", "--dirty", "--tags", "--long", "--match", "pkg-v*"],
+     ["--tags", "--long", "--match", "pkg-v*"]),
+    ("git describe --tags --long --match 'a b*'", ["--tags", "--long", "--match", "a b*"]),
+    ("python tools/version.py", None),
+    (["hg", "log"], None),
+    ("git describe 'unclosed", None),
+])
+def test_describe_arguments(command, expected):
+    assert preflight.describe_arguments(command) == expected
 
 
 workflow_keys = st.sampled_from(["on", "jobs", "permissions", "env", "steps", "uses", "with", "run", "environment",
@@ -161,6 +195,7 @@ def test_github_repository(url, expected):
     ("1.0rc1-1-gabcdef1", False, "node-and-date", "1.0rc2.dev1+gabcdef1", False),
     ("v1.2.3-0-gabcdef1", True, "node-and-date", "1.2.4.dev0+gabcdef1.dYYYYMMDD", False),
     ("pkg-v2.0-0-gabcdef1", False, "node-and-date", "2.0", True),
+    ("nightly-0-gabcdef1", False, "node-and-date", None, None),  # no version in the tag: not predicted
 ])
 def test_derive_scm_version(describe, dirty, scheme, version, releasable):
     found, ok, _ = preflight.derive_scm_version("setuptools-scm", None, describe, dirty, scheme)
