@@ -200,7 +200,6 @@ def run(main, argv=None):
 DEFAULT_INDEX = "https://pypi.org"
 TESTPYPI_INDEX = "https://test.pypi.org"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
-SIMPLE_JSON_TYPES = (SIMPLE_JSON, "application/vnd.pypi.simple.latest+json")
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
@@ -230,6 +229,67 @@ TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", 
 COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
                ".pytest_cache", ".ruff_cache")
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+# --- pypi-ops shared (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
+# PEP 691's JSON content types. PEP 691 allows no bare application/json alias, so that one is accepted only
+# when the body itself is a PEP 691 document (simple_api_json).
+SIMPLE_API_JSON_TYPES = ("application/vnd.pypi.simple.v1+json", "application/vnd.pypi.simple.latest+json")
+SIMPLE_API_ACCEPT = "application/vnd.pypi.simple.v1+json, application/json;q=0.5"
+
+
+def simple_api_json(content_type, document):
+    """Whether a simple-API answer (content type without parameters, lower case; parsed body) is PEP 691
+    JSON: a PEP 691 content type, or application/json whose body has `meta.api-version` and a `files` list."""
+    if content_type in SIMPLE_API_JSON_TYPES:
+        return True
+    meta = document.get("meta") if isinstance(document, dict) else None
+    return (content_type == "application/json" and isinstance(meta, dict) and "api-version" in meta
+            and isinstance(document.get("files"), list))
+
+
+def github_repository(url):
+    """"owner/name" from a GitHub remote URL, else None.
+
+    Accepts https://, ssh:// (also ssh://git@ssh.github.com:443/...) and scp-like [user@]github.com:owner/name,
+    on github.com, www.github.com or ssh.github.com; a trailing .git is stripped and credentials are dropped."""
+    from urllib.parse import urlsplit
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        if "://" in url:
+            parts = urlsplit(url)
+            host, path = (parts.hostname or "").lower(), parts.path
+        elif ":" in url and "/" not in url.split(":", 1)[0]:  # scp-like: git@github.com:owner/name.git
+            user_host, path = url.split(":", 1)
+            host = user_host.rpartition("@")[2].lower()
+        else:
+            return None
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return None
+    if host not in ("github.com", "www.github.com", "ssh.github.com"):
+        return None
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if len(segments) != 2:
+        return None
+    owner, name = segments[0], segments[1][:-4] if segments[1].endswith(".git") else segments[1]
+    return f"{owner}/{name}" if owner and name else None
+
+
+def redact_url(url):
+    """The URL without user:password@ (private index credentials are never printed)."""
+    from urllib.parse import urlsplit, urlunsplit
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "<index URL>"
+# --- pypi-ops shared (publish-preflight, verify-release): end ---
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -277,6 +337,9 @@ def first_line(text, limit=300):
 
 def parse_pyproject_text(raw, path="pyproject.toml"):
     """bytes -> dict; Fail(3) naming file, line and column when not UTF-8 or not TOML."""
+    if raw.startswith(b"\xef\xbb\xbf"):  # tomllib's own message ("Invalid statement") does not say why
+        raise Fail(EXIT_INPUT, "input", f"{path}:1:1: invalid TOML: the file starts with a UTF-8 byte-order mark "
+                                        "(BOM), which TOML (and pip, build) refuse; save it as UTF-8 without a BOM")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -520,31 +583,6 @@ def split_describe(text):
     """'v1.2-3-gabc1234' -> ('v1.2', 3, 'abc1234')."""
     tag, distance, node = text.rsplit("-", 2)
     return tag, int(distance), node[1:] if node.startswith("g") else node
-
-
-def github_repository(url):
-    """(owner, repo) from an https or ssh GitHub remote URL, else None."""
-    from urllib.parse import urlsplit
-    if not url:
-        return None
-    url = url.strip()
-    if "://" in url:
-        parts = urlsplit(url)
-        host, path = (parts.hostname or "").lower(), parts.path
-    elif ":" in url and "@" in url.split(":", 1)[0]:  # scp-like: git@github.com:owner/repo.git
-        user_host, path = url.split(":", 1)
-        host = user_host.split("@", 1)[1].lower()
-    else:
-        return None
-    if host not in ("github.com", "www.github.com", "ssh.github.com"):
-        return None
-    segments = [segment for segment in path.strip("/").split("/") if segment]
-    if len(segments) != 2:
-        return None
-    owner, repo = segments
-    if repo.endswith(".git"):
-        repo = repo[:-4]
-    return (owner, repo) if owner and repo else None
 
 
 # ----------------------------------------------------------------------------- reader: the version a build produces
@@ -1066,13 +1104,18 @@ def parse_workflow_text(filename, text):
     try:
         data = load_yaml(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        return {"file": filename, "error": f"not valid YAML{where}"}
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        problem = getattr(error, "problem", None)
+        return {"file": filename, "line": mark.line + 1 if mark is not None else None,
+                "column": mark.column + 1 if mark is not None else None,
+                "error": "not valid YAML" + (f": {first_line(problem, 120)}" if problem else "")}
     except (ValueError, RecursionError, MemoryError) as error:
         return {"file": filename, "error": f"not readable YAML: {first_line(error)}"}
     if not isinstance(data, dict):
-        return {"file": filename, "error": "not a workflow (the top level is not a mapping)"}
+        return {"file": filename, "line": 1, "column": 1,
+                "error": "not a workflow (the top level is not a mapping)"}
+    if not isinstance(data.get("jobs"), dict):
+        return {"file": filename, "line": 1, "column": 1, "error": "not a workflow (no `jobs:` mapping)"}
     triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` key as True
     if isinstance(triggers, str):
         triggers = {triggers: None}
@@ -1082,7 +1125,7 @@ def parse_workflow_text(filename, text):
         triggers = {}
     workflow_permissions = data.get("permissions")
     workflow_env = data.get("env") if isinstance(data.get("env"), dict) else {}
-    jobs = data.get("jobs") if isinstance(data.get("jobs"), dict) else {}
+    jobs = data["jobs"]
     publishing, calls = [], []
     for job_id, job in jobs.items():
         if not isinstance(job, dict):
@@ -1258,20 +1301,6 @@ def index_root(url):
     return url
 
 
-def redact_url(url):
-    """The URL without user:password@ (private index credentials are never printed)."""
-    from urllib.parse import urlsplit, urlunsplit
-    try:
-        parts = urlsplit(url)
-        if parts.username is None and parts.password is None:
-            return url
-        host = parts.hostname or ""
-        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return "<index URL>"
-
-
 def fetch(url, accept, timeout):
     try:
         status, headers, body, final = http_get(url, accept=accept, timeout=timeout, limit=32 << 20)
@@ -1285,7 +1314,7 @@ def lookup_index(root, name, timeout):
     """Ask the simple API (PEP 691 JSON) and the JSON API concurrently; the whole lookup stays within timeout."""
     import threading
     import time
-    requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_JSON),
+    requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_API_ACCEPT),
                 "json": (f"{root}/pypi/{name}/json", "application/json")}
     answers = {}
 
@@ -1321,13 +1350,16 @@ def read_simple_answer(answer, name):
         return {"state": "absent", "reason": f"simple API: 404 ({kind or 'no content type'})"}
     if status != 200:
         return {"state": "unknown", "reason": f"simple API answered HTTP {status}"}
-    if kind not in SIMPLE_JSON_TYPES:
+    if kind not in SIMPLE_API_JSON_TYPES + ("application/json",):
         return {"state": "unknown", "reason": f"simple API answered {kind or 'no content type'}, "
                                               f"not {SIMPLE_JSON} (a login page, a proxy, or an index without PEP 691)"}
     try:
         document = json_body(answer)
     except (UnicodeDecodeError, ValueError, RecursionError):
         return {"state": "unknown", "reason": "simple API answered malformed JSON"}
+    if not simple_api_json(kind, document):
+        return {"state": "unknown", "reason": f"simple API answered {kind} without a PEP 691 document "
+                                              "(`meta.api-version` and a `files` list)"}
     meta = document.get("meta") if isinstance(document, dict) else None
     files = document.get("files") if isinstance(document, dict) else None
     api_version = str(meta.get("api-version", "")) if isinstance(meta, dict) else ""
@@ -1458,6 +1490,23 @@ def missing_build_requirements(requires):
     return missing
 
 
+def build_tool():
+    """The command that builds here ([python, -m, build] or [uv, build]), or None when neither is installed."""
+    import importlib.util
+    import shutil
+    if importlib.util.find_spec("build") is not None:
+        return [sys.executable, "-m", "build"]
+    return ["uv", "build"] if shutil.which("uv") else None
+
+
+def require_build_tool():
+    """--build cannot run without a build frontend: a missing program is exit 5 (references/cli-contract.md)."""
+    if build_tool() is None:
+        raise Fail(EXIT_DEPENDENCY, "missing-dependency",
+                   "--build needs the `build` module or `uv`, and neither is installed; run "
+                   "`python3 -m pip install build` (or install uv)")
+
+
 def run_build(root, info, git, uses_vcs, offline=False):
     """Build from a copy of the project in a temporary directory; {tool, files, metadata, twine} or {error}."""
     import importlib.util
@@ -1479,16 +1528,16 @@ def run_build(root, info, git, uses_vcs, offline=False):
             return {"unknown": f"not built: {', '.join(missing[:4])} not installed here, and an isolated build "
                                "would download it (--offline opens no connection)",
                     "fix": f"install them ({', '.join(info['requires']) or 'setuptools'}) or drop --offline"}
-        if importlib.util.find_spec("build") is not None:
-            command = [sys.executable, "-m", "build", "--outdir", out, copy_root] + ([] if isolated else
-                                                                                    ["--no-isolation"])
-            tool = "python -m build"
-        elif shutil.which("uv"):
-            command = ["uv", "build", "--out-dir", out, copy_root]
-            tool, isolated = "uv build", True
-        else:
+        frontend = build_tool()  # main() already refused to run without one (exit 5)
+        if frontend is None:
             return {"unknown": "not built: neither the `build` module nor `uv` is installed",
                     "fix": "python3 -m pip install build (or install uv)"}
+        if frontend[0] != "uv":
+            command = frontend + ["--outdir", out, copy_root] + ([] if isolated else ["--no-isolation"])
+            tool = "python -m build"
+        else:
+            command = frontend + ["--out-dir", out, copy_root]
+            tool, isolated = "uv build", True
         try:
             done = subprocess.run(command, capture_output=True, timeout=900, cwd=work, env=dict(os.environ, **GIT_ENV))
         except (OSError, subprocess.SubprocessError) as error:
@@ -1756,31 +1805,60 @@ def check_version_order(facts):
 
 
 def publishing_jobs(facts):
-    """[(workflow, job)] of jobs that publish, preferring those aimed at the index in use."""
-    found = [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])]
-    aimed = [(w, j) for w, j in found if j["testpypi"] == facts["testpypi"]]
-    return aimed or found
+    """[(workflow, job)] of the jobs that can upload to the index in use: a job aimed only at the other index
+    (TestPyPI for PyPI, and vice versa) is not a candidate for this index's trusted publisher."""
+    index = "testpypi" if facts["testpypi"] else "pypi"
+    return [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])
+            if index in job.get("targets") or not job.get("targets")]
+
+
+def runs_on_release_tag(workflow, job):
+    """Whether the job runs for a release: a tag push, a release event, or an `if:` that limits it to tags."""
+    push = workflow["triggers"].get("push")
+    tag_push = isinstance(push, dict) and ("tags" in push or "tags-ignore" in push)
+    return tag_push or "release" in workflow["triggers"] or job["gated"]
+
+
+def publisher_candidate(workflow, job):
+    return f"{workflow['file']} (environment {job['environment'] or '(none)'}, job {job['job']})"
 
 
 def check_first_publish(facts):
     jobs = publishing_jobs(facts)
     origin = github_repository(facts["git"]["origin"])
-    owner, repo = origin if origin else ("<owner>", "<repository>")
-    workflow, job = jobs[0] if jobs else ({"file": "<workflow file>.yml"}, {"environment": None})
+    owner, repo = origin.split("/") if origin else ("<owner>", "<repository>")
+    on_release = [(w, j) for w, j in jobs if runs_on_release_tag(w, j)]
+    chosen = jobs if len(jobs) == 1 else on_release if len(on_release) == 1 else []
+    workflow, job = chosen[0] if chosen else ({"file": "<workflow file>.yml"}, {"environment": None})
     name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else "<project name>"
     form = (f"PyPI project name: {name}; Owner: {owner}; Repository name: {repo}; "
             f"Workflow name: {workflow['file']}; Environment name: {job['environment'] or '(none)'}")
+    index_label = "TestPyPI" if facts["testpypi"] else "PyPI"
+    candidates, undecided = "", False
+    if len(jobs) > 1:
+        listed = ", ".join(publisher_candidate(w, j) for w, j in jobs)
+        if chosen:
+            candidates = (f"; {len(jobs)} jobs publish to {index_label}: {listed}; the pending publisher must name "
+                          f"{workflow['file']}, the one that runs on the release tag")
+        else:
+            undecided = True
+            candidates = (f"; {len(jobs)} jobs publish to {index_label} and "
+                          + ("none" if not on_release else f"{len(on_release)}") + " of them run(s) on the release "
+                          f"tag, so which one the pending publisher must name is not known: {listed}")
     publishing_page = f"{facts['index_url']}/manage/account/publishing/"
+    choose_fix = "; keep one job that publishes on release tags, or register the one that does" if undecided else ""
     if facts["offline"] or facts["index"] is None:
-        return finding("first-publish", "skip", "the index was not consulted; if this is the first release, add "
-                                                f"a pending publisher: {form}")
+        return finding("first-publish", "warn" if undecided else "skip",
+                       "the index was not consulted; if this is the first release, add a pending publisher: "
+                       f"{form}{candidates}", (f"add a pending publisher on {publishing_page}" + choose_fix)
+                       if undecided else None)
     state = facts["index"]["decision"]["state"]
     if state == "absent":
         missing = [] if origin else ["origin is not a GitHub URL"]
-        missing += [] if jobs else ["no publishing workflow"]
+        missing += [] if jobs else [f"no workflow publishes to {index_label}"]
         return finding("first-publish", "warn", "new project: the first upload needs a pending publisher "
-                       + (f"({'; '.join(missing)}) " if missing else "") + f"on {publishing_page}: {form}",
-                       f"add a pending publisher on {publishing_page} with: {form}")
+                       + (f"({'; '.join(missing)}) " if missing else "") + f"on {publishing_page}: {form}{candidates}",
+                       f"add a pending publisher on {publishing_page} with: {form}{choose_fix}")
     if state == "unknown":
         return finding("first-publish", "skip", "whether the project exists is unknown")
     return finding("first-publish", "pass", "the project exists on the index (its publishers are managed there)")
@@ -1857,14 +1935,24 @@ def check_workflow_oidc(facts):
         return finding("workflow-oidc", "warn", "no .github/workflows/: publishing is not automated with "
                                                 "trusted publishing", "copy assets/publish.yml to "
                                                                       ".github/workflows/publish.yml")
-    broken = [f"{w['file']}: {w['error']}" for w in workflows if "error" in w]
+    broken = [workflow for workflow in workflows if "error" in workflow]
+    if broken:
+        # GitHub refuses to run a workflow file it cannot parse: a release tag would publish nothing.
+        shown = [f".github/workflows/{w['file']}" + (f":{w['line']}:{w['column']}" if w.get("line") else "")
+                 + f": {w['error']}" for w in broken]
+        return finding("workflow-oidc", "fail", "GitHub refuses to run workflow files that do not parse, so they "
+                                                "never publish: " + "; ".join(shown),
+                       "fix " + ", ".join(f".github/workflows/{w['file']}" + (f" at line {w['line']}, column "
+                                                                              f"{w['column']}" if w.get("line")
+                                                                              else "") for w in broken)
+                       + " (YAML indents with spaces, never tabs; a workflow is a mapping with `on:` and `jobs:`); "
+                         "check it with `python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' FILE`")
     jobs = [(w, j) for w in workflows for j in w.get("jobs", [])]
     if not jobs:
         external = sorted({call["uses"] for w in workflows for call in w.get("calls", [])
                            if not call["uses"].startswith("./")})
         return finding("workflow-oidc", "warn", "no workflow publishes (pypa/gh-action-pypi-publish, twine upload, "
-                                                "uv publish, ...)" + (f"; unreadable: {'; '.join(broken)}"
-                                                                      if broken else "")
+                                                "uv publish, ...)"
                        + (f"; reusable workflows of other repositories are called and not checked here: "
                           f"{', '.join(external[:3])} (trusted publishing does not support publishing from "
                           "them: the publish job belongs in a top-level workflow of this repository)"
@@ -1914,8 +2002,6 @@ def check_workflow_oidc(facts):
             fixes.append(f"pin them to commit SHAs: python3 scripts/check-action-pins.py "
                          f".github/workflows/{workflow['file']}")
     names = ", ".join(f"{w['file']}:{j['job']}" for w, j in jobs)
-    if broken:
-        warns.append("unreadable: " + "; ".join(broken))
     if fails:
         return finding("workflow-oidc", "fail", "; ".join(fails + warns), "; ".join(dict.fromkeys(fixes)))
     if warns:
@@ -2115,6 +2201,8 @@ def main(argv):
     if not 0 < args.timeout <= 600:
         raise Fail(EXIT_USAGE, "usage", "--timeout must be between 0 and 600 seconds (see --help)")
     require_libraries()
+    if args.build:
+        require_build_tool()
     index_url = TESTPYPI_INDEX if args.testpypi else index_root(
         args.index_url or os.environ.get("PYPI_OPS_INDEX_URL") or DEFAULT_INDEX)
     if not index_url.startswith(("https://", "http://")):

@@ -230,7 +230,6 @@ def run(main, argv=None):
 
 DEFAULT_INDEX = "https://pypi.org"
 TESTPYPI_INDEX = "https://test.pypi.org"
-SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"
 # PEP 740 added the per-file `provenance` key to the simple API in api-version 1.3. An index that
 # reports an older version cannot tell us "no provenance", so its Integrity API 404s prove nothing.
@@ -258,6 +257,67 @@ CHECKS = ("live", "files", "provenance", "publisher")
 TEXT_STATUS = {"pass": "pass", "fail": "FAIL", "unknown": "unknown", "skip": "skip"}
 
 
+# --- pypi-ops shared (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
+# PEP 691's JSON content types. PEP 691 allows no bare application/json alias, so that one is accepted only
+# when the body itself is a PEP 691 document (simple_api_json).
+SIMPLE_API_JSON_TYPES = ("application/vnd.pypi.simple.v1+json", "application/vnd.pypi.simple.latest+json")
+SIMPLE_API_ACCEPT = "application/vnd.pypi.simple.v1+json, application/json;q=0.5"
+
+
+def simple_api_json(content_type, document):
+    """Whether a simple-API answer (content type without parameters, lower case; parsed body) is PEP 691
+    JSON: a PEP 691 content type, or application/json whose body has `meta.api-version` and a `files` list."""
+    if content_type in SIMPLE_API_JSON_TYPES:
+        return True
+    meta = document.get("meta") if isinstance(document, dict) else None
+    return (content_type == "application/json" and isinstance(meta, dict) and "api-version" in meta
+            and isinstance(document.get("files"), list))
+
+
+def github_repository(url):
+    """"owner/name" from a GitHub remote URL, else None.
+
+    Accepts https://, ssh:// (also ssh://git@ssh.github.com:443/...) and scp-like [user@]github.com:owner/name,
+    on github.com, www.github.com or ssh.github.com; a trailing .git is stripped and credentials are dropped."""
+    from urllib.parse import urlsplit
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        if "://" in url:
+            parts = urlsplit(url)
+            host, path = (parts.hostname or "").lower(), parts.path
+        elif ":" in url and "/" not in url.split(":", 1)[0]:  # scp-like: git@github.com:owner/name.git
+            user_host, path = url.split(":", 1)
+            host = user_host.rpartition("@")[2].lower()
+        else:
+            return None
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return None
+    if host not in ("github.com", "www.github.com", "ssh.github.com"):
+        return None
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if len(segments) != 2:
+        return None
+    owner, name = segments[0], segments[1][:-4] if segments[1].endswith(".git") else segments[1]
+    return f"{owner}/{name}" if owner and name else None
+
+
+def redact_url(url):
+    """The URL without user:password@ (private index credentials are never printed)."""
+    from urllib.parse import urlsplit, urlunsplit
+    try:
+        parts = urlsplit(url)
+        if parts.username is None and parts.password is None:
+            return url
+        host = parts.hostname or ""
+        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
+    except ValueError:
+        return "<index URL>"
+# --- pypi-ops shared (publish-preflight, verify-release): end ---
+
+
 # ----------------------------------------------------------------------------- readers: local input
 
 def read_pyproject(root):
@@ -268,6 +328,9 @@ def read_pyproject(root):
             raw = handle.read()
     except OSError as error:
         raise Fail(EXIT_INPUT, "input", f"cannot read {path}: {error.strerror}") from None
+    if raw.startswith(b"\xef\xbb\xbf"):  # tomllib's own message ("Invalid statement") does not say why
+        raise Fail(EXIT_INPUT, "input", f"{path}:1:1: invalid TOML: the file starts with a UTF-8 byte-order mark "
+                                        "(BOM), which TOML (and pip, build) refuse; save it as UTF-8 without a BOM")
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -358,26 +421,6 @@ def read_local_dists(directory, name, version):
         others = f" (other files: {', '.join(ignored[:5])})" if ignored else ""
         raise Fail(EXIT_INPUT, "input", f"--dist {directory}: no distribution of {name} {version}{others}")
     return {"files": found, "ignored": ignored}
-
-
-def github_repository(remote):
-    """owner/name from a GitHub remote URL (https, ssh or scp-like); None for other hosts.
-
-    Credentials in the URL are dropped, never returned."""
-    remote = remote.strip()
-    if "://" in remote:
-        parts = urlsplit(remote)
-        host, path = (parts.hostname or "").lower(), parts.path
-    elif ":" in remote and "@" in remote.split(":", 1)[0]:
-        host, path = remote.split(":", 1)
-        host = host.split("@", 1)[1].lower()
-    else:
-        return None
-    segments = [segment for segment in path.strip("/").split("/") if segment]
-    if host != "github.com" or len(segments) != 2:
-        return None
-    owner, repo = segments
-    return f"{owner}/{repo[:-4] if repo.endswith('.git') else repo}"
 
 
 def repository_flag(text):
@@ -565,21 +608,6 @@ def http_timeout():
     return value if math.isfinite(value) and value > 0 else DEFAULT_TIMEOUT
 
 
-# same body as publish-preflight.py's, so both scripts show an index URL the same way
-def redact_url(url):
-    """The URL without user:password@ (private index credentials are never printed)."""
-    from urllib.parse import urlsplit, urlunsplit
-    try:
-        parts = urlsplit(url)
-        if parts.username is None and parts.password is None:
-            return url
-        host = parts.hostname or ""
-        netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
-    except ValueError:
-        return "<index URL>"
-
-
 def url_origin(url):
     """(scheme, host, port) of a URL; None when it has none or its port is invalid."""
     try:
@@ -610,11 +638,12 @@ def request_for(url, access):
     return url, (access["headers"] if same_origin else {})
 
 
-def get_json(url, accept, allowed_types, timeout, access):
+def get_json(url, accept, allowed_types, timeout, access, accepts=None):
     """("ok", document, final url) | ("status", code, detail) | ("fault", None, detail).
 
-    Anything that is not a clean JSON answer of an allowed content type is a fault (unknown). `url` and
-    everything returned are as shown (credentials redacted); the request itself carries them."""
+    Anything that is not a clean JSON answer of an allowed content type is a fault (unknown), and so is one
+    that `accepts(content type, document)` refuses. `url` and everything returned are as shown (credentials
+    redacted); the request itself carries them."""
     request_url, auth = request_for(url, access)
     try:
         status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth)
@@ -627,9 +656,13 @@ def get_json(url, accept, allowed_types, timeout, access):
     if content_type not in allowed_types:
         return "fault", None, f"{url}: answered {content_type or 'no content type'}, not JSON"
     try:
-        return "ok", json.loads(body.decode("utf-8")), final
-    except (UnicodeDecodeError, ValueError) as error:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         return "fault", None, f"{url}: malformed JSON ({type(error).__name__})"
+    if accepts is not None and not accepts(content_type, document):
+        return "fault", None, f"{url}: answered {content_type} without a PEP 691 document " \
+                              "(`meta.api-version` and a `files` list)"
+    return "ok", document, final
 
 
 def simple_entry(item, base_url):
@@ -652,8 +685,8 @@ def fetch_simple(access, name, timeout):
     """The project's PEP 691 page as plain data: {state: ok|no-project|unknown, detail, url, api_version, files}."""
     url = f"{access['root']}/simple/{canonicalize_name(name)}/"
     listing = {"state": "unknown", "detail": "", "url": url, "api_version": None, "files": []}
-    kind, value, detail = get_json(url, f"{SIMPLE_JSON}, application/json;q=0.5", (SIMPLE_JSON, "application/json"),
-                                   timeout, access)
+    kind, value, detail = get_json(url, SIMPLE_API_ACCEPT, SIMPLE_API_JSON_TYPES + ("application/json",), timeout,
+                                   access, accepts=simple_api_json)
     if kind == "status" and value == 404:
         return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
     if kind == "fault" and (detail.endswith("answered text/html, not JSON")

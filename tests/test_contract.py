@@ -113,3 +113,49 @@ def test_script_shape(name):
     if mode:  # committed: the exec bit must be in the index, not only on disk
         assert mode == "100755"
     assert os.stat(SCRIPTS / name).st_mode & stat.S_IXUSR
+
+
+SHARED = re.compile(r"^# --- pypi-ops shared \(publish-preflight, verify-release\): begin.*?"
+                    r"^# --- pypi-ops shared \(publish-preflight, verify-release\): end ---$", re.S | re.M)
+
+
+def test_shared_block_is_identical_in_the_scripts_that_carry_it():
+    """publish-preflight and verify-release derive the same facts (GitHub repository, redacted URL, PEP 691
+    content type) with one copy of the same code."""
+    blocks = {}
+    for name in SCRIPT_NAMES:
+        match = SHARED.search((SCRIPTS / name).read_text(encoding="utf-8"))
+        if match:
+            blocks[name] = match.group(0)
+    assert {"publish-preflight.py", "verify-release.py"} <= set(blocks), sorted(blocks)
+    assert "def github_repository(url):" in blocks["verify-release.py"]
+    assert "def redact_url(url):" in blocks["verify-release.py"]
+    first = blocks["publish-preflight.py"]
+    drifted = [name for name, block in blocks.items() if block != first]
+    assert not drifted, f"shared block differs in {drifted}; copy it from publish-preflight.py"
+
+
+PEP691_PAGE = '{"meta": {"api-version": "1.1"}, "name": "demo-pkg", "files": []}'
+
+
+@pytest.mark.parametrize("content_type, body, accepted", [
+    ("application/vnd.pypi.simple.v1+json", PEP691_PAGE, True),
+    ("application/json", PEP691_PAGE, True),
+    ("application/json", '{"info": {"name": "demo-pkg"}, "releases": {}}', False),
+    ("application/json", '{"meta": {}, "files": []}', False),
+    ("text/html", "<html></html>", False),
+])
+def test_both_scripts_accept_the_same_simple_api_content_types(stub, tmp_path, content_type, body, accepted):
+    stub.serve("/simple/demo-pkg/", body, content_type=content_type)
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "demo-pkg"\nversion = "1.0"\n', encoding="utf-8")
+    preflight = run_script("publish-preflight", "--json", "--index-url", stub.url, project)
+    simple_read = {item["check"]: item for item in preflight.json["data"]}["not-on-pypi"]
+    assert (simple_read["status"] == "pass") is accepted, simple_read
+    verify = run_script("verify-release", "--json", "--index-url", stub.url, "--offline-provenance", "demo-pkg", "1.0")
+    live = {item["check"]: item for item in verify.json["data"]}["live"]
+    # an accepted page lists no file of 1.0 (a verdict); a refused answer is unknown
+    assert (live["status"] != "unknown") is accepted, live
+    if content_type == "application/json" and not accepted:
+        assert "without a PEP 691 document" in live["detail"] and "without a PEP 691 document" in simple_read["detail"]

@@ -274,7 +274,9 @@ def test_unparsable_workflow_is_reported_not_crashing(tmp_path):
     repo = init_repo(static_project(tmp_path / "p", workflow="broken.yml"))
     result = preflight("--offline", "--json", repo)
     finding = by_check(result)["workflow-oidc"]
-    assert finding["status"] == "warn" and "broken.yml: not valid YAML (line" in finding["detail"]
+    # GitHub refuses to run a workflow file that does not parse: the release would never publish
+    assert finding["status"] == "fail" and ".github/workflows/broken.yml:" in finding["detail"]
+    assert "not valid YAML" in finding["detail"] and result.returncode == 10
 
 
 @pytest.mark.parametrize("remote, owner_repo", [

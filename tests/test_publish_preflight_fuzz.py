@@ -179,10 +179,11 @@ def test_validate_metadata_pypi_rules():
 
 
 @pytest.mark.parametrize("url, expected", [
-    ("https://github.com/o/r.git", ("o", "r")), ("https://github.com/o/r", ("o", "r")),
-    ("git@github.com:o/r.git", ("o", "r")), ("ssh://git@github.com/o/r.git", ("o", "r")),
-    ("ssh://git@ssh.github.com:443/o/r.git", ("o", "r")), ("https://gitlab.com/o/r", None), ("", None),
-    ("https://github.com/o", None),
+    ("https://github.com/o/r.git", "o/r"), ("https://github.com/o/r", "o/r"),
+    ("git@github.com:o/r.git", "o/r"), ("ssh://git@github.com/o/r.git", "o/r"),
+    ("ssh://git@ssh.github.com:443/o/r.git", "o/r"), ("https://www.github.com/o/r/", "o/r"),
+    ("https://user:tok@github.com/o/r.git", "o/r"), ("git@ssh.github.com:o/r", "o/r"),
+    ("https://gitlab.com/o/r", None), ("", None), ("https://github.com/o", None), ("https://[github.com/o/r", None),
 ])
 def test_github_repository(url, expected):
     assert preflight.github_repository(url) == expected

@@ -31,7 +31,8 @@ def test_free_version_is_ready_and_says_what_stays_unknowable(stub, project, pyt
     assert by_check(result)["first-publish"]["status"] == "pass"
     assert sorted(stub.paths()) == ["/pypi/demo-pkg/json", "/simple/demo-pkg/"]
     simple_request = [headers for _, path, headers in stub.requests if path.startswith("/simple/")][0]
-    assert simple_request["Accept"] == "application/vnd.pypi.simple.v1+json"
+    # the same Accept as verify-release (SIMPLE_API_ACCEPT in the shared block)
+    assert simple_request["Accept"] == "application/vnd.pypi.simple.v1+json, application/json;q=0.5"
 
 
 @pytest.mark.parametrize("released", ["1.2.3", "1.2.3.0", "v1.2.3"])
