@@ -607,6 +607,7 @@ CHUNK_BYTES = 1 << 16
 WINDOW = 200          # lines examined before and after a chunk that holds a trigger
 MAX_LINE_CHARS = 8192  # a longer (joined) line is cut: bounded memory whatever the input
 MAX_EVIDENCE = 3
+MAX_ECHO_LINES = 2000  # lines of an open `Run` group held back until it proves to be the runner's echo
 # Cheap byte tests on whole chunks: only chunks holding one of these (and WINDOW lines around them, and the
 # log's last WINDOW lines) are read line by line. Every failure the runner records carries one of them.
 TRIGGERS = (b"Error", b"error:", b"ERROR", b"##[error]", b"::error", b"##[warning]", b"Warning:", b"WARNING",
@@ -689,6 +690,7 @@ class Diagnosis:
         self.claim_lines = {}
         self.uv_claims_until = 0
         self.echo = False      # inside `##[group]Run ...` (the step's script and inputs echoed)
+        self.echo_lines = []   # the open block's lines, kept until `##[endgroup]` proves it was an echo
         self.ui_echo = False   # the same in a UI copy: "Run ..." then indented lines
         self.publish_step = False
         self.pending = None    # a twine line whose wrapped continuation may follow: [line, text, level, last]
@@ -714,6 +716,8 @@ class Diagnosis:
         if carry:
             self.chunk([carry], carry)
         self.flush_previous()
+        if self.echo:
+            self.not_an_echo()  # the log ended inside an open `Run` group: a cut log or a step's own group
         self.flush_pending()
 
     def chunk(self, lines, body):
@@ -759,11 +763,21 @@ class Diagnosis:
     def structure(self, number, raw, record=True):
         """Track echoed blocks; return True when this line is echo (never a finding)."""
         if b"##[group]Run " in raw:
+            self.not_an_echo()  # an unclosed block before this one was a step's own group, not the runner's echo
             self.echo, self.publish_step = True, b"gh-action-pypi-publish" in raw
             return True
         if b"##[endgroup]" in raw:
-            self.echo = False
+            self.echo, self.echo_lines = False, []
             return True
+        if self.echo and b"##[error]" in raw:
+            # The runner closes its echo before the step runs, so an error inside an open `Run` group means the
+            # group was the step's own (`::group::Run ...` printed by a script): its lines are real output.
+            self.not_an_echo()
+            return False
+        if self.echo and record and self.echo_lines is not None:
+            self.echo_lines.append((number, raw))
+            if len(self.echo_lines) > MAX_ECHO_LINES:
+                self.echo_lines = None  # a long echo: stop keeping it (an error line still ends it)
         if raw[:4] == b"Run ":
             self.ui_echo, self.publish_step = True, b"gh-action-pypi-publish" in raw
             return True
@@ -778,6 +792,12 @@ class Diagnosis:
             # falls back to trusted publishing when user is __token__ and the password is empty)
             self.add("TP_UNINTENDED_FALLBACK", HINT, number, clean(raw)[0].strip() + "   (empty password input)")
         return self.echo or self.ui_echo
+
+    def not_an_echo(self):
+        """The open `Run` group was not the runner's echo: examine the lines it held back."""
+        held, self.echo, self.echo_lines = self.echo_lines or [], False, []
+        for number, raw in held:
+            self.step(number, raw)
 
     # -- one line
     def step(self, number, raw):

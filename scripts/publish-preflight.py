@@ -224,6 +224,7 @@ PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 # Upload commands in `run:` steps (the first four can only upload with a token or password; uv and pdm also
 # speak trusted publishing).
 UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish", "hatch publish", "flit publish")
+UPLOAD_MARKERS = ("gh-action-pypi-publish",) + UPLOAD_COMMANDS  # sniffed only in files that do not parse
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
 COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
@@ -1247,8 +1248,13 @@ def read_workflows(root):
     workflows = []
     for name in names:
         text = read_text(os.path.join(directory, name))
-        workflows.append({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
-                         else parse_workflow_text(name, text))
+        workflow = ({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
+                    else parse_workflow_text(name, text))
+        if "error" in workflow:
+            # An unparsable file has no structure to read; its text only tells whether it may be the one that
+            # publishes (an undecodable file may be, too).
+            workflow["may_publish"] = text is None or any(marker in text for marker in UPLOAD_MARKERS)
+        workflows.append(workflow)
     return workflows
 
 
@@ -1448,6 +1454,11 @@ def decide_index(version, simple, jsonapi):
         return dict(base, state="closed", detail=f"the project is {simple['project_status']} on the index "
                                                  "(PEP 792): it accepts no new uploads")
     if simple["state"] == "ok":
+        if jsonapi["state"] == "unknown":
+            # The JSON API was there but answered something unclear (HTML, malformed, 5xx, timeout): only it lists
+            # releases whose files were all deleted, so the simple API alone cannot call the version free.
+            return dict(base, state="unknown", detail=f"the simple API lists {len(known)} release(s) without "
+                                                      f"{version}, but {jsonapi['reason']}")
         if simple["unparsed"] and not simple["has_versions_key"] and jsonapi["state"] != "ok":
             return dict(base, state="unknown", detail=f"{len(simple['unparsed'])} legacy filename(s) on the index "
                                                       "have no readable version and no release list covers them")
@@ -1929,6 +1940,13 @@ def check_git_clean(facts):
                    "commit or stash them: git status")
 
 
+def broken_workflow_fix(broken):
+    return ("fix " + ", ".join(f".github/workflows/{w['file']}" + (f" at line {w['line']}, column {w['column']}"
+                                                                   if w.get("line") else "") for w in broken)
+            + " (YAML indents with spaces, never tabs; a workflow is a mapping with `on:` and `jobs:`); "
+              "check it with `python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' FILE`")
+
+
 def check_workflow_oidc(facts):
     workflows = facts["workflows"]
     if workflows is None:
@@ -1936,17 +1954,17 @@ def check_workflow_oidc(facts):
                                                 "trusted publishing", "copy assets/publish.yml to "
                                                                       ".github/workflows/publish.yml")
     broken = [workflow for workflow in workflows if "error" in workflow]
+    publishes = any(w.get("jobs") for w in workflows)
+    # A broken file fails the release when it may be the publishing one: GitHub will not run it. Other broken
+    # files (a lint workflow) are a warning: they do not stop this release.
+    broken, broken_elsewhere = ([w for w in broken if w.get("may_publish", True) or not publishes],
+                                [w for w in broken if not (w.get("may_publish", True) or not publishes)])
     if broken:
         # GitHub refuses to run a workflow file it cannot parse: a release tag would publish nothing.
         shown = [f".github/workflows/{w['file']}" + (f":{w['line']}:{w['column']}" if w.get("line") else "")
                  + f": {w['error']}" for w in broken]
         return finding("workflow-oidc", "fail", "GitHub refuses to run workflow files that do not parse, so they "
-                                                "never publish: " + "; ".join(shown),
-                       "fix " + ", ".join(f".github/workflows/{w['file']}" + (f" at line {w['line']}, column "
-                                                                              f"{w['column']}" if w.get("line")
-                                                                              else "") for w in broken)
-                       + " (YAML indents with spaces, never tabs; a workflow is a mapping with `on:` and `jobs:`); "
-                         "check it with `python3 -c 'import sys, yaml; yaml.safe_load(open(sys.argv[1]))' FILE`")
+                                                "never publish: " + "; ".join(shown), broken_workflow_fix(broken))
     jobs = [(w, j) for w in workflows for j in w.get("jobs", [])]
     if not jobs:
         external = sorted({call["uses"] for w in workflows for call in w.get("calls", [])
@@ -1958,7 +1976,9 @@ def check_workflow_oidc(facts):
                           "them: the publish job belongs in a top-level workflow of this repository)"
                           if external else ""),
                        "copy assets/publish.yml to .github/workflows/publish.yml")
-    fails, warns, fixes = [], [], []
+    warns = [f".github/workflows/{w['file']} does not parse ({w['error']}); GitHub will not run it"
+             for w in broken_elsewhere]
+    fails, fixes = [], [broken_workflow_fix(broken_elsewhere)] if broken_elsewhere else []
     callers = {call["uses"].rsplit("/", 1)[-1].split("@")[0]: w["file"] for w in workflows
                for call in w.get("calls", [])}
     local_calls = {}  # called workflow file -> [does the calling job grant id-token?]

@@ -349,3 +349,39 @@ def test_evidence_json_is_valid_for_every_class_format():
     found = set(_classes(document))
     assert result.returncode == 10 and len(found) >= 40, sorted(found)
     json.dumps(document)
+
+
+STEP_OWN_GROUP = """\
+2024-05-01T10:00:00.0000000Z ##[group]Run echo "::group::Run upload"; twine upload dist/*
+2024-05-01T10:00:00.1000000Z echo "::group::Run upload"; twine upload dist/*
+2024-05-01T10:00:00.1500000Z shell: /usr/bin/bash -e {0}
+2024-05-01T10:00:00.2000000Z ##[endgroup]
+2024-05-01T10:00:00.3000000Z ##[group]Run upload
+2024-05-01T10:00:01.0000000Z Uploading distributions to https://upload.pypi.org/legacy/
+2024-05-01T10:00:02.0000000Z ERROR    HTTPError: 400 Bad Request from https://upload.pypi.org/legacy/
+2024-05-01T10:00:02.0000000Z          File already exists ('foo-1.0.tar.gz', with blake2_256 hash 'abc'). See
+2024-05-01T10:00:02.0000000Z          https://pypi.org/help/#file-name-reuse for more information.
+2024-05-01T10:00:02.1000000Z ##[error]Process completed with exit code 1.
+"""
+
+
+def test_a_steps_own_run_group_is_output_not_echo():
+    """`::group::Run upload` printed by a script under bash -e is never closed: its lines are real output."""
+    result, data = diagnose(STEP_OWN_GROUP)
+    assert result.returncode == 10 and data["data"]["class"] == "VERSION_EXISTS", result.stdout
+    assert data["data"]["evidence"][0]["line"] in (7, 8)
+
+
+def test_a_log_cut_inside_the_runner_echo_still_reports_what_follows():
+    """A hand-copied log that lost its `##[endgroup]`: the failure after the echo is still found."""
+    cut = "\n".join(line for line in STEP_OWN_GROUP.splitlines() if "##[endgroup]" not in line) + "\n"
+    result, data = diagnose(cut)
+    assert result.returncode == 10 and data["data"]["class"] == "VERSION_EXISTS", result.stdout
+
+
+def test_a_closed_echo_block_stays_clean():
+    result, _ = diagnose("2024-05-01T10:00:00.0000000Z ##[group]Run printf 'File already exists'\n"
+                         "2024-05-01T10:00:00.1000000Z printf 'File already exists'\n"
+                         "2024-05-01T10:00:00.2000000Z ##[endgroup]\n"
+                         "2024-05-01T10:00:00.3000000Z done\n")
+    assert result.returncode == 0, result.stdout + result.stderr

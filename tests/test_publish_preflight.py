@@ -279,6 +279,20 @@ def test_unparsable_workflow_is_reported_not_crashing(tmp_path):
     assert "not valid YAML" in finding["detail"] and result.returncode == 10
 
 
+@pytest.mark.parametrize("text, status", [
+    ("name: lint\non: [push]\njobs:\n  lint:\n\truns-on: ubuntu-latest\n", "warn"),  # tab: not YAML
+    ("name: release\non: [push]\njobs:\n  up:\n\tsteps: [{uses: pypa/gh-action-pypi-publish@v1}]\n", "fail"),
+])
+def test_a_broken_workflow_fails_only_when_it_may_be_the_publishing_one(tmp_path, text, status):
+    """A good publish.yml beside a broken file: a broken lint workflow warns, a broken publishing one fails."""
+    project = static_project(tmp_path / "p")
+    (project / ".github" / "workflows" / "other.yml").write_text(text)
+    result = preflight("--offline", "--json", init_repo(project))
+    finding = by_check(result)["workflow-oidc"]
+    assert finding["status"] == status and ".github/workflows/other.yml" in finding["detail"], finding
+    assert result.returncode == (0 if status == "warn" else 10)
+
+
 @pytest.mark.parametrize("remote, owner_repo", [
     ("https://github.com/octo-org/demo-pkg.git", ("octo-org", "demo-pkg")),
     ("git@github.com:Octo/Some.Repo.git", ("Octo", "Some.Repo")),

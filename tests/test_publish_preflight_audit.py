@@ -51,24 +51,29 @@ def test_build_without_a_frontend_is_a_missing_dependency(tmp_path, offline):
 
 # ----------------------------------------------------------------------------- 2. workflow files GitHub refuses
 
-def test_a_tab_indented_workflow_fails_naming_file_line_and_column(tmp_path):
-    repo = static_project(tmp_path / "p")
+@pytest.mark.parametrize("beside_a_good_publish_workflow, status, exit_code", [(True, "warn", 0), (False, "fail", 10)])
+def test_a_tab_indented_workflow_is_named_with_file_line_and_column(tmp_path, beside_a_good_publish_workflow,
+                                                                    status, exit_code):
+    """It fails when it may be the publishing workflow (here: nothing else publishes), else it warns."""
+    repo = static_project(tmp_path / "p", **({} if beside_a_good_publish_workflow else {"workflow": None}))
+    (repo / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
     (repo / ".github" / "workflows" / "lint.yml").write_text(
         "name: lint\non: push\njobs:\n  lint:\n\truns-on: ubuntu-latest\n", encoding="utf-8")
     init_repo(repo)
     result = preflight("--offline", "--json", repo)
     finding = by_check(result)["workflow-oidc"]
-    assert finding["status"] == "fail" and result.returncode == 10
-    assert ".github/workflows/lint.yml:5:1: not valid YAML" in finding["detail"]
-    assert "line 5, column 1" in finding["fix"] and "tabs" in finding["fix"]
+    assert finding["status"] == status and result.returncode == exit_code, finding
+    assert "lint.yml" in finding["detail"] and "line 5, column 1" in finding["fix"] and "tabs" in finding["fix"]
+    if status == "fail":
+        assert ".github/workflows/lint.yml:5:1: not valid YAML" in finding["detail"]
 
 
 @pytest.mark.parametrize("text", ["- just\n- a list\n", "name: no jobs\non: push\n", ""])
-def test_a_workflow_that_is_not_a_mapping_with_jobs_fails(tmp_path, text):
+def test_a_workflow_that_is_not_a_mapping_with_jobs_is_named(tmp_path, text):
     repo = static_project(tmp_path / "p")
     (repo / ".github" / "workflows" / "odd.yml").write_text(text, encoding="utf-8")
     finding = by_check(preflight("--offline", "--json", init_repo(repo)))["workflow-oidc"]
-    assert finding["status"] == "fail" and ".github/workflows/odd.yml:1:1: not a workflow" in finding["detail"]
+    assert finding["status"] == "warn" and "odd.yml does not parse (not a workflow" in finding["detail"]
 
 
 # ----------------------------------------------------------------------------- 3. a byte-order mark

@@ -215,3 +215,13 @@ def test_index_credentials_are_never_printed(stub, project):
     result = preflight("--json", "--index-url", url, project)
     assert result.returncode == 7
     assert "SECRETTOKEN" not in result.stdout + result.stderr and "***@" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["html", "malformed", "status"])
+def test_an_unclear_json_api_beside_a_clear_simple_api_is_unknown(stub, project, kind):
+    """Only the JSON API lists releases whose files were all deleted: an unclear answer there is not "free"."""
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.fault(kind, r"^/pypi/", status=503)
+    result = run_against(stub, project)
+    assert result.returncode == 7, result.stdout
+    assert by_check(result)["not-on-pypi"]["status"] == "unknown"
