@@ -974,6 +974,16 @@ def release_tuple(version):
 
 # ----------------------------------------------------------------------------- GitHub (live)
 
+def split_credentials(url):
+    """(url without user:secret@, the secret or None): the secret is sent as the token and never shown."""
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, _, host = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=host)), userinfo.partition(":")[2] or userinfo or None
+
+
 class GitHub:
     """GET JSON from the GitHub REST API; each distinct question is asked once (answers are memoised)."""
 
@@ -1574,10 +1584,10 @@ def main(argv):
     live = args.live or args.fix
     github = None
     if live:
-        base = args.github_api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API
+        base, url_secret = split_credentials(args.github_api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API)
         if not base.startswith(("http://", "https://")):
             raise Fail(EXIT_USAGE, "usage", f"--github-api-url must be an http(s) URL, not {base!r}")
-        token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN")
+        token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or url_secret
         github = GitHub(base, token, args.timeout)
         run_live(github, records, args.strict)
     mode_name = "live" if live else "offline"

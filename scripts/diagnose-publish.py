@@ -640,6 +640,8 @@ SECRETS = (
     (re.compile(r"\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*"), "[REDACTED]"),
     (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)(?:(?:bearer|basic|token)\s+)?[^\s\"',;]+"),
      r"\1[REDACTED]"),
+    # credentials in a URL (https://user:password@host, a git remote with a token): keep the user name
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://[^\s/:@]*:)[^\s/@]+@"), r"\1[REDACTED]@"),
 )
 
 

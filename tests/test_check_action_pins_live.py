@@ -311,3 +311,14 @@ def test_the_flag_wins_over_the_environment_and_warnings_are_annotations(stub, m
     lines = result.stdout.splitlines()
     assert lines[0].startswith("::warning file=") and "outdated" in lines[0] and "v7.0.1" in lines[0]
     assert lines[1].startswith("::error file=") and ",line=7," in lines[1]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+def test_credentials_in_the_api_url_are_used_as_the_token_and_never_shown(stub, model, tmp_path, fmt):
+    path = workflow(tmp_path, f"actions/checkout@{CHECKOUT_701} # v7.0.1", "octo-org/missing@v1")
+    secret = "ghp_SECRETSECRETSECRET123456"
+    api = stub.url.replace("http://", f"http://x-access-token:{secret}@")
+    result = run_script(SCRIPT, "--live", "--format", fmt, "--github-api-url", api, path)
+    assert secret not in result.stdout + result.stderr
+    assert result.returncode == 10  # the unpinned ref; the lookups themselves worked
+    assert all(headers.get("Authorization") == f"Bearer {secret}" for _, _, headers in stub.requests)

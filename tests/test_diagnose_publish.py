@@ -385,3 +385,13 @@ def test_a_closed_echo_block_stays_clean():
                          "2024-05-01T10:00:00.2000000Z ##[endgroup]\n"
                          "2024-05-01T10:00:00.3000000Z done\n")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_credentials_inside_urls_are_redacted():
+    log = ("ERROR    HTTPError: 403 Forbidden from https://user:hunter2secret@pypi.org/legacy/\n"
+           "fatal: unable to access 'https://x-access-token:s3cr3tv4lu3@github.com/o/r.git/'\n"
+           "##[error]Process completed with exit code 1.\n")
+    result, data = diagnose(log)
+    text = result.stdout + result.stderr + json.dumps(data)
+    assert "hunter2secret" not in text and "s3cr3tv4lu3" not in text
+    assert "https://user:[REDACTED]@pypi.org/legacy/" in text
