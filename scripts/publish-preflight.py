@@ -334,6 +334,118 @@ def first_line(text, limit=300):
     return line if len(line) <= limit else line[:limit - 3] + "..."
 
 
+# ----------------------------------------------------------------------------- reader: the files of this release
+
+class ReleaseFiles:
+    """The files a release is made of: the work tree, or the tree of one commit (the release tag).
+
+    Every reader of pyproject.toml, version sources, lock files and workflows goes through one of these, so
+    "what the tag will run" and "what is on disk" are one code path with two sources. Paths are ordinary
+    filesystem paths under `root`; for a commit they are mapped through their place below the git top level
+    (`git ls-tree` once, `git cat-file` per file read). `read_paths` records what was read: the files the
+    verdict depends on."""
+
+    def __init__(self, root, top=None, commit=None, label=None):
+        self.root, self.top, self.commit = root, top, commit
+        self.label = label or ("the work tree" if commit is None else f"commit {commit[:12]}")
+        self.read_paths = set()  # '/'-separated paths relative to the git top level (to root outside git)
+        self._tree = self._dirs = None  # commit: {path: (mode, object id)} and the set of directory paths
+
+    def relative(self, path):
+        """path relative to the git top level ('/'-separated, '' for the top itself), or None outside it."""
+        relative = os.path.relpath(os.path.realpath(path), os.path.realpath(self.top or self.root))
+        relative = "" if relative == "." else relative.replace(os.sep, "/")
+        return None if relative == ".." or relative.startswith("../") else relative
+
+    def _load_tree(self):
+        if self._tree is None:
+            listing = git_output(self.top, "ls-tree", "-r", "-z", "--full-tree", self.commit, timeout=60,
+                                 binary=True) or b""
+            self._tree, self._dirs = {}, {""}
+            for record in listing.split(b"\0"):
+                head, _, name = record.partition(b"\t")
+                if not name:
+                    continue
+                mode, _, rest = head.partition(b" ")
+                path = name.decode("utf-8", "surrogateescape")
+                self._tree[path] = (mode.decode(), rest.partition(b" ")[2].decode())
+                parent = path.rpartition("/")[0]
+                while parent not in self._dirs:
+                    self._dirs.add(parent)
+                    parent = parent.rpartition("/")[0]
+        return self._tree
+
+    def _entry(self, relative, hops=0):
+        """(mode, object id) of a path in the commit; a symbolic link is followed while it stays inside."""
+        entry = self._load_tree().get(relative)
+        if entry is not None and entry[0] == "120000" and hops < 8:
+            target = (git_output(self.top, "cat-file", "blob", entry[1], binary=True) or b"").decode("utf-8",
+                                                                                                   "replace")
+            joined = os.path.normpath(os.path.join(os.path.dirname(relative), target)).replace(os.sep, "/")
+            if joined in self._dirs:
+                return ("040000", None)
+            return None if joined.startswith("../") or os.path.isabs(target) else self._entry(joined, hops + 1)
+        return entry
+
+    def read_bytes(self, path, limit=2 << 20):
+        """The file's bytes, or None (missing, not a regular file, larger than limit)."""
+        relative = self.relative(path)
+        self.read_paths.add(relative if relative is not None else os.path.abspath(path))
+        if self.commit is None:
+            if not os.path.isfile(path):
+                return None
+            try:
+                with open(path, "rb") as handle:
+                    raw = handle.read(limit + 1)
+            except OSError:
+                return None
+            return None if len(raw) > limit else raw
+        entry = self._entry(relative) if relative is not None else None
+        if entry is None or not entry[0].startswith("100"):
+            return None
+        raw = git_output(self.top, "cat-file", "blob", entry[1], binary=True)
+        return None if raw is None or len(raw) > limit else raw
+
+    def read_text(self, path, limit=2 << 20):
+        """Text of a file of the release, or None (missing, not a regular file, not UTF-8, too large)."""
+        raw = self.read_bytes(path, limit)
+        try:
+            return None if raw is None else raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def is_file(self, path):
+        if self.commit is None:
+            return os.path.isfile(path)
+        relative = self.relative(path)
+        entry = self._entry(relative) if relative is not None else None
+        return entry is not None and entry[0].startswith("100")
+
+    def is_dir(self, path):
+        if self.commit is None:
+            return os.path.isdir(path)
+        relative = self.relative(path)
+        self._load_tree()
+        return relative is not None and (relative in self._dirs or (self._entry(relative) or ("",))[0] == "040000")
+
+    def listdir(self, path):
+        """Sorted names in a directory of the release, or None when there is no such directory."""
+        if self.commit is None:
+            try:
+                return sorted(os.listdir(path))
+            except OSError:
+                return None
+        if not self.is_dir(path):
+            return None
+        relative = self.relative(path)
+        if relative not in self._dirs:  # a symbolic link to a directory inside the tree
+            relative = os.path.normpath(os.path.join(os.path.dirname(relative), (git_output(
+                self.top, "cat-file", "blob", self._tree[relative][1]) or ""))).replace(os.sep, "/")
+        prefix = relative + "/" if relative else ""
+        return sorted({key[len(prefix):].split("/", 1)[0] for key in (*self._tree, *self._dirs)
+                       if key.startswith(prefix) and len(key) > len(prefix)})
+
+
 # ----------------------------------------------------------------------------- reader: pyproject.toml
 
 def parse_pyproject_text(raw, path="pyproject.toml"):
@@ -375,10 +487,16 @@ def toml_error_message(error):
     return str(message).split(" (at ")[0]
 
 
-def read_pyproject(root):
+def read_pyproject(files):
+    root = files.root
     path = os.path.join(root, "pyproject.toml")
     if not os.path.isdir(root):
         raise Fail(EXIT_INPUT, "input", f"cannot read {root}: no such directory")
+    if files.commit is not None:
+        raw = files.read_bytes(path, limit=8 << 20)
+        if raw is None:
+            raise Fail(EXIT_INPUT, "input", f"cannot read {path} from {files.label}: it is not in that commit")
+        return parse_pyproject_text(raw, path)
     if os.path.exists(path) and not os.path.isfile(path):  # a directory or a fifo (open would block)
         raise Fail(EXIT_INPUT, "input", f"cannot read {path}: not a regular file")
     try:
@@ -386,19 +504,8 @@ def read_pyproject(root):
             raw = handle.read()
     except OSError as error:
         raise Fail(EXIT_INPUT, "input", f"cannot read {path}: {error.strerror or error}") from None
+    files.read_paths.add(files.relative(path))
     return parse_pyproject_text(raw, path)
-
-
-def read_text(path, limit=2 << 20):
-    """Text of a file in the project, or None (missing, not a regular file, not UTF-8, too large)."""
-    if not os.path.isfile(path):
-        return None
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
-        return None if len(raw) > limit else raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def describe_project(pyproject, legacy=None):
@@ -439,11 +546,12 @@ def describe_project(pyproject, legacy=None):
             "backend": backend, "requires": string_list(build_system.get("requires")), "pyproject": pyproject}
 
 
-def read_legacy_metadata(root):
+def read_legacy_metadata(files):
     """{setup_cfg: {name, version} or None, setup_py: bool} for projects whose metadata is not in pyproject.toml."""
     import configparser
-    found = {"setup_cfg": None, "setup_py": os.path.isfile(os.path.join(root, "setup.py"))}
-    text = read_text(os.path.join(root, "setup.cfg"))
+    root = files.root
+    found = {"setup_cfg": None, "setup_py": files.is_file(os.path.join(root, "setup.py"))}
+    text = files.read_text(os.path.join(root, "setup.cfg"))
     if text is not None:
         parser = configparser.ConfigParser(interpolation=None)
         try:
@@ -506,23 +614,24 @@ def literal_assignments(source, strict=False):
     return found
 
 
-def module_file(root, dotted, package_dirs=("", "src")):
+def module_file(files, dotted, package_dirs=("", "src")):
     """Path of module `a.b` (a/b.py or a/b/__init__.py) under root or one of package_dirs, or None."""
+    root = files.root
     parts = [part for part in dotted.split(".") if part]
     if not parts or any(part in ("..", ".") or os.sep in part for part in parts):
         return None
     for base in package_dirs:
         stem = os.path.join(root, base, *parts)
         for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-            if os.path.isfile(candidate):
+            if files.is_file(candidate):
                 return candidate
     return None
 
 
 # ----------------------------------------------------------------------------- reader: git
 
-def git_output(root, *args, timeout=15):
-    """stdout of a read-only git command in root, or None when git fails or is missing."""
+def git_output(root, *args, timeout=15, binary=False):
+    """stdout of a read-only git command in root (bytes with binary=True), or None when git fails or is missing."""
     import subprocess
     try:
         done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=timeout,
@@ -531,18 +640,22 @@ def git_output(root, *args, timeout=15):
         return None
     if done.returncode != 0 and b"dubious ownership" in done.stderr:
         raise GitRefused(root)
-    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
+    if done.returncode != 0:
+        return None
+    return done.stdout if binary else done.stdout.decode("utf-8", "replace")
 
 
 class GitRefused(Exception):
     """git will not work in a repository owned by another user (safe.directory)."""
 
 
-def read_git(root, want_describe):
-    """HEAD, tags with the commits they point at, tracked changes, shallowness, origin URL; with want_describe
-    (a list of `git describe` arguments) also the describe output the version backend will see."""
-    facts = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "dirty_repo": [], "origin": None,
-             "describe": None, "toplevel": None, "refused": False}
+def read_git(root, want_describe, commit=None):
+    """The release commit (`head`: HEAD, or `commit` when the release is read from one), tags with the commits they
+    point at, tracked changes, untracked files, shallowness, origin URL; with want_describe (a list of `git
+    describe` arguments) also the describe output the version backend will see for the release commit."""
+    facts = {"repo": False, "shallow": False, "head": None, "head_commit": None, "subject": commit, "tags": {},
+             "dirty": [], "dirty_repo": [], "untracked": [], "origin": None, "describe": None, "toplevel": None,
+             "refused": False}
     try:
         return read_git_facts(root, want_describe, facts)
     except GitRefused:
@@ -559,7 +672,8 @@ def read_git_facts(root, want_describe, facts):
         return facts
     lines = head.split("\n")
     facts.update(repo=lines[0] == "true", shallow=lines[1:2] == ["true"],
-                 toplevel=lines[2] if len(lines) > 2 else None, head=lines[3] if len(lines) > 3 else None)
+                 toplevel=lines[2] if len(lines) > 2 else None, head_commit=lines[3] if len(lines) > 3 else None)
+    facts["head"] = facts["subject"] or facts["head_commit"]
     refs = git_output(root, "for-each-ref", "refs/tags", "--format=%(refname:strip=2)\t%(objectname)\t%(*objectname)")
     for line in (refs or "").splitlines():
         name, _, rest = line.partition("\t")
@@ -567,15 +681,24 @@ def read_git_facts(root, want_describe, facts):
         facts["tags"][name] = peeled or obj
     # The whole work tree: setuptools-scm and hatch-vcs call the repository dirty when any tracked file changed,
     # even outside a monorepo member's directory. `dirty` keeps the changes under PATH.
-    status = git_output(root, "status", "--porcelain=v1", "--untracked-files=no")
-    facts["dirty_repo"] = [line[3:] for line in (status or "").splitlines() if line.strip()]
+    status = git_output(root, "status", "--porcelain=v1", "-z", "--untracked-files=all") or ""
+    records = iter(status.split("\0"))
+    for record in records:
+        if len(record) < 4:
+            continue
+        if record[:2] == "??":
+            facts["untracked"].append(record[3:])
+            continue
+        facts["dirty_repo"].append(record[3:])
+        if "R" in record[:2] or "C" in record[:2]:
+            facts["dirty_repo"].append(next(records, ""))  # a rename also changes its source path
     inside = os.path.relpath(os.path.realpath(root), os.path.realpath(facts["toplevel"] or root)).replace(os.sep, "/")
     facts["dirty"] = [path for path in facts["dirty_repo"]
                       if inside in ("", ".") or path == inside or path.startswith(inside + "/")]
     origin = git_output(root, "remote", "get-url", "origin")
     facts["origin"] = origin.strip() if origin else None
     if want_describe:  # the `git describe` arguments the backend uses (dirtiness is read from status above)
-        described = git_output(root, "describe", *want_describe)
+        described = git_output(root, "describe", *want_describe, *([facts["subject"]] if facts["subject"] else []))
         facts["describe"] = described.strip() if described else None
     return facts
 
@@ -716,8 +839,9 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     return guess + local, False, f"{tool}: {why}, so the build gives a development version like {guess + local}"
 
 
-def resolve_version(root, info, git):
+def resolve_version(files, info, git):
     """The version a build will produce: {version, releasable, how, source_file, unknown, vcs}."""
+    root = files.root
     pyproject, family = info["pyproject"], backend_family(info["backend"])
     result = {"version": None, "releasable": True, "how": "", "source_file": None, "unknown": False, "vcs": False}
     static = info["static_version"]
@@ -767,7 +891,7 @@ def resolve_version(root, info, git):
                                                             f"{root} is not in a git repository")
             return result
         version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"],
-                                                      bool(git.get("dirty_repo", git["dirty"])),
+                                                      bool(git["dirty_repo"]) and not files.commit,
                                                       scm_local_scheme(info), pretend)
         result.update(version=version, releasable=bool(releasable), unknown=releasable is None, how=how, vcs=True)
         return result
@@ -781,12 +905,12 @@ def resolve_version(root, info, git):
             return result
         path = os.path.join(root, hatch_version["path"])
         pattern = text_value(hatch_version.get("pattern"))
-        return version_from_pattern(result, path, pattern or HATCH_DEFAULT_PATTERN, hatch_version["path"],
+        return version_from_pattern(files, result, path, pattern or HATCH_DEFAULT_PATTERN, hatch_version["path"],
                                     "pattern" if pattern else "default pattern", "[tool.hatch.version]", "hatchling")
     if family == "pdm":
         pdm_version = table(pyproject, "tool", "pdm", "version")
         if pdm_version.get("source") == "file" and text_value(pdm_version.get("path")):
-            return version_from_pattern(result, os.path.join(root, pdm_version["path"]), PDM_FILE_PATTERN,
+            return version_from_pattern(files, result, os.path.join(root, pdm_version["path"]), PDM_FILE_PATTERN,
                                         pdm_version["path"], "pattern", "[tool.pdm.version]", "pdm-backend")
         result.update(unknown=True, how=f"[tool.pdm.version] source {pdm_version.get('source')!r} is not "
                                         "computed here")
@@ -801,20 +925,20 @@ def resolve_version(root, info, git):
             dotted = dynamic_version["attr"]
             module, _, attribute = dotted.rpartition(".")
             package_dirs = package_dir_bases(pyproject, module)
-            path = module_file(root, module, package_dirs) if module else None
+            path = module_file(files, module, package_dirs) if module else None
             if path is None:
                 result.update(unknown=True, how=f"cannot find module {module!r} named by "
                                                 f"[tool.setuptools.dynamic] version attr")
                 return result
-            return version_from_assignment(result, path, (attribute,), f"attr = {dotted!r}")
+            return version_from_assignment(files, result, path, (attribute,), f"attr = {dotted!r}")
         if isinstance(dynamic_version, dict) and string_list(dynamic_version.get("file")):
-            files = string_list(dynamic_version.get("file"))
-            texts = [read_text(os.path.join(root, name)) for name in files]
+            names = string_list(dynamic_version.get("file"))
+            texts = [files.read_text(os.path.join(root, name)) for name in names]
             if any(text is None for text in texts):
-                result.update(releasable=False, how=f"cannot read {files} named by [tool.setuptools.dynamic]")
+                result.update(releasable=False, how=f"cannot read {names} named by [tool.setuptools.dynamic]")
                 return result
             result.update(version="\n".join(text.strip() for text in texts).strip(), source_file=os.path.join(
-                root, files[0]), how=f"file = {files!r}")
+                root, names[0]), how=f"file = {names!r}")
             return result
         result.update(unknown=True, how="dynamic version without [tool.setuptools.dynamic] version or "
                                         "setuptools-scm: not computed here")
@@ -823,14 +947,14 @@ def resolve_version(root, info, git):
         module = text_value(table(pyproject, "tool", "flit", "module").get("name")) or \
             text_value(table(pyproject, "tool", "flit", "metadata").get("module")) or \
             canonicalize_name(str(info["name"] or "")).replace("-", "_")
-        path = module_file(root, module)
+        path = module_file(files, module)
         if path is None:
             result.update(unknown=True, how=f"flit reads {module}.__version__, but module {module!r} was not found")
             return result
-        return version_from_assignment(result, path, ("__version__",), f"flit reads {module}.__version__")
+        return version_from_assignment(files, result, path, ("__version__",), f"flit reads {module}.__version__")
     if family == "maturin":
         manifest = text_value(table(pyproject, "tool", "maturin").get("manifest-path")) or "Cargo.toml"
-        version, where = cargo_package_version(root, manifest)
+        version, where = cargo_package_version(files, manifest)
         if isinstance(version, str):
             result.update(version=version, how=f"maturin reads the crate version ({where})",
                           source_file=os.path.join(root, manifest))
@@ -842,25 +966,26 @@ def resolve_version(root, info, git):
     return result
 
 
-def read_toml_file(path):
+def read_toml_file(files, path):
     try:
-        return tomllib.loads(read_text(path) or "")
+        return tomllib.loads(files.read_text(path) or "")
     except (tomllib.TOMLDecodeError, ValueError, RecursionError):
         return {}
 
 
-def cargo_package_version(root, manifest):
+def cargo_package_version(files, manifest):
     """(version, where) of the crate maturin builds: [package].version, or with `version.workspace = true` the
     [workspace.package].version of the nearest enclosing workspace Cargo.toml (Cargo's rule), up to root."""
+    root = files.root
     path = os.path.normpath(os.path.join(root, manifest))
-    version = table(read_toml_file(path), "package").get("version")
+    version = table(read_toml_file(files, path), "package").get("version")
     shown = os.path.relpath(path, root)
     if not (isinstance(version, dict) and version.get("workspace") is True):
         return version, f"[package].version in {shown}"
     directory, top = os.path.dirname(path), os.path.realpath(root)
     while True:
         candidate = os.path.join(directory, "Cargo.toml")
-        data = read_toml_file(candidate) if os.path.isfile(candidate) else {}
+        data = read_toml_file(files, candidate) if files.is_file(candidate) else {}
         if "workspace" in data:
             return table(data, "workspace", "package").get("version"), \
                 f"[workspace.package].version in {os.path.relpath(candidate, root)}"
@@ -883,8 +1008,8 @@ def package_dir_bases(pyproject, module):
     return bases + ["", "src"]
 
 
-def version_from_assignment(result, path, names, how):
-    text = read_text(path) if path else None
+def version_from_assignment(files, result, path, names, how):
+    text = files.read_text(path) if path else None
     if text is None:
         result.update(releasable=False, how=f"{how}: cannot read {path}")
         return result
@@ -898,11 +1023,11 @@ def version_from_assignment(result, path, names, how):
     return result
 
 
-def version_from_pattern(result, path, pattern, shown, which, table_name, tool):
+def version_from_pattern(files, result, path, pattern, shown, which, table_name, tool):
     """A backend's regex version source (hatchling regex, pdm-backend file): the first match of `pattern`
     (MULTILINE) in the file, group `version` (else group 1), exactly as the backend searches."""
     import re
-    text = read_text(path)
+    text = files.read_text(path)
     if text is None:
         result.update(releasable=False, how=f"{table_name} path {shown!r} cannot be read")
         return result
@@ -923,8 +1048,9 @@ def version_from_pattern(result, path, pattern, shown, which, table_name, tool):
 
 # ----------------------------------------------------------------------------- reader: the import package
 
-def find_import_package(root, info):
+def find_import_package(files, info):
     """(path of __init__.py or module .py, how it was found) for *this* project's import package, or (None, why)."""
+    root = files.root
     pyproject, family = info["pyproject"], backend_family(info["backend"])
     wanted = canonicalize_name(str(info["name"] or "")).replace("-", "_")
     declared = []  # (base dir, package dotted name) the backend is told about
@@ -965,27 +1091,23 @@ def find_import_package(root, info):
             dotted = dotted[:-3]
         if any(part.lower() in NOT_THE_PACKAGE for part in dotted.replace("/", ".").split(".")):
             continue
-        path = module_file(root, dotted.replace("/", "."), (base,))
+        path = module_file(files, dotted.replace("/", "."), (base,))
         if path:
             return path, f"declared to {family}"
     dotted = str(info["name"] or "").lower().replace("-", "_")  # zope.interface -> zope/interface/
     for base in ("src", ""):
         for module in dict.fromkeys([wanted] + ([dotted] if "." in dotted else [])):
-            path = module_file(root, module, (base,))
+            path = module_file(files, module, (base,))
             if path:
                 return path, "matches the project name"
     candidates = []
     for base in ("src", ""):
         directory = os.path.join(root, base)
-        try:
-            entries = sorted(os.listdir(directory))
-        except OSError:
-            continue
-        for entry in entries:
+        for entry in files.listdir(directory) or []:
             if entry.startswith((".", "_")) or entry.lower() in NOT_THE_PACKAGE or not entry.isidentifier():
                 continue
             init = os.path.join(directory, entry, "__init__.py")
-            if os.path.isfile(init):
+            if files.is_file(init):
                 candidates.append(init)
         if candidates:
             break
@@ -1015,11 +1137,11 @@ def lock_candidates(root, toplevel):
         yield directory, "uv.lock"
 
 
-def read_lock(root, name, toplevel=None):
+def read_lock(files, name):
     """{file, version} for the project's own entry in uv.lock / poetry.lock / pdm.lock, or {file, missing}."""
-    normalized = canonicalize_name(name)
-    for directory, filename in lock_candidates(root, toplevel):
-        text = read_text(os.path.join(directory, filename), limit=64 << 20)
+    normalized, root = canonicalize_name(name), files.root
+    for directory, filename in lock_candidates(root, files.top):
+        text = files.read_text(os.path.join(directory, filename), limit=64 << 20)
         if text is None:
             continue
         # uv records a member's source as its path relative to the lock: "." for the project itself
@@ -1239,15 +1361,14 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
             "targets": sorted(targets), "gated": gated}
 
 
-def read_workflows(root):
-    directory = os.path.join(root, ".github", "workflows")
-    try:
-        names = sorted(name for name in os.listdir(directory) if name.endswith((".yml", ".yaml")))
-    except OSError:
+def read_workflows(files):
+    directory = os.path.join(files.root, ".github", "workflows")
+    listed = files.listdir(directory)
+    if listed is None:
         return None
     workflows = []
-    for name in names:
-        text = read_text(os.path.join(directory, name))
+    for name in [name for name in listed if name.endswith((".yml", ".yaml"))]:
+        text = files.read_text(os.path.join(directory, name))
         workflow = ({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
                     else parse_workflow_text(name, text))
         if "error" in workflow:
@@ -1733,7 +1854,7 @@ def check_init_version(facts):
     if facts["resolved"]["source_file"] and os.path.realpath(path) == os.path.realpath(
             facts["resolved"]["source_file"]):
         return finding("init-version", "pass", f"{shown} is itself the version source")
-    values = literal_assignments(read_text(path) or "", strict=True)
+    values = literal_assignments(facts["package_text"] or "", strict=True)
     if "__version__" not in values:
         return finding("init-version", "skip", f"{shown} ({how}) defines no __version__ literal at top level")
     literal = values["__version__"]
@@ -1929,15 +2050,80 @@ def check_git_clean(facts):
         return git_refused("git-clean", facts)
     if not git["repo"]:
         return finding("git-clean", "skip", "not a git repository")
-    dirty = git.get("dirty_repo", git["dirty"]) if facts["resolved"]["vcs"] else git["dirty"]
+    dirty = git["dirty_repo"] if facts["resolved"]["vcs"] else git["dirty"]
     if not dirty:
         return finding("git-clean", "pass", "no uncommitted changes to tracked files")
     shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+    if facts["files"].commit is not None:  # the release is read from a commit: the work tree does not change it
+        return finding("git-clean", "warn", f"uncommitted changes ({shown}) are not part of {facts['files'].label}, "
+                                            "which is what the release is built from", "commit them and move the "
+                                            "tag if they belong in this release (release-files names those that "
+                                            "matter); otherwise ignore or stash them")
     if facts["resolved"]["vcs"]:
         return finding("git-clean", "fail", f"uncommitted changes ({shown}) make a VCS-derived version a dev "
                                             "version", "commit or stash them: git status")
     return finding("git-clean", "warn", f"uncommitted changes: {shown} (the tag will not contain them)",
                    "commit or stash them: git status")
+
+
+def publishing_summary(workflows, testpypi):
+    """({workflow files with a job that uploads to this index}, {(file, job) of those granted id-token: write})."""
+    index = "testpypi" if testpypi else "pypi"
+    jobs = [(w["file"], j) for w in workflows or [] for j in w.get("jobs", [])
+            if index in j.get("targets", []) or not j.get("targets")]
+    return {name for name, _ in jobs}, {(name, job["job"]) for name, job in jobs if job["id_token"]}
+
+
+def check_release_files(facts):
+    files, twin, git = facts["files"], facts["twin"], facts["git"]
+    if git["refused"]:
+        return git_refused("release-files", facts)
+    if not git["repo"]:
+        return finding("release-files", "skip", "not a git repository: no commit or tag to compare with")
+    if git["head_commit"] is None:
+        return finding("release-files", "fail", "the repository has no commits: a tag needs a commit that holds "
+                                                "pyproject.toml and the publishing workflow",
+                       "git add -A && git commit -m \"Release\" before tagging")
+    if twin is None:
+        return finding("release-files", "pass", f"read from {files.label}; the work tree is not compared "
+                                                "(that commit is not HEAD)")
+    tagged = files.commit is not None
+    if not twin["relevant"]:
+        return finding("release-files", "pass",
+                       f"read from {files.label}: what the tag runs" if tagged else
+                       "the workflows, pyproject.toml and version sources this check read are committed at HEAD, "
+                       "so a tag made now contains them")
+    untracked = set(twin["untracked"])
+    shown = ", ".join(f"{path} ({'untracked' if path in untracked else 'changed'})" for path in twin["relevant"][:6])
+    committed = (facts["workflows"], facts["resolved"]) if tagged else (twin.get("workflows"), twin.get("resolved"))
+    on_disk = (twin.get("workflows"), twin.get("resolved")) if tagged else (facts["workflows"], facts["resolved"])
+    side = files.label if tagged else twin["label"]
+    problems = []
+    if twin.get("error"):
+        problems.append(twin["error"])
+    committed_files, committed_oidc = publishing_summary(committed[0], facts["testpypi"])
+    disk_files, disk_oidc = publishing_summary(on_disk[0], facts["testpypi"])
+    if disk_files and not committed_files:
+        problems.append(f"{side} has no workflow that publishes, so pushing the tag runs nothing; only the work "
+                        f"tree has {', '.join(sorted(disk_files))}")
+    elif disk_oidc - committed_oidc:
+        lost = ", ".join(f"{name} job {job}" for name, job in sorted(disk_oidc - committed_oidc))
+        problems.append(f"`id-token: write` for {lost} is only in the work tree, not in {side}")
+    if committed[1] and on_disk[1] and committed[1]["version"] and on_disk[1]["version"] and not same_version(
+            committed[1]["version"], on_disk[1]["version"]):
+        problems.append(f"{side} builds version {committed[1]['version']}, the work tree {on_disk[1]['version']}")
+    paths = " ".join(twin["relevant"][:6])
+    if tagged:
+        tag = files.label.split(" ", 1)[1].split(" (")[0].split(", ")[0] if files.label.startswith("tag ") else None
+        fix = (f"commit them (git add {paths} && git commit) and move the tag before pushing it: git tag -f -a "
+               f"{tag} -m \"Release\" (only while {tag} is not pushed; a pushed tag may already have published)"
+               if tag else f"commit them (git add {paths} && git commit)")
+    else:
+        fix = f"commit them before tagging: git add {paths} && git commit"
+    if problems:
+        return finding("release-files", "fail", "; ".join(problems) + f" ({shown})", fix)
+    return finding("release-files", "warn", f"{shown} differ between the work tree and {side}; the tag runs the "
+                                            "committed files", fix)
 
 
 def broken_workflow_fix(broken):
@@ -2091,6 +2277,7 @@ CHECKS = [
     ("first-publish", check_first_publish),
     ("git-tag", check_git_tag),
     ("git-clean", check_git_clean),
+    ("release-files", check_release_files),
     ("workflow-oidc", check_workflow_oidc),
     ("build", check_build),
     ("dist-stale", check_dist_stale),
@@ -2116,10 +2303,73 @@ def exit_status(results):
 
 # ----------------------------------------------------------------------------- gathering the facts (all I/O is here)
 
+def release_tag_version(tag):
+    """The version a tag names when it looks like a release tag (v1.2, 1.2.3, name-v1.2.3, ...), else None."""
+    pieces = tag.split("-")
+    for start in range(len(pieces)):
+        version = tag_version("-".join(pieces[start:]), None)
+        if version is not None:
+            return version
+    return None
+
+
+def release_files(root, ref=None):
+    """The files this release is judged on: the commit `ref` names; else HEAD's commit when a release tag points
+    at HEAD (GitHub runs the workflow and builds the files as they are in the tagged commit); else the work tree."""
+    if not os.path.isdir(root):
+        raise Fail(EXIT_INPUT, "input", f"cannot read {root}: no such directory")
+    try:
+        found = git_output(root, "rev-parse", "--show-toplevel", "--verify", "-q", "HEAD")
+    except GitRefused:
+        found = None
+    lines = found.split("\n") if found else []
+    top, head = (lines[0], lines[1]) if len(lines) > 1 and lines[1] else (None, None)
+    if ref is not None:
+        commit = git_output(root, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}") if top else None
+        if not commit:
+            where = f"the git repository at {root}" if top else f"{root} (not a git repository)"
+            raise Fail(EXIT_INPUT, "input", f"--ref {ref}: no such commit or tag in {where}")
+        commit = commit.strip()
+        return ReleaseFiles(root, top, commit, label=f"{ref} (commit {commit[:12]})")
+    if head is None:
+        return ReleaseFiles(root, top)
+    tags = git_output(root, "tag", "--points-at", "HEAD") or ""
+    releases = sorted(tag for tag in tags.split() if release_tag_version(tag) is not None)
+    if not releases:
+        return ReleaseFiles(root, top)
+    return ReleaseFiles(root, top, head, label=f"tag {', '.join(releases)} (commit {head[:12]})")
+
+
+def read_twin(files, git, facts):
+    """The other side of the release: with the work tree judged (before tagging), HEAD's commit, which a tag made
+    now would contain; with HEAD's commit judged (a release tag at HEAD), the work tree. Read only when a file
+    the verdict depends on, or a workflow, is changed or untracked. None when there is no such pair."""
+    if not git["repo"] or git["head_commit"] is None or files.commit not in (None, git["head_commit"]):
+        return None
+    workflows = files.relative(os.path.join(files.root, ".github", "workflows"))
+    changed = set(git["dirty_repo"]) | set(git["untracked"])
+    relevant = sorted(path for path in changed if path in files.read_paths or (
+        workflows is not None and path.startswith(workflows + "/") and path.endswith((".yml", ".yaml"))))
+    twin = {"relevant": relevant, "untracked": sorted(set(relevant) & set(git["untracked"]))}
+    if not relevant:
+        return twin
+    other = ReleaseFiles(files.root, files.top, None if files.commit else git["head_commit"],
+                         label="the work tree" if files.commit else f"HEAD (commit {git['head_commit'][:12]})")
+    try:
+        info = describe_project(read_pyproject(other), read_legacy_metadata(other))
+    except Fail as error:
+        return dict(twin, label=other.label, error=error.message, workflows=read_workflows(other))
+    same_commit = dict(git, dirty=[], dirty_repo=[])  # a tag of either side would be clean
+    resolved = resolve_version(other, info, same_commit)
+    return dict(twin, label=other.label, resolved=resolved, workflows=read_workflows(other))
+
+
+
 def gather(root, args, index_url):
     import threading
-    pyproject = read_pyproject(root)
-    info = describe_project(pyproject, read_legacy_metadata(root))
+    files = release_files(root, args.ref)
+    pyproject = read_pyproject(files)
+    info = describe_project(pyproject, read_legacy_metadata(files))
     name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
     lookup = {}
     index_thread = None
@@ -2129,9 +2379,9 @@ def gather(root, args, index_url):
         index_thread = threading.Thread(target=look, daemon=True)
         index_thread.start()
     scm = scm_settings(info)
-    git = read_git(root, want_describe=scm[2] if scm else None)
-    resolved = resolve_version(root, info, git)
-    facts = {"root": root, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
+    git = read_git(root, want_describe=scm[2] if scm else None, commit=files.commit)
+    resolved = resolve_version(files, info, git)
+    facts = {"root": root, "files": files, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
              "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
     build_thread = None
     if args.build:
@@ -2140,10 +2390,12 @@ def gather(root, args, index_url):
         build_thread = threading.Thread(target=build_now, daemon=True)
         build_thread.start()
     version = resolved["version"] if parse_version(resolved["version"]) is not None else None
-    facts["package"] = find_import_package(root, info)
-    facts["lock"] = read_lock(root, name, git["toplevel"]) if name else None
-    facts["workflows"] = read_workflows(root)
-    facts["dist"] = read_dist_dir(root)
+    facts["package"] = find_import_package(files, info)
+    facts["package_text"] = files.read_text(facts["package"][0]) if facts["package"][0] else None
+    facts["lock"] = read_lock(files, name) if name else None
+    facts["workflows"] = read_workflows(files)
+    facts["dist"] = read_dist_dir(root)  # what is on this disk: upload steps run where dist/ is
+    facts["twin"] = read_twin(files, git, facts)
     if build_thread is not None:
         build_thread.join()
         if version is None and resolved["unknown"] and facts["build"] and facts["build"].get("artifacts"):
@@ -2211,6 +2463,7 @@ def main(argv):
     parser.add_argument("--index-url")
     parser.add_argument("--testpypi", action="store_true")
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--ref")
     parser.add_argument("path", nargs="?", default=".")
     args = parser.parse_args(argv)
     if args.help:

@@ -94,14 +94,24 @@ def test_commits_past_the_tag_give_a_dev_version_that_is_not_releasable(tmp_path
     assert built.is_devrelease and Version(result.json["meta"]["version"]).public == built.public
 
 
-def test_dirty_tracked_file_at_the_tag_is_not_releasable(tmp_path):
+def test_dirty_tracked_file_at_the_tag_is_judged_as_the_tag_runs(tmp_path):
+    """GitHub builds the tagged commit, which is clean: the version is the tag's, the work tree's change is named."""
     repo = init_repo(scm_project(tmp_path / "repo", SETUPTOOLS_SCM, "scm_demo"), tag="v1.4.0")
     (repo / "README.md").write_text("# demo\n\nuncommitted\n")
     result, finding = preflight_version(repo)
-    assert finding["status"] == "fail" and "uncommitted" in finding["detail"]
-    assert by_check(result)["git-clean"]["status"] == "fail"  # VCS-derived: dirty is a fail, not a warn
-    built = Version(built_version(repo, tmp_path))
+    assert finding["status"] == "pass" and finding["detail"].startswith("1.4.0")
+    clean = by_check(result)["git-clean"]
+    assert clean["status"] == "warn" and "not part of tag v1.4.0" in clean["detail"]
+    built = Version(built_version(repo, tmp_path))  # a build of the work tree itself would not be 1.4.0
     assert built.local and built.is_devrelease
+
+
+def test_dirty_tracked_file_before_tagging_fails_for_a_vcs_version(tmp_path):
+    repo = init_repo(scm_project(tmp_path / "repo", SETUPTOOLS_SCM, "scm_demo"), tag="v1.4.0")
+    commit_all(repo, "more work")
+    (repo / "README.md").write_text("# demo\n\nuncommitted\n")
+    result, _ = preflight_version(repo)
+    assert by_check(result)["git-clean"]["status"] == "fail"  # VCS-derived: dirty is a fail, not a warn
 
 
 def test_untracked_files_do_not_make_it_dirty(tmp_path):

@@ -53,8 +53,9 @@ def test_pyproject_text_errors_name_line_and_column(text):
 def test_project_readers_never_raise_on_any_shape(tmp_path_factory, data):
     root = str(tmp_path_factory.getbasetemp())
     info = preflight.describe_project(data)
-    git = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "origin": None, "refused": False,
-           "describe": None, "toplevel": None}
+    git = {"repo": False, "shallow": False, "head": None, "tags": {}, "dirty": [], "dirty_repo": [], "origin": None,
+           "refused": False, "describe": None, "toplevel": None}
+    root = preflight.ReleaseFiles(root)
     resolved = preflight.resolve_version(root, info, git)
     assert resolved["version"] is None or isinstance(resolved["version"], str)
     preflight.find_import_package(root, info)
@@ -73,9 +74,10 @@ def test_setup_cfg_and_cargo_readers_never_raise(tmp_path_factory, setup_cfg, ca
     root = tmp_path_factory.mktemp("legacy")
     (root / "setup.cfg").write_text(setup_cfg, encoding="utf-8")
     (root / "Cargo.toml").write_text(cargo, encoding="utf-8")
-    found = preflight.read_legacy_metadata(str(root))
+    files = preflight.ReleaseFiles(str(root))
+    found = preflight.read_legacy_metadata(files)
     assert found["setup_cfg"] is None or isinstance(found["setup_cfg"], dict)
-    version, where = preflight.cargo_package_version(str(root), "Cargo.toml")
+    version, where = preflight.cargo_package_version(files, "Cargo.toml")
     assert isinstance(where, str)
 
 
