@@ -7,10 +7,19 @@
 
 Usage:
   publish-preflight.py [--json] [-q] [--build] [--offline] [--index-url URL]
-                       [--testpypi] [--timeout S] [PATH]
+                       [--testpypi] [--timeout S] [--ref REF] [PATH]
 
-Reads PATH/pyproject.toml (PATH defaults to .) and runs read-only checks, in
-this order (the ids are stable; references/preflight-checks.md explains each):
+Reads PATH/pyproject.toml (PATH defaults to .) and runs read-only checks.
+
+What is judged is what the tag will run: GitHub runs the workflow and builds
+the files as they are in the tagged commit. When a release tag points at HEAD
+(or --ref names a commit or tag), pyproject.toml, the version sources, the lock
+file and .github/workflows/ are read from that commit (git ls-tree / cat-file),
+not from the work tree. Without a tag at HEAD the work tree is judged, and
+release-files names what a tag made now would not contain.
+
+The checks, in this order (the ids are stable; references/preflight-checks.md
+explains each):
 
   name               [project].name (or [tool.poetry].name) is a valid name
   pyproject-version  the version a build will produce (static, file/attribute
@@ -22,6 +31,9 @@ this order (the ids are stable; references/preflight-checks.md explains each):
   first-publish      the pending-publisher form to fill in for a new project
   git-tag            HEAD's release tag matches; no tag of it points elsewhere
   git-clean          no uncommitted changes to tracked files
+  release-files      the files the verdict read (workflows, pyproject.toml,
+                     version sources, lock) are committed: none untracked or
+                     changed between the work tree and the release commit
   workflow-oidc      the publishing workflow uses trusted publishing safely
   build              (--build) sdist and wheel build, metadata PyPI accepts
   dist-stale         dist/ holds no files of other versions
@@ -43,6 +55,9 @@ Options:
   --timeout S      bound on the whole index lookup in seconds (default 10)
   --build          also build sdist and wheel (python -m build, or uv build)
                    into a temporary directory and validate their metadata
+  --ref REF        judge the release as commit or tag REF holds it (default:
+                   HEAD's commit when a release tag points at it, else the
+                   work tree)
 
 Without --json, stdout has one line per check: check<TAB>status<TAB>detail,
 and the human report goes to stderr.
@@ -51,7 +66,8 @@ Exit codes:
   0   ready to tag (warnings allowed)
   1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
   2   usage error
-  3   no pyproject.toml, or it is not valid TOML / not UTF-8 (file:line:column)
+  3   no pyproject.toml (in the work tree or the release commit), or it is not
+      valid TOML / not UTF-8 (file:line:column); --ref names no commit
   5   a required library is missing
   7   nothing failed, but the index lookup, the version, the name or a
       requested --build is unknown: never read this as free or ready
@@ -61,6 +77,7 @@ Examples:
   python3 scripts/publish-preflight.py .
   python3 scripts/publish-preflight.py --offline examples/demo-package
   python3 scripts/publish-preflight.py --testpypi --build .
+  python3 scripts/publish-preflight.py --ref v1.2.3 .
   python3 scripts/publish-preflight.py --json . | jq '.data[] | select(.ok == false)'
 """
 
@@ -230,6 +247,10 @@ TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", 
 COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
                ".pytest_cache", ".ruff_cache")
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+# pypi/warehouse#19996 (merged 2026-05-01): PENDING_PUBLISHER_EXPIRY_DAYS = 30, a reminder 5 days before; and
+# docs.pypi.org/trusted-publishers/creating-a-project-through-oidc/: a pending publisher reserves no name.
+PENDING_PUBLISHER_NOTE = ("a pending publisher does not reserve the name (whoever uploads first gets it), and PyPI "
+                          "deletes it after 30 days unused (a reminder e-mail comes 5 days before)")
 
 
 # --- pypi-ops shared (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
@@ -1979,21 +2000,23 @@ def check_first_publish(facts):
                           f"tag, so which one the pending publisher must name is not known: {listed}")
     publishing_page = f"{facts['index_url']}/manage/account/publishing/"
     choose_fix = "; keep one job that publishes on release tags, or register the one that does" if undecided else ""
-    if facts["offline"] or facts["index"] is None:
-        return finding("first-publish", "warn" if undecided else "skip",
-                       "the index was not consulted; if this is the first release, add a pending publisher: "
-                       f"{form}{candidates}", (f"add a pending publisher on {publishing_page}" + choose_fix)
-                       if undecided else None)
-    state = facts["index"]["decision"]["state"]
+    add = f"add a pending publisher on {publishing_page} with: {form}{choose_fix}; {PENDING_PUBLISHER_NOTE}"
+    state = facts["index"]["decision"]["state"] if facts["index"] is not None else None
     if state == "absent":
         missing = [] if origin else ["origin is not a GitHub URL"]
         missing += [] if jobs else [f"no workflow publishes to {index_label}"]
         return finding("first-publish", "warn", "new project: the first upload needs a pending publisher "
                        + (f"({'; '.join(missing)}) " if missing else "") + f"on {publishing_page}: {form}{candidates}",
-                       f"add a pending publisher on {publishing_page} with: {form}{choose_fix}")
-    if state == "unknown":
-        return finding("first-publish", "skip", "whether the project exists is unknown")
-    return finding("first-publish", "pass", "the project exists on the index (its publishers are managed there)")
+                       add)
+    if state not in (None, "unknown"):
+        return finding("first-publish", "pass", "the project exists on the index (its publishers are managed there)")
+    # Not known whether the project exists: the form is printed anyway, since a first release is when it is needed.
+    why = ("the index was not consulted (--offline)" if facts["offline"] else
+           "whether the project exists on the index is unknown" if state == "unknown" else
+           "the index was not asked (no valid name and version)")
+    return finding("first-publish", "unknown" if state == "unknown" else "warn" if undecided else "skip",
+                   f"{why}; if this is the first release, add a pending publisher on {publishing_page}: "
+                   f"{form}{candidates}", f"if this is the first release, {add}")
 
 
 def git_refused(check, facts):
