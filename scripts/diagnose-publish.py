@@ -263,8 +263,10 @@ CLASSES = {
         "the build wrote a field (e.g. License-File) under a Metadata-Version that predates it",
         "upgrade the build backend so it writes Metadata-Version 2.4 (or upgrade twine), rebuild"),
     "CLIENT_TOO_OLD_FOR_METADATA": (
-        "the upload client (twine/pkginfo) is too old to read this Metadata-Version",
-        "upgrade twine to 6.1 or later (pkginfo 1.12+) or the publish action to v1.12.3 or later"),
+        "the uploader (twine/pkginfo, or the index itself) is too old to read this Metadata-Version",
+        "the files are fine (PyPI accepts Metadata-Version 1.0-2.5 except 2.0): upgrade the reader - "
+        "pypa/gh-action-pypi-publish v1.14.2 (dc37677b2e1c63e2034f94d8a5b11f265b73ba33, bundles twine 7.0.0, "
+        "reads 2.5) or `twine>=7.0.0`; for 2.4 twine 6.1+ (action v1.12.3+) is enough"),
     "TWINE_INVALID_DISTRIBUTION": (
         "twine refused a file in the upload directory as not a distribution",
         "upload only *.whl and *.tar.gz files; keep checksums and other files out of the packages dir"),
@@ -385,7 +387,12 @@ for _specific in ("VERSION_EXISTS", "FILENAME_PREVIOUSLY_USED", "RELEASE_CLOSED_
 # failure (warnings, notices, steps that can still succeed); "level" is an error on an error-level line
 # (##[error], Error:, ::error) and a hint otherwise.
 ERROR, HINT, LEVEL = "error", "hint", "level"
+# "status": a failure named only by its HTTP status (a bare 401/403/404/409): an error, but when the log also
+# shows a class with words, that class is the diagnosis and the status alone is dropped.
+STATUS = "status"
 _NOT_A_DIST = r"'[^'./\\]+/?'"  # a name without an extension: a folder, e.g. download-artifact's "artifact"
+# the Metadata-Versions PyPI accepts today (warehouse forklift/metadata.py SUPPORTED_METADATA_VERSIONS; 2.0 refused)
+_PYPI_METADATA = r"(?:1\.[012]|2\.[1-5])"
 
 # (class, kind, anchor, regex or None). The anchor is a literal that must be in the line (a cheap test);
 # the regex, compiled on first use, refines it. Texts from the project's catalogue
@@ -434,6 +441,14 @@ PATTERNS = [
     ("AUTH_FORBIDDEN", ERROR, "isn't allowed to upload to project", None),
     ("AUTH_FORBIDDEN", ERROR, "Invalid API Token:", None),
     ("AUTH_FORBIDDEN", HINT, "your token value does not start with", None),
+    # bare 401/403 of any client and index (twine, requests-based flit/poetry/pdm, hatch's httpx, uv, maturin,
+    # setuptools' `upload`): pypa/twine#692, pypa/hatch#1013, PyO3/maturin#1323, pypa/twine#681
+    ("AUTH_FORBIDDEN", STATUS, "401", r"(?:HTTPError:|status code|Upload failed \(|Client error ')\s*401\b"
+                                     r"|\b401 Client Error|\b401 (?:Forbidden|Unauthorized)\b"),
+    ("AUTH_FORBIDDEN", STATUS, "403", r"(?:HTTPError:|status code|Upload failed \(|Client error ')\s*403\b"
+                                     r"|\b403 Client Error|\b403 (?:Forbidden|Unauthorized)\b"),
+    ("AUTH_FORBIDDEN", ERROR, "Username and/or password are", None),
+    ("AUTH_FORBIDDEN", ERROR, "Uploading forbidden", None),
     ("AUTH_PASSWORD_LOGIN_REMOVED", ERROR, "Username/Password authentication is no longer supported", None),
     ("AUTH_PASSWORD_LOGIN_REMOVED", ERROR, "Password-based uploads disabled", None),
     ("AUTH_PASSWORD_LOGIN_REMOVED", ERROR, "requires all users to enable Two-Factor Authentication", None),
@@ -447,6 +462,22 @@ PATTERNS = [
     # -- upload state (warehouse forklift/legacy.py)
     # "File already exists" may end a line: twine --verbose wraps the response's <title> right after it
     ("VERSION_EXISTS", ERROR, "File already exists", r"File already exists(?: \(|\.|\s*$)"),
+    # PyPI before 2018 (pypa/twine#63, #199) and 2018 (pypa/twine#332)
+    ("VERSION_EXISTS", ERROR, "already exists for ", r"A file named \S+ already exists for "),
+    ("VERSION_EXISTS", ERROR, "The filename or contents already exist", None),
+    # other indexes' words for "this version exists": Azure Artifacts (Azure/azure-sdk-for-python#9286, astral-sh/uv#8817),
+    # Artifactory without Delete/Overwrite permission (pypa/twine#332, #1251), Nexus (pypa/twine#693, #1044,
+    # sonatype/nexus-public#696), Google Artifact Registry (python-poetry/poetry#1100), pypiserver/CodeArtifact 409
+    # (pypa/twine#195, DeytaHQ/khora#495), anaconda.org (anaconda/anaconda-client#48, #133)
+    ("VERSION_EXISTS", ERROR, "already contains file '", None),
+    ("VERSION_EXISTS", ERROR, "Not enough permissions to delete/overwrite", None),
+    ("VERSION_EXISTS", ERROR, "Repository does not allow updating assets", None),
+    ("VERSION_EXISTS", ERROR, " cannot be updated", r"\.(?:whl|tar\.gz|zip|egg) cannot be updated"),
+    ("VERSION_EXISTS", ERROR, "Requested entity already exists", None),
+    ("VERSION_EXISTS", STATUS, "409", r"(?:HTTPError:|status code|Upload failed \(|Error:?|\berror ')\s*409\b"
+                                     r"|\b409 (?:Client Error: )?Conflict(?! ?: an artifact)|\(409\): Conflict"),
+    ("VERSION_EXISTS", ERROR, "[Conflict] file ", None),
+    ("VERSION_EXISTS", ERROR, "Distribution already exists. Please use the", None),
     ("FILENAME_PREVIOUSLY_USED", ERROR, "filename was previously used by a file that has since been deleted", None),
     ("FILENAME_PREVIOUSLY_USED", ERROR, "This filename has already been used", None),
     ("RELEASE_CLOSED_FOR_NEW_FILES", ERROR, "Uploading new files to releases older than", None),
@@ -459,7 +490,11 @@ PATTERNS = [
     ("METADATA_INVALID", ERROR, "has been deprecated", r"The classifier '[^']*' has been deprecated"),
     ("METADATA_INVALID", ERROR, "The use of local versions in", None),
     ("METADATA_INVALID", ERROR, "is invalid for 'version'", None),
-    ("METADATA_INVALID", ERROR, "is not a valid metadata version", None),
+    # a Metadata-Version PyPI accepts, refused by the uploader itself (twine's own check): the reader is too old.
+    # PyPI's server answer for a version it refuses ("'2.2' is an invalid value for Metadata-Version") stays above.
+    ("METADATA_INVALID", ERROR, "is not a valid metadata version",
+     r"^(?!.*(?:InvalidDistribution|Invalid distribution metadata)).*is not a valid metadata version"
+     r"|'(?!" + _PYPI_METADATA + r"')[^']*' is not a valid metadata version"),
     ("METADATA_INVALID", ERROR, "field must be", r"field must be \d+ characters or less"),
     ("METADATA_INVALID", ERROR, "is not a valid email address", None),
     ("METADATA_INVALID", ERROR, "is not a valid url", None),
@@ -469,8 +504,16 @@ PATTERNS = [
     ("METADATA_INVALID", ERROR, "is an invalid value for", None),
     ("METADATA_INVALID", ERROR, "Invalid value for ", r"Invalid value for [\w-]+\. Error:"),
     ("METADATA_INVALID", ERROR, ": FAILED", r"^Checking \S+: FAILED"),
+    ("METADATA_INVALID", ERROR, "' has invalid data", r"'[\w-]+' has invalid data"),
     ("METADATA_FIELD_TOO_NEW_FOR_VERSION", ERROR, "introduced in metadata version", None),
+    ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "is not a valid metadata version",
+     r"(?:InvalidDistribution|Invalid distribution metadata):? .*'" + _PYPI_METADATA + r"' is not a valid metadata "
+     r"version"),
     ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "Metadata is missing required fields", None),
+    # pkginfo (read by twine before 6.1) warns before twine gives up (pkginfo distribution.py UnknownMetadataVersion)
+    ("CLIENT_TOO_OLD_FOR_METADATA", HINT, "Unknown metadata version: ", None),
+    # an index that cannot read the Metadata-Version (Artifactory's own parser; python-poetry/poetry#1100)
+    ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "PypiMetadata.MetadataVersion", None),
     ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "is using a supported Metadata-Version", None),
     # -- distribution files (twine package.py / upload.py; warehouse forklift)
     ("DISTS_MISSING_OR_MISPLACED", ERROR, "Unknown distribution format: '",
@@ -478,7 +521,8 @@ PATTERNS = [
     ("TWINE_INVALID_DISTRIBUTION", ERROR, "Unknown distribution format: '",
      r"Unknown distribution format: '[^']*\.[^'./\\]+'"),
     ("TWINE_INVALID_DISTRIBUTION", ERROR, "InvalidDistribution: Invalid distribution file: '", None),
-    ("TWINE_INVALID_DISTRIBUTION", ERROR, "Invalid distribution metadata:", None),
+    ("TWINE_INVALID_DISTRIBUTION", ERROR, "Invalid distribution metadata:",
+     r"Invalid distribution metadata: (?!'[^']*' is not a\b|\S+ introduced in metadata version)"),
     ("TWINE_INVALID_DISTRIBUTION", ERROR, "invalid JSON in attestation", None),
     ("TWINE_INVALID_DISTRIBUTION", ERROR, "has no associated attestations", None),
     ("TWINE_INVALID_DISTRIBUTION", ERROR, "Cannot upload signed files by themselves", None),
@@ -528,6 +572,10 @@ PATTERNS = [
     ("OPAQUE_400", ERROR, "HTTPError: 400 Bad Request from ",
      r"HTTPError: 400 Bad Request from \S+(?:\s+Bad Request)?\s*$"),
     ("OPAQUE_400", ERROR, "400 Bad Request. Server says: 400 Bad Request", None),
+    # the same bare 400 in other clients' words (pypa/flit#696, pypa/hatch#1786, python-poetry/poetry#1100)
+    ("OPAQUE_400", ERROR, "400 Client Error: Bad Request for url", None),
+    ("OPAQUE_400", ERROR, "Client error '400 Bad Request' for url", None),
+    ("OPAQUE_400", ERROR, "HTTP Error 400: Bad Request", r"HTTP Error 400: Bad Request\s*$"),
     ("WRONG_UPLOAD_URL", ERROR, "InvalidPyPIUploadURL", None),
     ("WRONG_UPLOAD_URL", ERROR, "RedirectDetected", None),
     ("WRONG_UPLOAD_URL", ERROR, "repository URL is missing a trailing slash", None),
@@ -544,6 +592,9 @@ PATTERNS = [
     ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Not Found from ", None),
     ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Client Error: Not Found for url: ", None),
     ("WRONG_UPLOAD_URL", ERROR, "410 ", r"HTTPError: 410 (?:Gone|Client Error: Gone)\b"),
+    ("WRONG_UPLOAD_URL", ERROR, "This API is no longer supported, instead simply upload the file", None),
+    ("WRONG_UPLOAD_URL", STATUS, "404 ", r"Client error '404 Not Found' for url|status code 404 Not Found"
+                                       r"|\b404 Client Error: Not Found for url"),
     # -- GitHub Actions plumbing (runner, actions/toolkit, download-artifact)
     ("RUNNER_NOT_LINUX", ERROR, "only able to run under GNU/Linux environments", None),
     ("RUNNER_NOT_LINUX", ERROR, "Container action is only supported on Linux", None),
@@ -598,7 +649,7 @@ PATTERNS = [
     ("BUILD_FAILED", ERROR, "Failed to build `", r"(?:^|\s)(?:error: )?Failed to build `"),
     ("BUILD_FAILED", ERROR, "Unable to determine which files to ship inside the wheel", None),
     ("BUILD_FAILED", ERROR, "setuptools-scm was unable to detect version for", None),
-    ("BUILD_FAILED", ERROR, "maturin failed", None),
+    ("BUILD_FAILED", ERROR, "maturin failed", None),  # unless its cause is an upload: see Diagnosis.logical
 ]
 
 
@@ -613,7 +664,9 @@ MAX_ECHO_LINES = 2000  # lines of an open `Run` group held back until it proves 
 TRIGGERS = (b"Error", b"error:", b"ERROR", b"##[error]", b"::error", b"##[warning]", b"Warning:", b"WARNING",
             b"ailed", b"ailure", b"exit code", b"Caused by", b"FAILED", b"`: `", b"protection rules",
             b"Invalid workflow", b"workflow is not valid", b"Unable to", b"known vulnerabilit", b"GNU/Linux",
-            b"Lockfile", b"Container action")
+            b"Lockfile", b"Container action", b"Traceback", b"exit status", b"Uploading", b"Publishing",
+            b"twine", b"gh-action-pypi-publish", b"Conflict", b"Forbidden", b"Unauthorized", b"already exist",
+            b"already contains", b"cannot be updated", b"Not Found")
 STRUCTURE = (b"##[group]Run ", b"##[endgroup]", b"\nRun ", b"password:")
 
 GH_PREFIX = re.compile(r"[^\t]*\t[^\t]*\t(?=\d{4}-\d\d-\d\dT)")  # gh run view --log: job<TAB>step<TAB>
@@ -632,6 +685,148 @@ CLAIM_NAMES = ("sub", "repository", "repository_owner", "repository_owner_id", "
 ACTION_CLAIM = re.compile(r"^\s*[*-]\s*`(" + "|".join(CLAIM_NAMES) + r")`: `([^`]*)`")  # the action's claims dump
 UV_CLAIM = re.compile(r"\b(" + "|".join(CLAIM_NAMES) + r"): (?:Some\()?\"([^\"]*)\"")   # uv's Debug dump
 UV_CLAIMS_START = "Token claims, which must match"
+
+# A failure said in the client's own words, with no runner marker (a terminal paste, another CI): twine's bare
+# exception line, requests' HTTPError, uv/hatch/pdm/poetry/setuptools/maturin error lines, exit statements.
+CLIENT_FAILURE = re.compile(
+    r"^(?:requests\.exceptions\.)?HTTPError: [45]\d\d\b|\bUpload failed\b|returned non-zero exit status [1-9]"
+    r"|failed with exit code [1-9]|\bexited with (?:exit )?code [1-9]|^ERROR: Job failed: |maturin failed"
+    r"|^Error uploading to repository: |^\[(?:PublishError|UploadError|HTTPError|ClientError)\]"
+    r"|^\s*- Uploading \S+ FAILED\b|^\s*\[\w*Error\]\s*$|Process completed with exit code [1-9]")
+TRACEBACK = "Traceback (most recent call last)"
+EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Detected|Distribution|Exit|Found)"
+                            r"(?:: |\s*$)")
+# the upload step has begun: what fails now is an upload error, not a build error (issue 13)
+UPLOAD_START = re.compile(r"Uploading distributions to |^Publishing \d+ files? |^Publishing \S+ \(.*\) to "
+                          r"|🚀 Uploading \d+ packages?|Using repository at |^Uploading \S+\.(?:whl|tar\.gz|zip)\b"
+                          r"|^\s*- Uploading \S+|^Submitting \S+ to |Uploading file \S+ \.\.\.")
+
+# -- which uploader and which index the log shows (meta.client, meta.index) -------------------------------------
+# (client id, literal tests on a cleaned line). Order: the more specific first; the publish action runs twine.
+CLIENTS = (
+    ("gh-action-pypi-publish", ("gh-action-pypi-publish",)),
+    ("maturin", ("maturin upload", "maturin publish", "maturin failed", "🚀 Uploading ", "Failed to upload the wheel")),
+    ("uv", ("uv publish", "error: Failed to publish `", "Publishing 1 file ")),
+    ("poetry", ("poetry publish", "poetry/publishing", "[UploadError]")),
+    ("flit", ("flit publish", "I-flit.upload", "flit/upload.py", "W-flit.upload")),
+    ("hatch", ("hatch publish", "Error uploading to repository: ")),
+    ("pdm", ("pdm publish", "[PublishError]", "pdm/cli/commands/publish")),
+    ("setuptools", ("setup.py upload", "setup.py sdist upload", "Upload failed (", "Submitting dist")),
+    ("anaconda-client", ("anaconda upload", "anaconda -t", "anaconda-server api site", "binstar")),
+    ("twine", ("Uploading distributions to ", "twine upload", "twine check", "twine version ", "InvalidDistribution",
+               "twine/commands/")),
+)
+UV_PUBLISHING = re.compile(r"^Publishing \d+ files? https?://")
+URL = re.compile(r"https?://[^\s'\"<>`)\]]+")
+# (index id, test on a URL's host and path in lower case). Upload URLs of the indexes the classes know; any other
+# URL a client names as its upload URL is "other".
+INDEXES = (
+    ("testpypi", lambda host, path: host in ("test.pypi.org", "testpypi.python.org")),
+    ("pypi", lambda host, path: host in ("upload.pypi.org", "pypi.org", "pypi.python.org", "upload.pypi.io")),
+    ("artifactory", lambda host, path: path.startswith("/artifactory/") or host.endswith("jfrog.io")),
+    ("azure-artifacts", lambda host, path: host == "pkgs.dev.azure.com" or host.endswith(".pkgs.visualstudio.com")),
+    ("codeartifact", lambda host, path: ".codeartifact." in host and host.endswith("amazonaws.com")),
+    ("gitlab", lambda host, path: "/packages/pypi" in path or "gitlab" in host),
+    ("google-artifact-registry", lambda host, path: host.endswith("-python.pkg.dev")),
+    ("anaconda", lambda host, path: host.endswith("anaconda.org")),
+    ("devpi", lambda host, path: "/+simple" in path or host.endswith(":3141") or "devpi" in host),
+    ("nexus", lambda host, path: path.startswith("/repository/") or "nexus" in host),
+)
+
+
+def index_of(url):
+    """An upload or index URL -> the index id, or None when the URL is none of the known indexes."""
+    rest = url.lower().split("://", 1)[-1]
+    host, _, path = rest.partition("/")
+    host = host.rsplit("@", 1)[-1]
+    for name, test in INDEXES:
+        if test(host, "/" + path):
+            return name
+    return None
+INDEX_CONTEXT = re.compile(r"(?:Uploading distributions to|Publishing \d+ files?|Using repository at|\bfrom|for url:|"
+                           r"publish `[^`]*` to|Response from|Response code for|Error uploading to repository:|"
+                           r"--repository-url|--publish-url|[Rr]epository(?: URL)?:|Submitting \S+ to)\s+(https?://\S+)")
+# words only one index uses (Azure/azure-sdk-for-python#9286; pypa/twine#1251; pypa/twine#693, #1044; poetry#1100)
+INDEX_WORDS = (("azure-artifacts", "already contains file '"), ("azure-artifacts", "VssSessionToken"),
+               ("artifactory", "Not enough permissions to delete/overwrite"), ("artifactory", "org.jfrog"),
+               ("nexus", "Repository does not allow updating assets"), ("nexus", "nexus-"),
+               ("pypiserver", "start server with `--overwrite`"), ("anaconda", "api.anaconda.org"))
+
+# -- which program reads the metadata in the upload step (CLIENT_TOO_OLD_FOR_METADATA's fix names it) ----------
+# pypa/gh-action-pypi-publish release -> (commit, bundled twine, highest Metadata-Version it reads). Dated facts,
+# checked 2026-12-06: commits from Dependabot bumps in pypa/twine's release.yml (pypa/twine#1307, #1345, #1361;
+# v1.13.0 from public pins); bundled twine from launchdarkly/python-server-sdk#511 (v1.14.1: twine 6.1.0),
+# livekit/agents#6836 and the v1.14.2 release notes quoted in portainer/portainer-mcp#104 (v1.14.2: twine 7.0.0),
+# getzep/graphiti#1821 (v1.13.0 refuses 2.5), pypa/gh-action-pypi-publish#308 (v1.12.3: twine 6, reads 2.4).
+ACTION = "pypa/gh-action-pypi-publish"
+ACTION_RELEASES = {
+    "v1.14.2": ("dc37677b2e1c63e2034f94d8a5b11f265b73ba33", "twine 7.0.0", "2.5"),
+    "v1.14.1": ("ba38be9e461d3875417946c167d0b5f3d385a247", "twine 6.1.0", "2.4"),
+    "v1.14.0": ("cef221092ed1bacb1cc03d23a2d87d1d172e277b", "twine 6.x", "2.4"),
+    "v1.13.0": ("ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e", "twine 6.x", "2.4"),
+    "v1.12.3": (None, "twine 6.x", "2.4"),
+}
+ACTION_TARGET = "v1.14.2"
+MOVING_REFS = ("release/v1", "release-v1", "master", "main", "unstable/v1")
+ACTION_SEEN = (re.compile(r"Download action repository '" + ACTION + r"@([^']+)' \(SHA:([0-9a-f]{40})\)"),
+               re.compile(r"^Run " + ACTION + r"@(\S+)"),
+               re.compile(r"ghcr\.io/pypa/gh-action-pypi-publish:([\w.-]+)"),
+               re.compile(r"uses: " + ACTION + r"@(\S+)"))
+TWINE_VERSION = re.compile(r"\btwine version (\d+(?:\.\d+)+)")
+
+# Where an index differs from PyPI, the fix says what that index wants (class, index) -> fix. Sources in the
+# fixtures' headers (tests/fixtures/diagnose/real/) and the facts table above.
+INDEX_FIXES = {
+    ("VERSION_EXISTS", "artifactory"):
+        "Artifactory replaces an existing file only for a user with the Delete/Overwrite permission on that "
+        "repository (a repository permission, not a version bump); otherwise it answers 403 \"Not enough "
+        "permissions to delete/overwrite\": bump the version, or have the Artifactory admin grant it",
+    ("VERSION_EXISTS", "nexus"):
+        "the Nexus hosted repository does not allow redeploying a file (its deployment policy): bump the version, "
+        "or have the Nexus admin allow redeploy on that repository; twine's --skip-existing does not recognise "
+        "every Nexus wording (pypa/twine#1044)",
+    ("VERSION_EXISTS", "azure-artifacts"):
+        "Azure Artifacts feeds are immutable: a version once uploaded (even if deleted) cannot be uploaded again; "
+        "bump the version",
+    ("VERSION_EXISTS", "codeartifact"):
+        "CodeArtifact refuses re-uploading a file of an existing version (409 Conflict) and twine refuses "
+        "--skip-existing for it: bump the version, or upload only the missing files",
+    ("VERSION_EXISTS", "pypiserver"):
+        "pypiserver replaces files only when it was started with --overwrite: bump the version or restart it so",
+    ("VERSION_EXISTS", "other"):
+        "the index refuses to replace an existing file (409 Conflict on pypiserver and CodeArtifact): bump the "
+        "version; pypiserver replaces files only when started with --overwrite",
+    ("VERSION_EXISTS", "anaconda"):
+        "anaconda.org keeps the existing file: bump the version, or pass `--skip-existing` (keep it) or "
+        "`--force` (replace it) to `anaconda upload`",
+    ("VERSION_EXISTS", "gitlab"):
+        "GitLab's package registry refuses the same file twice: bump the version, or delete the package version "
+        "in the project's Package Registry first",
+    ("VERSION_EXISTS", "google-artifact-registry"):
+        "Artifact Registry refuses a file that exists (\"Requested entity already exists\"): bump the version",
+    ("AUTH_FORBIDDEN", "artifactory"):
+        "Artifactory answers 403 both for bad credentials and for re-uploading an existing file without the "
+        "Delete/Overwrite permission: check the file is new, then the user's deploy permission and token",
+    ("AUTH_FORBIDDEN", "gitlab"):
+        "GitLab wants username `gitlab-ci-token` with $CI_JOB_TOKEN, or a deploy/personal access token with "
+        "write access to the package registry of that project id",
+    ("AUTH_FORBIDDEN", "codeartifact"):
+        "CodeArtifact tokens expire (12 h by default): get a fresh one in the same job (`aws codeartifact "
+        "get-authorization-token` / `aws codeartifact login --tool twine`) with a role that may publish",
+    ("AUTH_FORBIDDEN", "azure-artifacts"):
+        "Azure Artifacts wants a feed token: use the TwineAuthenticate task or artifacts-keyring, or a PAT with "
+        "Packaging read & write",
+    ("WRONG_UPLOAD_URL", "gitlab"):
+        "GitLab's upload URL is https://<host>/api/v4/projects/<id>/packages/pypi; GitLab also answers 404 when "
+        "the token may not write that project's registry",
+    ("WRONG_UPLOAD_URL", "azure-artifacts"):
+        "Azure Artifacts uploads go to .../_packaging/<feed>/pypi/upload/, not the /simple/ index URL",
+    ("WRONG_UPLOAD_URL", "devpi"):
+        "devpi uploads go to the index URL (https://host/user/index/), not its +simple/ page",
+    ("CLIENT_TOO_OLD_FOR_METADATA", "artifactory"):
+        "here the index (Artifactory) cannot read this Metadata-Version: upgrade Artifactory, or build with a "
+        "backend release that writes an older Metadata-Version",
+}
 
 SECRETS = (
     (re.compile(r"pypi-AgE[A-Za-z0-9_\-]+"), "[REDACTED]"),
@@ -700,6 +895,14 @@ class Diagnosis:
         self.after = 0
         self.previous = None   # the last clean chunk: (first line number, lines, echo state at its start)
         self.compiled = {}
+        self.client = None     # the uploader the log shows (CLIENTS), and the index (INDEXES) with its weight
+        self.index, self.index_weight = None, 0
+        self.action = {}       # the publish action's ref/sha as the log names them; twine's version
+        self.twine_version = None
+        self.baipp = False     # the check ran inside hynek/build-and-inspect-python-package
+        self.uploading = False  # an upload step has begun
+        self.traceback = False  # inside a Python traceback: the next unindented line is its exception
+        self.held = None       # "maturin failed": a build or an upload failure, said by the next "Caused by"
 
     # -- streaming
     def feed(self, stream):
@@ -721,6 +924,7 @@ class Diagnosis:
         if self.echo:
             self.not_an_echo()  # the log ended inside an open `Run` group: a cut log or a step's own group
         self.flush_pending()
+        self.release_held(None)
 
     def chunk(self, lines, body):
         if self.ui_echo or any(token in body for token in TRIGGERS):
@@ -804,6 +1008,8 @@ class Diagnosis:
     # -- one line
     def step(self, number, raw):
         self.examined_upto = max(self.examined_upto, number)
+        if b"gh-action-pypi-publish" in raw or b"twine version" in raw:
+            self.read_reader(clean(raw)[0])  # the runner's own lines about the action count even inside its echo
         if self.structure(number, raw):
             self.flush_pending()
             return
@@ -835,7 +1041,11 @@ class Diagnosis:
         text = text.rstrip()
         if not text.strip():
             return
-        if level == "error" or FAILURE.search(text):
+        if self.held and number != self.held[0]:
+            self.release_held(text)
+        self.read_context(text)
+        exception = self.exception(text)
+        if level == "error" or exception or FAILURE.search(text) or CLIENT_FAILURE.search(text):
             if not self.failures:
                 self.context = [entry for entry in self.context if entry[0] < number]
             if len(self.failures) < 5:
@@ -853,7 +1063,78 @@ class Diagnosis:
                         continue
                 if kind == LEVEL:
                     kind = ERROR if level == "error" else HINT
+                if class_id == "BUILD_FAILED" and anchor == "maturin failed":
+                    if not self.uploading:
+                        self.held = (number, text)  # the next line says whether the build or the upload failed
+                    continue
                 self.add(class_id, kind, number, text)
+
+    def release_held(self, following):
+        """maturin's "💥 maturin failed" is a build failure unless its cause is an upload (issue 13)."""
+        held, self.held = self.held, None
+        if held and not (following and ("Failed to upload" in following or "Uploading" in following)):
+            self.add("BUILD_FAILED", ERROR, held[0], held[1])
+        elif held:
+            self.uploading = True
+
+    def exception(self, text):
+        """A Python exception line: after a traceback, or bare (twine before 3 printed `Name: message` alone)."""
+        if text.startswith(TRACEBACK):
+            self.traceback = True
+            return False
+        if self.traceback:
+            if text[:1] in (" ", "\t"):
+                return False
+            self.traceback = False
+            return bool(EXCEPTION_LINE.match(text))
+        return self.uploading and text[:1].isupper() and bool(EXCEPTION_LINE.match(text))
+
+    def read_reader(self, text):
+        for pattern in ACTION_SEEN:
+            match = pattern.search(text)
+            if match:
+                self.action.setdefault("ref", match.group(1))
+                if match.lastindex and match.lastindex > 1:
+                    self.action["sha"] = match.group(2)
+                self.client = "gh-action-pypi-publish"
+        match = TWINE_VERSION.search(text)
+        if match:
+            self.twine_version = match.group(1)
+
+    def read_context(self, text):
+        """Which client and index this line shows, and whether an upload has begun."""
+        if not self.uploading and UPLOAD_START.search(text):
+            self.uploading = True
+        if self.client in (None, "twine"):
+            for client, markers in CLIENTS:
+                if any(marker in text for marker in markers) and (self.client is None or client != "twine"):
+                    self.client = client
+                    break
+            else:
+                if self.client is None and UV_PUBLISHING.match(text):
+                    self.client = "uv"
+        if "twine version" in text:
+            self.read_reader(text)
+        if "/tmp/baipp/" in text:
+            self.baipp = True
+        if "://" in text:
+            for match in INDEX_CONTEXT.finditer(text):
+                self.seen_index(index_of(match.group(1)) or "other", 3)
+            for url in URL.findall(text):
+                name = index_of(url)
+                if name:
+                    self.seen_index(name, 2)
+        if self.index_weight < 4:
+            for name, words in INDEX_WORDS:
+                if words in text:
+                    self.seen_index(name, 4)
+                    break
+
+    def seen_index(self, name, weight):
+        if name == "other":
+            weight = 1
+        if weight > self.index_weight:
+            self.index, self.index_weight = name, weight
 
     def read_claims(self, number, text):
         if "`: `" in text:
@@ -871,8 +1152,11 @@ class Diagnosis:
         self.claim_lines[name] = (number, text.strip())
 
     def add(self, class_id, kind, number, text):
-        finding = self.findings.setdefault(class_id, {"first": number, "kind": kind, "evidence": []})
-        if kind == ERROR:
+        finding = self.findings.setdefault(class_id, {"first": number, "kind": ERROR if kind == STATUS else kind,
+                                                      "evidence": [], "status_only": kind == STATUS})
+        if kind != STATUS:
+            finding["status_only"] = False
+        if kind in (ERROR, STATUS):
             finding["kind"] = ERROR
         if len(finding["evidence"]) < MAX_EVIDENCE and all(line != number for line, _ in finding["evidence"]):
             finding["evidence"].append((number, text.strip()))
@@ -896,6 +1180,57 @@ def implied_publisher(claims):
     }
 
 
+def action_release(ref, sha):
+    """The publish action's ref or commit -> its release tag in ACTION_RELEASES, or None."""
+    if ref in ACTION_RELEASES:
+        return ref
+    for tag, (commit, _, _) in ACTION_RELEASES.items():
+        if commit and commit in (ref, sha):
+            return tag
+    return None
+
+
+def reader_fix(diagnosis):
+    """CLIENT_TOO_OLD_FOR_METADATA: name the reader the log shows and the release to move to."""
+    target_sha, target_twine, target_max = ACTION_RELEASES[ACTION_TARGET]
+    move = (f"pin `{ACTION}@{target_sha}  # {ACTION_TARGET}` ({target_twine}, reads Metadata-Version up to "
+            f"{target_max})")
+    ref, sha = diagnosis.action.get("ref"), diagnosis.action.get("sha")
+    if ref or sha:
+        shown = f"{ACTION}@{ref}" + (f" (SHA {sha})" if sha and sha != ref else "")
+        release = action_release(ref, sha)
+        if release == ACTION_TARGET:
+            return (f"the log shows {shown}, which already reads Metadata-Version {target_max}: the refusal comes "
+                    "from another reader in this job (a twine of its own, or a checking action): upgrade that one "
+                    "to twine>=7.0.0; the files themselves are fine")
+        if release:
+            _, twine, highest = ACTION_RELEASES[release]
+            what = f"{release} bundles {twine}, which reads Metadata-Version up to {highest}"
+        elif ref in MOVING_REFS:
+            what = f"`{ref}` is a moving ref: it ran whatever release was newest then"
+        else:
+            what = "a release whose bundled twine this table does not know"
+        return f"the log shows {shown}; {what}: {move}; the files themselves are fine"
+    if diagnosis.baipp:
+        return ("the check ran inside hynek/build-and-inspect-python-package (its /tmp/baipp/ path), whose own twine "
+                "refused it: move that action to its newest release (v2 refuses 2.5; edutap-eu/edutap.wallet_google#104 "
+                "moved to v3.0.1); the files themselves are fine")
+    if diagnosis.twine_version:
+        return (f"the log shows twine {diagnosis.twine_version}, which cannot read it: install `twine>=7.0.0` (reads "
+                f"Metadata-Version 2.5) where this check or upload runs, or {move}; the files themselves are fine")
+    return None
+
+
+def specific_fix(class_id, diagnosis):
+    """The fix for what this log shows, when it is more precise than the class's general one."""
+    if class_id == "CLIENT_TOO_OLD_FOR_METADATA" and diagnosis.index != "artifactory":
+        return reader_fix(diagnosis)
+    index_fix = INDEX_FIXES.get((class_id, diagnosis.index))
+    if index_fix:
+        return f"on {diagnosis.index}: {index_fix}"
+    return None
+
+
 def causal_order(found):
     """Classes found -> list in causal order: causes first, then what they explain; ties by first line."""
     def depth(class_id, seen=()):
@@ -917,6 +1252,8 @@ def judge(diagnosis):
         lines = [diagnosis.claim_lines[name] for name in ("workflow_ref", "job_workflow_ref")]
         findings["TP_REUSABLE_WORKFLOW"] = {"first": min(line for line, _ in lines), "kind": HINT,
                                             "evidence": sorted(lines)}
+    if any(not finding.get("status_only") for finding in findings.values()):
+        findings = {class_id: finding for class_id, finding in findings.items() if not finding.get("status_only")}
     failed = bool(diagnosis.failures) or any(f["kind"] == ERROR for f in findings.values())
     if not failed:
         return EXIT_OK, [], claims, findings
@@ -931,10 +1268,21 @@ def judge(diagnosis):
     ordered = []
     for class_id in causal_order(findings):
         summary, fix = CLASSES[class_id]
+        fix = specific_fix(class_id, diagnosis) or fix
         ordered.append({"class": class_id, "summary": summary, "fix": fix, "docs": docs_anchor(class_id),
                         "evidence": [{"line": line, "text": redact(text)} for line, text in
                                      findings[class_id]["evidence"]]})
     return status, ordered, claims, {}
+
+
+def reader_seen(diagnosis):
+    """What the log says about the program that read the metadata in the upload step (or None)."""
+    if not diagnosis.action and not diagnosis.twine_version:
+        return None
+    ref, sha = diagnosis.action.get("ref"), diagnosis.action.get("sha")
+    release = action_release(ref, sha)
+    return {"action_ref": ref, "action_sha": sha, "action_release": release,
+            "bundled_twine": ACTION_RELEASES[release][1] if release else None, "twine": diagnosis.twine_version}
 
 
 # --- input -----------------------------------------------------------------------------------------
@@ -990,13 +1338,14 @@ def diagnose_run(run_id, repo):
 
 
 # --- rendering -------------------------------------------------------------------------------------
-def render_text(status, findings, claims, notes, lines, quiet):
+def render_text(status, findings, claims, notes, lines, quiet, seen):
     for finding in findings:
         first = finding["evidence"][0]["line"] if finding["evidence"] else 0
         sys.stdout.write(f"{finding['class']}\t{first}\t{finding['summary']}\n")
     if quiet:
         return
     out = sys.stderr.write
+    out(f"client: {seen['client'] or 'not recognised'}; index: {seen['index'] or 'not recognised'}\n")
     if status == EXIT_OK:
         out(f"no failure found in {lines} lines\n")
         for class_id in notes:
@@ -1061,15 +1410,16 @@ def main(argv):
         claims = {name: (redact(value) if isinstance(value, str) else value) for name, value in claims.items()}
         claims["pending_publisher_form"] = implied_publisher(claims)
     primary = findings[0] if findings else None
+    seen = {"client": diagnosis.client, "index": diagnosis.index, "reader": reader_seen(diagnosis)}
     if args.json:
         data = {"class": primary["class"] if primary else None,
                 "summary": primary["summary"] if primary else "no failure found in the log",
                 "fix": primary["fix"] if primary else None,
                 "evidence": primary["evidence"] if primary else [],
                 "presented_claims": claims, "findings": findings}
-        print_json(envelope(data, found=len(findings), lines=diagnosis.lines))
+        print_json(envelope(data, found=len(findings), lines=diagnosis.lines, **seen))
     else:
-        render_text(status, findings, claims, notes, diagnosis.lines, args.quiet)
+        render_text(status, findings, claims, notes, diagnosis.lines, args.quiet, seen)
     return status
 
 
