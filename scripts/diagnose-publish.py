@@ -569,6 +569,7 @@ PATTERNS = [
     ("INDEX_SERVER_ERROR", ERROR, "HTTPError: 5", r"HTTPError: 5\d\d\b"),
     ("INDEX_SERVER_ERROR", ERROR, "status code 5", r"status code 5\d\d\b"),
     ("INDEX_SERVER_ERROR", HINT, "Transient failure while handling response", None),
+    ("INDEX_SERVER_ERROR", ERROR, "[ServerError] (", r"\[ServerError\] \('[^']*', 5\d\d\)"),  # anaconda-client#264
     ("OPAQUE_400", ERROR, "HTTPError: 400 Bad Request from ",
      r"HTTPError: 400 Bad Request from \S+(?:\s+Bad Request)?\s*$"),
     ("OPAQUE_400", ERROR, "400 Bad Request. Server says: 400 Bad Request", None),
@@ -609,6 +610,8 @@ PATTERNS = [
     ("DISTS_MISSING_OR_MISPLACED", ERROR, "FileNotFoundError: [Errno 2] No such file or directory: '",
      r"No such file or directory: '[^']*/dist/?'"),
     ("DISTS_MISSING_OR_MISPLACED", ERROR, "No files found to publish", None),
+    # maturin given a folder among the files (tursodatabase/turso#1035)
+    ("DISTS_MISSING_OR_MISPLACED", ERROR, ": Is a directory (os error 21)", r"failed to read from file `[^`]*`: Is a"),
     ("DISTS_MISSING_OR_MISPLACED", ERROR, "Path patterns didn't match any wheels or source distributions", None),
     ("DISTS_MISSING_OR_MISPLACED", ERROR, "File is neither a wheel nor a source distribution", None),
     ("DISTS_MISSING_OR_MISPLACED", ERROR, "No files to check", None),
@@ -692,7 +695,7 @@ CLIENT_FAILURE = re.compile(
     r"^(?:requests\.exceptions\.)?HTTPError: [45]\d\d\b|\bUpload failed\b|returned non-zero exit status [1-9]"
     r"|failed with exit code [1-9]|\bexited with (?:exit )?code [1-9]|^ERROR: Job failed: |maturin failed"
     r"|^Error uploading to repository: |^\[(?:PublishError|UploadError|HTTPError|ClientError)\]"
-    r"|^\s*- Uploading \S+ FAILED\b|^\s*\[\w*Error\]\s*$|Process completed with exit code [1-9]")
+    r"|^\s*- Uploading \S+ FAILED\b|^\s*\[\w*Error\]\s*$|Process completed with exit code [1-9]|^\s*Caused by: ")
 TRACEBACK = "Traceback (most recent call last)"
 EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Detected|Distribution|Exit|Found)"
                             r"(?:: |\s*$)")
@@ -714,9 +717,11 @@ CLIENTS = (
     ("setuptools", ("setup.py upload", "setup.py sdist upload", "Upload failed (", "Submitting dist")),
     ("anaconda-client", ("anaconda upload", "anaconda -t", "anaconda-server api site", "binstar")),
     ("twine", ("Uploading distributions to ", "twine upload", "twine check", "twine version ", "InvalidDistribution",
-               "twine/commands/")),
+               "twine/commands/", "Retry with the --verbose option", "NOTE: Try --verbose to see response content",
+               "Package upload appears to have failed")),
 )
 UV_PUBLISHING = re.compile(r"^Publishing \d+ files? https?://")
+TWINE_ENVELOPE = re.compile(r"^(?:ERROR +)?HTTPError: \d{3} .* from https?://")  # twine's own wording
 URL = re.compile(r"https?://[^\s'\"<>`)\]]+")
 # (index id, test on a URL's host and path in lower case). Upload URLs of the indexes the classes know; any other
 # URL a client names as its upload URL is "other".
@@ -750,7 +755,8 @@ INDEX_CONTEXT = re.compile(r"(?:Uploading distributions to|Publishing \d+ files?
 INDEX_WORDS = (("azure-artifacts", "already contains file '"), ("azure-artifacts", "VssSessionToken"),
                ("artifactory", "Not enough permissions to delete/overwrite"), ("artifactory", "org.jfrog"),
                ("nexus", "Repository does not allow updating assets"), ("nexus", "nexus-"),
-               ("pypiserver", "start server with `--overwrite`"), ("anaconda", "api.anaconda.org"))
+               ("pypiserver", "start server with `--overwrite`"), ("anaconda", "api.anaconda.org"),
+               ("anaconda", "binstar"), ("anaconda", "anaconda-server api site"))
 
 # -- which program reads the metadata in the upload step (CLIENT_TOO_OLD_FOR_METADATA's fix names it) ----------
 # pypa/gh-action-pypi-publish release -> (commit, bundled twine, highest Metadata-Version it reads). Dated facts,
@@ -1072,7 +1078,7 @@ class Diagnosis:
     def release_held(self, following):
         """maturin's "💥 maturin failed" is a build failure unless its cause is an upload (issue 13)."""
         held, self.held = self.held, None
-        if held and not (following and ("Failed to upload" in following or "Uploading" in following)):
+        if held and not (following and "upload" in following.lower()):
             self.add("BUILD_FAILED", ERROR, held[0], held[1])
         elif held:
             self.uploading = True
@@ -1113,6 +1119,8 @@ class Diagnosis:
             else:
                 if self.client is None and UV_PUBLISHING.match(text):
                     self.client = "uv"
+                elif self.client is None and TWINE_ENVELOPE.match(text):
+                    self.client = "twine"
         if "twine version" in text:
             self.read_reader(text)
         if "/tmp/baipp/" in text:
