@@ -546,6 +546,9 @@ PATTERNS = [
     ("DIST_FILE_INVALID", ERROR, "Upload payload does not have a file", None),
     ("SIZE_LIMIT_EXCEEDED", ERROR, "File too large. Limit for project", None),
     ("SIZE_LIMIT_EXCEEDED", ERROR, "Project size too large. Limit for project", None),
+    # a proxy or an index of one's own refusing the request body (nginx in front of Nexus:
+    # sonatype-nexus-community/nexus-blobstore-google-cloud#82; GitLab: sameersbn/docker-gitlab#1726)
+    ("SIZE_LIMIT_EXCEEDED", ERROR, "413 ", r"\b413 (?:Request Entity Too Large|Payload Too Large|Content Too Large)"),
     # -- project creation (warehouse packaging/services.py)
     ("PROJECT_NAME_UNAVAILABLE", ERROR, "is too similar to an existing project", None),
     ("PROJECT_NAME_UNAVAILABLE", ERROR, "conflicts with an existing project", None),
@@ -587,7 +590,11 @@ PATTERNS = [
     ("WRONG_UPLOAD_URL", ERROR, "Too many redirects, only", None),
     ("WRONG_UPLOAD_URL", ERROR, "pre-registration is no longer required or supported", None),
     ("WRONG_UPLOAD_URL", ERROR, "Uploading documentation is no longer supported", None),
-    ("WRONG_UPLOAD_URL", ERROR, "405 Method Not Allowed", r"(?:HTTPError:|status code) 405 Method Not Allowed"),
+    ("WRONG_UPLOAD_URL", ERROR, "405 ", r"(?:HTTPError:|status code) 405 Method Not Allowed"
+                                       r"|405 Client Error: Method Not Allowed"),
+    # the retired upload host, unreachable (pypa/twine#371: upload.pypi.io)
+    ("WRONG_UPLOAD_URL", ERROR, "host='upload.pypi.io'", None),
+    ("WRONG_UPLOAD_URL", ERROR, "host='testpypi.python.org'", None),
     # real logs: pypa/gh-action-pypi-publish#130 (pypi.org/legacy/ is not the upload host: 404), pypa/twine#270
     # (the retired pypi.python.org upload API: 410 Gone)
     ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Not Found from ", None),
@@ -603,6 +610,7 @@ PATTERNS = [
     ("ACTION_IMAGE_UNAVAILABLE", ERROR, "manifest unknown", None),
     ("ACTION_IMAGE_UNAVAILABLE", ERROR, "create-docker-action.py': [Errno 2] No such file", None),
     ("ACTION_REF_UNRESOLVABLE", ERROR, "Unable to resolve action `", None),
+    ("ACTION_REF_UNRESOLVABLE", ERROR, "Missing download info for ", None),  # ome/omero-cli-transfer#100
     ("ARTIFACT_NOT_FOUND", ERROR, "Unable to download artifact(s):", None),
     ("ARTIFACT_NOT_FOUND", ERROR, "Artifact not found for name:", None),
     ("ARTIFACT_NOT_FOUND", HINT, "No files were found with the provided path:", None),
@@ -699,6 +707,14 @@ CLIENT_FAILURE = re.compile(
 TRACEBACK = "Traceback (most recent call last)"
 EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Detected|Distribution|Exit|Found)"
                             r"(?:: |\s*$)")
+# exceptions of the upload clients and their HTTP stack: a failure even printed bare, with no traceback before it
+KNOWN_EXCEPTION = re.compile(
+    r"^(?:[\w.]*\.)?(?:ConnectionError|MaxRetryError|NewConnectionError|SSLError|ProxyError|ReadTimeout|ConnectTimeout"
+    r"|TimeoutError|HTTPError|InvalidDistribution|PackageNotFound|InvalidConfiguration|UnsupportedConfiguration"
+    r"|RedirectDetected|UploadToDeprecatedPyPIDetected|InvalidPyPIUploadURL|TrustedPublishingFailure"
+    r"|ChunkedEncodingError|RemoteDisconnected|ProtocolError|BadStatusLine|ConnectionResetError|UploadError"
+    r"|PublishError): \S")
+CHAINED = "During handling of the above exception, another exception occurred"
 # the upload step has begun: what fails now is an upload error, not a build error (issue 13)
 UPLOAD_START = re.compile(r"Uploading distributions to |^Publishing \d+ files? |^Publishing \S+ \(.*\) to "
                           r"|🚀 Uploading \d+ packages?|Using repository at |^Uploading \S+\.(?:whl|tar\.gz|zip)\b"
@@ -827,6 +843,12 @@ INDEX_FIXES = {
         "the token may not write that project's registry",
     ("WRONG_UPLOAD_URL", "azure-artifacts"):
         "Azure Artifacts uploads go to .../_packaging/<feed>/pypi/upload/, not the /simple/ index URL",
+    ("WRONG_UPLOAD_URL", "artifactory"):
+        "Artifactory takes PyPI uploads at https://<host>/artifactory/api/pypi/<repository>; a client that "
+        "POSTs elsewhere gets 405 (pdm-project/pdm#2335)",
+    ("SIZE_LIMIT_EXCEEDED", "other"):
+        "a 413 from your own index usually comes from the proxy in front of it (nginx client_max_body_size): "
+        "raise the proxy's or the index's upload limit",
     ("WRONG_UPLOAD_URL", "devpi"):
         "devpi uploads go to the index URL (https://host/user/index/), not its +simple/ page",
     ("CLIENT_TOO_OLD_FOR_METADATA", "artifactory"):
@@ -931,6 +953,8 @@ class Diagnosis:
             self.not_an_echo()  # the log ended inside an open `Run` group: a cut log or a step's own group
         self.flush_pending()
         self.release_held(None)
+        if self.traceback and not self.failures:  # the log ends inside a traceback: it was cut, not a success
+            self.failures.append(self.traceback)
 
     def chunk(self, lines, body):
         if self.ui_echo or any(token in body for token in TRIGGERS):
@@ -1050,7 +1074,7 @@ class Diagnosis:
         if self.held and number != self.held[0]:
             self.release_held(text)
         self.read_context(text)
-        exception = self.exception(text)
+        exception = self.exception(number, text)
         if level == "error" or exception or FAILURE.search(text) or CLIENT_FAILURE.search(text):
             if not self.failures:
                 self.context = [entry for entry in self.context if entry[0] < number]
@@ -1083,11 +1107,14 @@ class Diagnosis:
         elif held:
             self.uploading = True
 
-    def exception(self, text):
+    def exception(self, number, text):
         """A Python exception line: after a traceback, or bare (twine before 3 printed `Name: message` alone)."""
         if text.startswith(TRACEBACK):
-            self.traceback = True
+            self.traceback = (number, text)
             return False
+        if text.startswith(CHAINED) or KNOWN_EXCEPTION.match(text):
+            self.traceback = False
+            return True
         if self.traceback:
             if text[:1] in (" ", "\t"):
                 return False
