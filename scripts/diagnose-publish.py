@@ -448,6 +448,7 @@ PATTERNS = [
     ("AUTH_FORBIDDEN", STATUS, "403", r"(?:HTTPError:|status code|Upload failed \(|Client error ')\s*403\b"
                                      r"|\b403 Client Error|\b403 (?:Forbidden|Unauthorized)\b"),
     ("AUTH_FORBIDDEN", ERROR, "Username and/or password are", None),
+    ("AUTH_FORBIDDEN", ERROR, "You are not allowed to upload to '", None),  # PyPI before 2018 (pypa/twine#264)
     ("AUTH_FORBIDDEN", ERROR, "Uploading forbidden", None),
     ("AUTH_PASSWORD_LOGIN_REMOVED", ERROR, "Username/Password authentication is no longer supported", None),
     ("AUTH_PASSWORD_LOGIN_REMOVED", ERROR, "Password-based uploads disabled", None),
@@ -474,6 +475,7 @@ PATTERNS = [
     ("VERSION_EXISTS", ERROR, "Repository does not allow updating assets", None),
     ("VERSION_EXISTS", ERROR, " cannot be updated", r"\.(?:whl|tar\.gz|zip|egg) cannot be updated"),
     ("VERSION_EXISTS", ERROR, "Requested entity already exists", None),
+    ("VERSION_EXISTS", ERROR, "File name has already been taken", None),  # GitLab (pypa/twine#697)
     ("VERSION_EXISTS", STATUS, "409", r"(?:HTTPError:|status code|Upload failed \(|Error:?|\berror ')\s*409\b"
                                      r"|\b409 (?:Client Error: )?Conflict(?! ?: an artifact)|\(409\): Conflict"),
     ("VERSION_EXISTS", ERROR, "[Conflict] file ", None),
@@ -505,6 +507,8 @@ PATTERNS = [
     ("METADATA_INVALID", ERROR, "Invalid value for ", r"Invalid value for [\w-]+\. Error:"),
     ("METADATA_INVALID", ERROR, ": FAILED", r"^Checking \S+: FAILED"),
     ("METADATA_INVALID", ERROR, "' has invalid data", r"'[\w-]+' has invalid data"),
+    # Azure Artifacts' own metadata check (pypa/twine#1097)
+    ("METADATA_INVALID", ERROR, "Bad Request - The email '", r"Bad Request - The email '[^']*' is invalid"),
     ("METADATA_FIELD_TOO_NEW_FOR_VERSION", ERROR, "introduced in metadata version", None),
     ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "is not a valid metadata version",
      r"(?:InvalidDistribution|Invalid distribution metadata):? .*'" + _PYPI_METADATA + r"' is not a valid metadata "
@@ -600,7 +604,8 @@ PATTERNS = [
     ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Not Found from ", None),
     ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Client Error: Not Found for url: ", None),
     ("WRONG_UPLOAD_URL", ERROR, "410 ", r"HTTPError: 410 (?:Gone|Client Error: Gone)\b"),
-    ("WRONG_UPLOAD_URL", ERROR, "This API is no longer supported, instead simply upload the file", None),
+    ("WRONG_UPLOAD_URL", ERROR, "This API is no longer supported", None),
+    ("WRONG_UPLOAD_URL", ERROR, "no pypisubmit endpoint available for", None),  # devpi mirror index (devpi#523)  # pypa/flit#85, sdispater/poet#7
     ("WRONG_UPLOAD_URL", STATUS, "404 ", r"Client error '404 Not Found' for url|status code 404 Not Found"
                                        r"|\b404 Client Error: Not Found for url"),
     # -- GitHub Actions plumbing (runner, actions/toolkit, download-artifact)
@@ -731,10 +736,11 @@ CLIENTS = (
     ("hatch", ("hatch publish", "Error uploading to repository: ")),
     ("pdm", ("pdm publish", "[PublishError]", "pdm/cli/commands/publish")),
     ("setuptools", ("setup.py upload", "setup.py sdist upload", "Upload failed (", "Submitting dist")),
+    ("devpi-client", ("devpi upload",)),
     ("anaconda-client", ("anaconda upload", "anaconda -t", "anaconda-server api site", "binstar")),
     ("twine", ("Uploading distributions to ", "twine upload", "twine check", "twine version ", "InvalidDistribution",
                "twine/commands/", "Retry with the --verbose option", "NOTE: Try --verbose to see response content",
-               "Package upload appears to have failed")),
+               "Package upload appears to have failed", "INFO     Response from ")),
 )
 UV_PUBLISHING = re.compile(r"^Publishing \d+ files? https?://")
 TWINE_ENVELOPE = re.compile(r"^(?:ERROR +)?HTTPError: \d{3} .* from https?://")  # twine's own wording
@@ -745,7 +751,8 @@ INDEXES = (
     ("testpypi", lambda host, path: host in ("test.pypi.org", "testpypi.python.org")),
     ("pypi", lambda host, path: host in ("upload.pypi.org", "pypi.org", "pypi.python.org", "upload.pypi.io")),
     ("artifactory", lambda host, path: path.startswith("/artifactory/") or host.endswith("jfrog.io")),
-    ("azure-artifacts", lambda host, path: host == "pkgs.dev.azure.com" or host.endswith(".pkgs.visualstudio.com")),
+    ("azure-artifacts", lambda host, path: host == "pkgs.dev.azure.com" or host.endswith(".pkgs.visualstudio.com")
+     or "/_packaging/" in path),
     ("codeartifact", lambda host, path: ".codeartifact." in host and host.endswith("amazonaws.com")),
     ("gitlab", lambda host, path: "/packages/pypi" in path or "gitlab" in host),
     ("google-artifact-registry", lambda host, path: host.endswith("-python.pkg.dev")),
@@ -772,7 +779,8 @@ INDEX_WORDS = (("azure-artifacts", "already contains file '"), ("azure-artifacts
                ("artifactory", "Not enough permissions to delete/overwrite"), ("artifactory", "org.jfrog"),
                ("nexus", "Repository does not allow updating assets"), ("nexus", "nexus-"),
                ("pypiserver", "start server with `--overwrite`"), ("anaconda", "api.anaconda.org"),
-               ("anaconda", "binstar"), ("anaconda", "anaconda-server api site"))
+               ("anaconda", "binstar"), ("gitlab", "File name has already been taken"),
+               ("devpi", "pypisubmit"), ("azure-artifacts", "DevOps Activity ID"), ("anaconda", "anaconda-server api site"))
 
 # -- which program reads the metadata in the upload step (CLIENT_TOO_OLD_FOR_METADATA's fix names it) ----------
 # pypa/gh-action-pypi-publish release -> (commit, bundled twine, highest Metadata-Version it reads). Dated facts,
@@ -849,8 +857,12 @@ INDEX_FIXES = {
     ("SIZE_LIMIT_EXCEEDED", "other"):
         "a 413 from your own index usually comes from the proxy in front of it (nginx client_max_body_size): "
         "raise the proxy's or the index's upload limit",
+    ("METADATA_INVALID", "azure-artifacts"):
+        "Azure Artifacts checks some fields more strictly than PyPI (an email with a display name, pypa/twine#1097): "
+        "fix the field in the metadata, or upload that package to PyPI only",
     ("WRONG_UPLOAD_URL", "devpi"):
-        "devpi uploads go to the index URL (https://host/user/index/), not its +simple/ page",
+        "devpi uploads go to a user index URL (https://host/user/index/), not its +simple/ page and not a "
+        "mirror index such as root/pypi, which takes no uploads",
     ("CLIENT_TOO_OLD_FOR_METADATA", "artifactory"):
         "here the index (Artifactory) cannot read this Metadata-Version: upgrade Artifactory, or build with a "
         "backend release that writes an older Metadata-Version",
