@@ -678,12 +678,10 @@ MAX_ECHO_LINES = 2000  # lines of an open `Run` group held back until it proves 
 # Cheap byte tests on whole chunks: only chunks holding one of these (and WINDOW lines around them, and the
 # log's last WINDOW lines) are read line by line. Every failure the runner records carries one of them.
 TRIGGERS = (b"Error", b"error:", b"ERROR", b"##[error]", b"::error", b"##[warning]", b"Warning:", b"WARNING",
-            b"ailed", b"ailure", b"exit code", b"Caused by", b"FAILED", b"`: `", b"protection rules",
-            b"Invalid workflow", b"workflow is not valid", b"Unable to", b"known vulnerabilit", b"GNU/Linux",
-            b"Lockfile", b"Container action", b"Traceback", b"exit status", b"Uploading", b"Publishing",
-            b"twine", b"gh-action-pypi-publish", b"Conflict", b"Forbidden", b"Unauthorized", b"already exist",
-            b"already contains", b"cannot be updated", b"Not Found")
-STRUCTURE = (b"##[group]Run ", b"##[endgroup]", b"\nRun ", b"password:")
+            b"ailed", b"ailure", b"exit code", b"Caused by", b"FAILED", b"`: `", b"protection rules", b"nvalid",
+            b"workflow is not valid", b"Unable to", b"known vulnerabilit", b"GNU/Linux", b"Lockfile",
+            b"Container action", b"Traceback", b"lready ", b"Response from", b"pypisubmit")
+STRUCTURE = (b"##[group]Run ", b"##[endgroup]", b"\nRun ", b"password:", b"pypi-publish", b"twine version")
 
 GH_PREFIX = re.compile(r"[^\t]*\t[^\t]*\t(?=\d{4}-\d\d-\d\dT)")  # gh run view --log: job<TAB>step<TAB>
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
@@ -986,6 +984,8 @@ class Diagnosis:
         self.previous = (self.lines + 1, rest, (self.echo, self.ui_echo, self.publish_step))
         if any(token in body for token in STRUCTURE):
             for offset, raw in enumerate(rest):
+                if b"pypi-publish" in raw or b"twine version" in raw:
+                    self.read_reader(clean(raw)[0])  # which action or twine ran, said long before any failure
                 if b"##[" in raw or raw[:4] == b"Run " or b"password:" in raw or self.ui_echo:
                     self.structure(start + head + offset + 1, raw)
         self.lines = start + len(lines)
