@@ -708,6 +708,7 @@ CLIENT_FAILURE = re.compile(
     r"|^Error uploading to repository: |^\[(?:PublishError|UploadError|HTTPError|ClientError)\]"
     r"|^\s*- Uploading \S+ FAILED\b|^\s*\[\w*Error\]\s*$|Process completed with exit code [1-9]|^\s*Caused by: ")
 TRACEBACK = "Traceback (most recent call last)"
+PROMPT = re.compile(r"(?:\([^)\s]*\) )*[\w@.:~/-]*\$ \S")  # "$ cmd", "(venv) user@host:~/demo$ cmd" in a paste
 EXCEPTION_LINE = re.compile(r"^(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Detected|Distribution|Exit|Found)"
                             r"(?:: |\s*$)")
 # exceptions of the upload clients and their HTTP stack: a failure even printed bare, with no traceback before it
@@ -1062,7 +1063,8 @@ class Diagnosis:
             pending[3] = number
             return
         self.flush_pending()
-        if text.startswith(("+ ", "++ ")):  # `set -x` echo of a command
+        if text.startswith(("+ ", "++ ")) or PROMPT.match(text):  # `set -x` echo, or a command typed at a prompt
+            self.read_context(text.strip())  # never a finding, but it says which client and index were used
             return
         if "%0A" in text and level:  # a workflow command's message with encoded newlines
             for part in text.replace("%0D", "").split("%0A"):
