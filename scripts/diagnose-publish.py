@@ -466,9 +466,9 @@ PATTERNS = [
     # PyPI before 2018 (pypa/twine#63, #199) and 2018 (pypa/twine#332)
     ("VERSION_EXISTS", ERROR, "already exists for ", r"A file named \S+ already exists for "),
     ("VERSION_EXISTS", ERROR, "The filename or contents already exist", None),
-    # other indexes' words for "this version exists": Azure Artifacts (Azure/azure-sdk-for-python#9286, astral-sh/uv#8817),
-    # Artifactory without Delete/Overwrite permission (pypa/twine#332, #1251), Nexus (pypa/twine#693, #1044,
-    # sonatype/nexus-public#696), Google Artifact Registry (python-poetry/poetry#1100), pypiserver/CodeArtifact 409
+    # other indexes' words for "this version exists": Azure Artifacts (Azure/azure-sdk-for-python#9286,
+    # astral-sh/uv#8817), Artifactory without Delete/Overwrite permission (pypa/twine#332, #1251), Nexus
+    # (pypa/twine#693, #1044, sonatype/nexus-public#696), Google Artifact Registry (python-poetry/poetry#1100), pypiserver/CodeArtifact 409
     # (pypa/twine#195, DeytaHQ/khora#495), anaconda.org (anaconda/anaconda-client#48, #133)
     ("VERSION_EXISTS", ERROR, "already contains file '", None),
     ("VERSION_EXISTS", ERROR, "Not enough permissions to delete/overwrite", None),
@@ -604,8 +604,8 @@ PATTERNS = [
     ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Not Found from ", None),
     ("WRONG_UPLOAD_URL", ERROR, "HTTPError: 404 Client Error: Not Found for url: ", None),
     ("WRONG_UPLOAD_URL", ERROR, "410 ", r"HTTPError: 410 (?:Gone|Client Error: Gone)\b"),
-    ("WRONG_UPLOAD_URL", ERROR, "This API is no longer supported", None),
-    ("WRONG_UPLOAD_URL", ERROR, "no pypisubmit endpoint available for", None),  # devpi mirror index (devpi#523)  # pypa/flit#85, sdispater/poet#7
+    ("WRONG_UPLOAD_URL", ERROR, "This API is no longer supported", None),  # pypa/flit#85, sdispater/poet#7
+    ("WRONG_UPLOAD_URL", ERROR, "no pypisubmit endpoint available for", None),  # devpi mirror index (devpi#523)
     ("WRONG_UPLOAD_URL", STATUS, "404 ", r"Client error '404 Not Found' for url|status code 404 Not Found"
                                        r"|\b404 Client Error: Not Found for url"),
     # -- GitHub Actions plumbing (runner, actions/toolkit, download-artifact)
@@ -779,7 +779,8 @@ INDEX_WORDS = (("azure-artifacts", "already contains file '"), ("azure-artifacts
                ("nexus", "Repository does not allow updating assets"), ("nexus", "nexus-"),
                ("pypiserver", "start server with `--overwrite`"), ("anaconda", "api.anaconda.org"),
                ("anaconda", "binstar"), ("gitlab", "File name has already been taken"),
-               ("devpi", "pypisubmit"), ("azure-artifacts", "DevOps Activity ID"), ("anaconda", "anaconda-server api site"))
+               ("devpi", "pypisubmit"), ("azure-artifacts", "DevOps Activity ID"),
+               ("anaconda", "anaconda-server api site"))
 
 # -- which program reads the metadata in the upload step (CLIENT_TOO_OLD_FOR_METADATA's fix names it) ----------
 # pypa/gh-action-pypi-publish release -> (commit, bundled twine, highest Metadata-Version it reads). Dated facts,
@@ -1164,7 +1165,7 @@ class Diagnosis:
                     self.client = "twine"
         if "twine version" in text:
             self.read_reader(text)
-        if "/tmp/baipp/" in text:
+        if "/tmp/baipp/" in text:  # noqa: S108 - a path in the log, not a file this script uses
             self.baipp = True
         if "://" in text:
             for match in INDEX_CONTEXT.finditer(text):
@@ -1261,9 +1262,9 @@ def reader_fix(diagnosis):
             what = "a release whose bundled twine this table does not know"
         return f"the log shows {shown}; {what}: {move}; the files themselves are fine"
     if diagnosis.baipp:
-        return ("the check ran inside hynek/build-and-inspect-python-package (its /tmp/baipp/ path), whose own twine "
-                "refused it: move that action to its newest release (v2 refuses 2.5; edutap-eu/edutap.wallet_google#104 "
-                "moved to v3.0.1); the files themselves are fine")
+        return ("the check ran inside hynek/build-and-inspect-python-package (its /tmp/baipp/ path), whose own "
+                "twine refused it: move that action to its newest release (v2 refuses 2.5; "
+                "edutap-eu/edutap.wallet_google#104 moved to v3.0.1); the files themselves are fine")
     if diagnosis.twine_version:
         return (f"the log shows twine {diagnosis.twine_version}, which cannot read it: install `twine>=7.0.0` (reads "
                 f"Metadata-Version 2.5) where this check or upload runs, or {move}; the files themselves are fine")
@@ -1334,6 +1335,129 @@ def reader_seen(diagnosis):
             "bundled_twine": ACTION_RELEASES[release][1] if release else None, "twine": diagnosis.twine_version}
 
 
+# --- the checkout: which repository and publishing workflows the claims are compared with (issue 11) -----------
+PUBLISH_COMMANDS = ("twine upload", "uv publish", "poetry publish", "flit publish", "hatch publish", "pdm publish",
+                    "maturin upload", "maturin publish")
+REMOTE = re.compile(r"^(?:[\w+.-]+://)?(?:[^@/]+@)?github\.com[:/]+([\w.-]+)/([\w.-]+?)(?:\.git)?/?$", re.I)
+
+
+def git(workdir, *args):
+    """Run a read-only git command in workdir; its output, or None when git or the command fails."""
+    import subprocess
+    try:
+        done = subprocess.run(["git", "-C", workdir, *args], capture_output=True, text=True, timeout=20,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def steps_of(job):
+    """Every step of a job, inside `parallel:` groups too (a list of steps, or a mapping with `steps:`)."""
+    pending = list(job.get("steps") or []) if isinstance(job.get("steps"), list) else []
+    while pending:
+        step = pending.pop(0)
+        if not isinstance(step, dict):
+            continue
+        group = step.get("parallel")
+        if isinstance(group, dict):
+            group = group.get("steps")
+        if isinstance(group, list):
+            pending[:0] = group
+            continue
+        yield step
+
+
+def publishes(step):
+    uses = step.get("uses")
+    if isinstance(uses, str) and uses.split("@", 1)[0].rstrip("/") == ACTION:
+        return True
+    command = step.get("run")
+    return isinstance(command, str) and any(word in command for word in PUBLISH_COMMANDS)
+
+
+def environment_name(job):
+    environment = job.get("environment")
+    if isinstance(environment, dict):
+        environment = environment.get("name")
+    return environment if isinstance(environment, str) and environment else None
+
+
+def read_checkout(workdir):
+    """The repository's GitHub remote and its publishing workflows (file -> environments), or None when workdir
+    is not a git repository. Read-only; YAML through PyYAML when it is installed."""
+    top = git(workdir, "rev-parse", "--show-toplevel")
+    if top is None:
+        return None
+    remote = git(top, "remote", "get-url", "origin")
+    if remote is None:
+        names = (git(top, "remote") or "").split()
+        remote = git(top, "remote", "get-url", names[0]) if names else None
+    match = REMOTE.match(remote or "")
+    checkout = {"workdir": top, "repository": f"{match.group(1)}/{match.group(2)}" if match else None,
+                "remote": redact(remote) if remote else None, "publishing_workflows": None, "note": None}
+    try:
+        import yaml
+    except ImportError:
+        checkout["note"] = "workflows not read: PyYAML is not installed (`python3 -m pip install pyyaml`)"
+        return checkout
+    folder = os.path.join(top, ".github", "workflows")
+    found = {}
+    for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+        if not name.endswith((".yml", ".yaml")):
+            continue
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                document = yaml.safe_load(handle)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        jobs = document.get("jobs") if isinstance(document, dict) else None
+        for job in (jobs.values() if isinstance(jobs, dict) else []):
+            if isinstance(job, dict) and any(publishes(step) for step in steps_of(job)):
+                found.setdefault(name, []).append(environment_name(job))
+    checkout["publishing_workflows"] = [{"file": name, "environments": sorted(set(envs), key=lambda e: e or "")}
+                                        for name, envs in found.items()]
+    return checkout
+
+
+def compare_checkout(claims, checkout):
+    """Claims presented by the run vs the checkout -> (differences, one-line summary)."""
+    form = claims.get("pending_publisher_form") or {}
+    run_repo, run_workflow, run_env = claims.get("repository"), form.get("workflow"), claims.get("environment")
+    differences = []
+    if checkout["repository"] and run_repo and checkout["repository"].lower() != run_repo.lower():
+        differences.append({"claim": "repository", "run": run_repo, "checkout": checkout["repository"]})
+    workflows = {entry["file"]: entry["environments"] for entry in checkout["publishing_workflows"] or []}
+    if checkout["publishing_workflows"] is not None and run_workflow:
+        if run_workflow not in workflows:
+            differences.append({"claim": "workflow", "run": run_workflow,
+                                "checkout": ", ".join(sorted(workflows)) or "(no publishing workflow)"})
+            environments = sorted({env for envs in workflows.values() for env in envs}, key=lambda e: e or "")
+        else:
+            environments = workflows[run_workflow]
+        if workflows and run_env not in environments:
+            shown = ", ".join(env or "(none)" for env in environments)
+            differences.append({"claim": "environment", "run": run_env or "(none)", "checkout": shown})
+    ref = claims.get("ref")
+    if ref and ref.startswith(("refs/tags/", "refs/heads/")) and git(checkout["workdir"], "rev-parse", "--verify",
+                                                                     "--quiet", ref + "^{commit}") is None:
+        differences.append({"claim": "ref", "run": ref, "checkout": "(not in this checkout: fetch it, or the run came "
+                                                                     "from another repository)"})
+    if not differences:
+        summary = (f"the run's claims match this checkout ({checkout['repository'] or 'this repository'}, workflow "
+                   f"{run_workflow}, environment {run_env or '(none)'}): the publisher on the index is what differs - "
+                   "register exactly these values there")
+        if checkout["note"]:
+            summary += f" ({checkout['note']})"
+        return differences, summary
+    said = "; ".join(f"{item['claim']} {item['run']} (run) vs {item['checkout']} (checkout)" for item in differences)
+    run_values = ", ".join(f"{item['claim']} {item['run']}" for item in differences if item["claim"] != "ref")
+    summary = (f"the run differs from this checkout: {said} - either set the publisher on the index to the run's "
+               f"values ({run_values or 'as shown in the claims'}), or change the workflow/environment back so the "
+               "next run presents what the publisher has")
+    return differences, summary
+
+
 # --- input -----------------------------------------------------------------------------------------
 RUN_URL = re.compile(r"^https://github\.com/([\w.-]+/[\w.-]+)/actions/runs/(\d+)(?:/.*)?$")
 REPO = re.compile(r"^[\w.-]+/[\w.-]+$")
@@ -1387,7 +1511,7 @@ def diagnose_run(run_id, repo):
 
 
 # --- rendering -------------------------------------------------------------------------------------
-def render_text(status, findings, claims, notes, lines, quiet, seen):
+def render_text(status, findings, claims, notes, lines, quiet, seen, checkout=None):
     for finding in findings:
         first = finding["evidence"][0]["line"] if finding["evidence"] else 0
         sys.stdout.write(f"{finding['class']}\t{first}\t{finding['summary']}\n")
@@ -1417,6 +1541,8 @@ def render_text(status, findings, claims, notes, lines, quiet, seen):
             f"workflow={form['workflow']} environment={environment}\n")
         if form["reusable_workflow"]:
             out(f"  reusable workflow: PyPI sees {form['workflow']}, called from {form['caller_workflow']}\n")
+    if checkout:
+        out(f"checkout ({checkout['workdir']}): {checkout['summary']}\n")
 
 
 def main(argv):
@@ -1426,6 +1552,7 @@ def main(argv):
     parser.add_argument("-q", "--quiet", action="store_true")
     parser.add_argument("--repo")
     parser.add_argument("--list-classes", action="store_true")
+    parser.add_argument("--workdir")
     parser.add_argument("source", nargs="?")
     args = parser.parse_args(argv)
     if args.help:
@@ -1458,6 +1585,13 @@ def main(argv):
     if claims is not None:
         claims = {name: (redact(value) if isinstance(value, str) else value) for name, value in claims.items()}
         claims["pending_publisher_form"] = implied_publisher(claims)
+    if args.workdir is not None and not os.path.isdir(args.workdir):
+        raise Fail(EXIT_USAGE, "usage", f"--workdir {args.workdir}: no such directory (see --help)")
+    checkout = None
+    if claims is not None:
+        checkout = read_checkout(args.workdir or os.getcwd())  # None when it is not a git repository: no comparison
+        if checkout is not None:
+            checkout["differences"], checkout["summary"] = compare_checkout(claims, checkout)
     primary = findings[0] if findings else None
     seen = {"client": diagnosis.client, "index": diagnosis.index, "reader": reader_seen(diagnosis)}
     if args.json:
@@ -1465,10 +1599,10 @@ def main(argv):
                 "summary": primary["summary"] if primary else "no failure found in the log",
                 "fix": primary["fix"] if primary else None,
                 "evidence": primary["evidence"] if primary else [],
-                "presented_claims": claims, "findings": findings}
+                "presented_claims": claims, "checkout": checkout, "findings": findings}
         print_json(envelope(data, found=len(findings), lines=diagnosis.lines, **seen))
     else:
-        render_text(status, findings, claims, notes, diagnosis.lines, args.quiet, seen)
+        render_text(status, findings, claims, notes, diagnosis.lines, args.quiet, seen, checkout)
     return status
 
 

@@ -270,7 +270,7 @@ def test_text_mode_records_and_quiet(python):
 def test_json_shape(python):
     log = render((ROOT / "tests/fixtures/diagnose/classes/PENDING_PUBLISHER.txt").read_text(), "gh")
     result, document = diagnose(log, python=python)
-    assert set(document["data"]) == {"class", "summary", "fix", "evidence", "presented_claims", "findings"}
+    assert set(document["data"]) == {"class", "summary", "fix", "evidence", "presented_claims", "checkout", "findings"}
     assert document["meta"]["schema"] == "pypi-ops.diagnose-publish/v1" and document["meta"]["found"] == 1
     assert set(document["data"]["findings"][0]) == {"class", "summary", "fix", "docs", "evidence"}
 

@@ -139,7 +139,7 @@ def test_pypi_keeps_the_general_fix():
 # -- failures said without GitHub's markers never exit 0 ------------------------------------------------------------
 @pytest.mark.parametrize("log", [
     "Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nRuntimeError: the upload broke\n",
-    "Uploading distributions to https://upload.pypi.org/legacy/\nTypeError: must be convertible to a buffer, not None\n",
+    "Uploading distributions to https://upload.pypi.org/legacy/\nTypeError: must be convertible to a buffer\n",
     "ConnectionError: HTTPSConnectionPool(host='example.org', port=443): Max retries exceeded with url: /\n",
     "Traceback (most recent call last):\n  File \"/usr/bin/twine\", line 8, in <module>\n    sys.exit(main())\n",
     "Command '['twine', 'upload', 'dist/x.whl']' returned non-zero exit status 1.\n",
