@@ -467,9 +467,10 @@ PATTERNS = [
     ("VERSION_EXISTS", ERROR, "already exists for ", r"A file named \S+ already exists for "),
     ("VERSION_EXISTS", ERROR, "The filename or contents already exist", None),
     # other indexes' words for "this version exists": Azure Artifacts (Azure/azure-sdk-for-python#9286,
-    # astral-sh/uv#8817), Artifactory without Delete/Overwrite permission (pypa/twine#332, #1251), Nexus (pypa/twine#693,
-    # #1044, sonatype/nexus-public#696), Google Artifact Registry (python-poetry/poetry#1100), pypiserver/CodeArtifact
-    # 409 (pypa/twine#195, DeytaHQ/khora#495), anaconda.org (anaconda/anaconda-client#48, #133)
+    # astral-sh/uv#8817), Artifactory without Delete/Overwrite permission (pypa/twine#332, #1251), Nexus
+    # (pypa/twine#693, #1044, sonatype/nexus-public#696), Google Artifact Registry (python-poetry/poetry#1100),
+    # pypiserver/CodeArtifact 409 (pypa/twine#195, DeytaHQ/khora#495), anaconda.org (anaconda/anaconda-client#48,
+    # #133)
     ("VERSION_EXISTS", ERROR, "already contains file '", None),
     ("VERSION_EXISTS", ERROR, "Not enough permissions to delete/overwrite", None),
     ("VERSION_EXISTS", ERROR, "Repository does not allow updating assets", None),
