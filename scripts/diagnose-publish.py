@@ -813,9 +813,9 @@ INDEX_FIXES = {
         "repository (a repository permission, not a version bump); otherwise it answers 403 \"Not enough "
         "permissions to delete/overwrite\": bump the version, or have the Artifactory admin grant it",
     ("VERSION_EXISTS", "nexus"):
-        "the Nexus hosted repository does not allow redeploying a file (its deployment policy): bump the version, "
-        "or have the Nexus admin allow redeploy on that repository; twine's --skip-existing does not recognise "
-        "every Nexus wording (pypa/twine#1044)",
+        "the Nexus hosted repository's deployment policy is \"Disable redeploy\" (Sonatype support article "
+        "360013609554): bump the version, or have the Nexus admin set it to allow redeploy; twine's "
+        "--skip-existing does not recognise every Nexus wording (pypa/twine#1044)",
     ("VERSION_EXISTS", "azure-artifacts"):
         "Azure Artifacts feeds are immutable: a version once uploaded (even if deleted) cannot be uploaded again; "
         "bump the version",
