@@ -6,7 +6,7 @@
 """diagnose-publish.py - name the failure in a release workflow log, show the evidence, give the fix.
 
 Usage:
-  diagnose-publish.py [--json] [-q] [--repo OWNER/REPO] (RUN_ID | RUN_URL | - | LOGFILE)
+  diagnose-publish.py [--json] [-q] [--repo OWNER/REPO] [--workdir PATH] (RUN_ID | RUN_URL | - | LOGFILE)
   diagnose-publish.py --list-classes
 
 Reads the log of a failed publish run and reports which known failure class
@@ -23,6 +23,14 @@ job/step columns and runner markers are removed and twine's wrapped lines are
 joined before matching. Text that is only echoed (a `run:` script under
 `##[group]Run`, `+ cmd` lines of `set -x`) is never a finding. When one failure
 causes another, the cause is reported first (the primary class).
+A failure said only in a client's own words counts as much as a runner's
+marker: a traceback and its exception, twine's `HTTPError: 4xx`, `Upload
+failed (NNN)`, `returned non-zero exit status N`, uv/hatch/pdm/poetry/maturin
+error lines. The log's upload client (twine, the publish action, uv, poetry,
+flit, hatch, pdm, maturin, setuptools, anaconda-client, devpi-client) and
+index (pypi, testpypi, artifactory, nexus, azure-artifacts, codeartifact,
+gitlab, google-artifact-registry, devpi, anaconda, pypiserver, other) are
+recognised; where an index differs from PyPI the fix says what it wants.
 Tokens (pypi-..., ghp_/ghs_/github_pat_..., JWTs, Authorization values) are
 shown as [REDACTED].
 
@@ -30,15 +38,25 @@ Options:
   --json           print one JSON envelope on stdout
   -q, --quiet      no human report on stderr
   --repo O/R       repository for `gh run view` (default: gh's current repo)
+  --workdir PATH   the checkout to compare the run's trusted-publishing claims
+                   with (default: the current directory when it is a git
+                   repository; nothing is compared otherwise): its GitHub remote
+                   and the workflows that publish, with their environment
   --list-classes   print every class id with its summary and exit
 
 Output:
   text: one record per finding on stdout, primary first, in causal order:
         CLASS<TAB>LINE<TAB>SUMMARY   (LINE: first line of evidence in the log)
-        the cause, evidence lines, fix and playbook section go to stderr.
+        the client and index (first line), the cause, evidence lines, fix and
+        playbook section go to stderr.
   --json: data = {"class", "summary", "fix", "evidence", "presented_claims",
-        "findings": [{"class", "summary", "fix", "docs", "evidence":
-        [{"line", "text"}]}]}; meta = {"schema", "found", "lines"}.
+        "checkout", "findings": [{"class", "summary", "fix", "docs", "evidence":
+        [{"line", "text"}]}]}; meta = {"schema", "found", "lines", "client",
+        "index", "reader"}. reader: the publish action's ref/sha/release and its
+        bundled twine, or the twine version, when the log names them (or null).
+        checkout: {"workdir", "repository", "remote", "publishing_workflows":
+        [{"file", "environments"}], "differences": [{"claim", "run",
+        "checkout"}], "summary", "note"}, or null without claims or a git repo.
         presented_claims holds the trusted-publishing claims the run showed
         (sub, repository, repository_owner, workflow_ref, job_workflow_ref,
         ref, environment) plus "pending_publisher_form", or null.
