@@ -405,8 +405,8 @@ for _specific in ("VERSION_EXISTS", "FILENAME_PREVIOUSLY_USED", "RELEASE_CLOSED_
 # failure (warnings, notices, steps that can still succeed); "level" is an error on an error-level line
 # (##[error], Error:, ::error) and a hint otherwise.
 ERROR, HINT, LEVEL = "error", "hint", "level"
-# "status": a failure named only by its HTTP status (a bare 401/403/404/409): an error, but when the log also
-# shows a class with words, that class is the diagnosis and the status alone is dropped.
+# "status": a failure named only by its HTTP status (a bare 401/403/404/409): a hint that becomes the diagnosis
+# when the log shows a failure; when the log also shows a class with words, that class wins and the status goes.
 STATUS = "status"
 _NOT_A_DIST = r"'[^'./\\]+/?'"  # a name without an extension: a folder, e.g. download-artifact's "artifact"
 # the Metadata-Versions PyPI accepts today (warehouse forklift/metadata.py SUPPORTED_METADATA_VERSIONS; 2.0 refused)
@@ -724,7 +724,7 @@ UV_CLAIMS_START = "Token claims, which must match"
 CLIENT_FAILURE = re.compile(
     r"^(?:requests\.exceptions\.)?HTTPError: [45]\d\d\b|\bUpload failed\b|returned non-zero exit status [1-9]"
     r"|failed with exit code [1-9]|\bexited with (?:exit )?code [1-9]|^ERROR: Job failed: |maturin failed"
-    r"|^Error uploading to repository: |^\[(?:PublishError|UploadError|HTTPError|ClientError)\]"
+    r"|^Error uploading to repository: |^\[\w*Error\]:? "
     r"|^\s*- Uploading \S+ FAILED\b|^\s*\[\w*Error\]\s*$|Process completed with exit code [1-9]|^\s*Caused by: ")
 TRACEBACK = "Traceback (most recent call last)"
 PROMPT = re.compile(r"(?:\([^)\s]*\) )*[\w@.:~/-]*\$ \S")  # "$ cmd", "(venv) user@host:~/demo$ cmd" in a paste
@@ -768,7 +768,8 @@ URL = re.compile(r"https?://[^\s'\"<>`)\]]+")
 INDEXES = (
     ("testpypi", lambda host, path: host in ("test.pypi.org", "testpypi.python.org")),
     ("pypi", lambda host, path: host in ("upload.pypi.org", "pypi.org", "pypi.python.org", "upload.pypi.io")),
-    ("artifactory", lambda host, path: path.startswith("/artifactory/") or host.endswith("jfrog.io")),
+    ("artifactory", lambda host, path: path.startswith("/artifactory/") or host.endswith("jfrog.io")
+     or ".artifactory." in host),
     ("azure-artifacts", lambda host, path: host == "pkgs.dev.azure.com" or host.endswith(".pkgs.visualstudio.com")
      or "/_packaging/" in path),
     ("codeartifact", lambda host, path: ".codeartifact." in host and host.endswith("amazonaws.com")),
@@ -1221,11 +1222,13 @@ class Diagnosis:
         self.claim_lines[name] = (number, text.strip())
 
     def add(self, class_id, kind, number, text):
-        finding = self.findings.setdefault(class_id, {"first": number, "kind": ERROR if kind == STATUS else kind,
+        # a bare status is no failure by itself (uv logs "401 Unauthorized" for an index lookup it then skips:
+        # astral-sh/uv#16073); the failure line next to it (HTTPError, Upload failed, error:) makes it one
+        finding = self.findings.setdefault(class_id, {"first": number, "kind": HINT if kind == STATUS else kind,
                                                       "evidence": [], "status_only": kind == STATUS})
         if kind != STATUS:
             finding["status_only"] = False
-        if kind in (ERROR, STATUS):
+        if kind == ERROR:
             finding["kind"] = ERROR
         if len(finding["evidence"]) < MAX_EVIDENCE and all(line != number for line, _ in finding["evidence"]):
             finding["evidence"].append((number, text.strip()))
