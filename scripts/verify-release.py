@@ -1071,7 +1071,9 @@ def gather_history(access, name, limit, all_files, deadline, tags):
     total, releases = len(releases), releases[-limit:]
     plans = [probe_plan(release, access["root"], all_files) for release in releases]
     answers = probe_all([url for plan in plans for _, url in plan], access, deadline)
-    predates = api_predates_provenance(listing["api_version"])
+    # without the page's keys a 404 proves "none" only on an index seen serving provenance for another file
+    predates = api_predates_provenance(listing["api_version"]) and not any(
+        answer["outcome"] == "document" for answer in answers.values())
     settled = [settle_release(release, plan, answers, predates) for release, plan in zip(releases, plans)]
     if tags is not None:
         tagged = tag_versions(tags, name)
@@ -1080,9 +1082,14 @@ def gather_history(access, name, limit, all_files, deadline, tags):
     return {"listing": listing, "releases": settled, "total": total, "predates": predates}
 
 
-def earlier_reference(listing, version, access, timeout):
+def earlier_reference(listing, version, access, timeout, integrity_works):
     """The release before `version` (upload order) whose provenance continuity compares with:
-    {state: ok|first|no-attested|unlisted|unknown, detail, reference (settled release) or None, earlier}."""
+    {state: ok|first|no-attested|unlisted|unknown, detail, reference (settled release) or None, earlier}.
+
+    With the page's `provenance` keys the nearest earlier release that has provenance is known at once and one
+    of its objects is read. Without them (api-version below 1.3) the last HISTORY_DEFAULT earlier releases are
+    asked on the Integrity API together; their 404s count as "none" only when this release's files were found
+    there (`integrity_works`: the index does serve provenance), else they are inconclusive."""
     releases = release_history(listing["page"], listing["page_url"])
     names = [release["version"] for release in releases]
     if str(version) not in names:
@@ -1090,22 +1097,32 @@ def earlier_reference(listing, version, access, timeout):
     earlier = releases[:names.index(str(version))]
     if not earlier:
         return {"state": "first", "detail": "no earlier release to compare with", "reference": None, "earlier": 0}
+    deadline = time.monotonic() + timeout
+    keyed = True
     for release in reversed(earlier):
         if release["coverage"] is None:
-            api = listing["api_version"] or "(none)"
-            return {"state": "unknown", "reference": None, "earlier": len(earlier),
-                    "detail": f"the simple API (api-version {api}) does not say which files of {release['version']} "
-                              "carry provenance (PEP 740 `provenance` key, api-version 1.3)"}
+            keyed = False
+            break
         if release["coverage"] in ("all", "partial"):
-            plan = probe_plan(release, access["root"], False)
-            answers = probe_all([url for _, url in plan], access, time.monotonic() + timeout)
-            settled = settle_release(release, plan, answers, False)
-            if settled["unknown"]:
-                return {"state": "unknown", "reference": settled, "earlier": len(earlier),
-                        "detail": f"the provenance of {release['version']} could not be read: {settled['unknown']}"}
+            candidates = [release]
+            break
+    else:
+        return {"state": "no-attested", "reference": None, "earlier": len(earlier),
+                "detail": f"none of the {len(earlier)} earlier release(s) carries provenance"}
+    if not keyed:
+        candidates = earlier[-HISTORY_DEFAULT:]
+    plans = [probe_plan(release, access["root"], False) for release in candidates]
+    answers = probe_all([url for plan in plans for _, url in plan], access, deadline)
+    predates = api_predates_provenance(listing["api_version"]) and not integrity_works
+    for release, plan in reversed(list(zip(candidates, plans))):
+        settled = settle_release(release, plan, answers, predates)
+        if settled["unknown"]:
+            return {"state": "unknown", "reference": settled, "earlier": len(earlier),
+                    "detail": f"the provenance of {release['version']} could not be read: {settled['unknown']}"}
+        if settled["coverage"] in ("all", "partial"):
             return {"state": "ok", "reference": settled, "earlier": len(earlier), "detail": ""}
     return {"state": "no-attested", "reference": None, "earlier": len(earlier),
-            "detail": f"none of the {len(earlier)} earlier release(s) carries provenance"}
+            "detail": f"none of the {len(candidates)} earlier release(s) asked carries provenance"}
 
 
 def verify_signatures(answers, digests, skip_reason):
@@ -1809,7 +1826,9 @@ def main(argv):
     results.append(check_publisher(files, answers, results[-1], expectation))
     explicit = [flag for flag, value in (("--repository", args.repository), ("--workflow", args.workflow))
                 if value is not None]
-    earlier = earlier_reference(listing, version, access, timeout) if listing["state"] == "ok" and files else None
+    integrity_works = any(answer["outcome"] == "document" for answer in answers.values())
+    earlier = earlier_reference(listing, version, access, timeout, integrity_works) \
+        if listing["state"] == "ok" and files else None
     results.append(check_continuity(listing, files, answers, earlier, expectation, explicit))
     for result in results:
         result["ok"] = result["status"] in ("pass", "skip")
