@@ -131,19 +131,19 @@ def test_gitlab_publisher_before_a_github_checkout_is_another_kind(stub, tmp_pat
 def test_gitlab_checkout_compares_project_and_ci_file(stub, tmp_path):
     stub.serve("/simple/demo-package/", fixture("simple-pypi-gitlab-published.json", stub),
                content_type="application/vnd.pypi.simple.v1+json")
-    stub.serve("/integrity/demo-package/1.0.0/demo_package-1.0.0.tar.gz/provenance", fixture("integrity-gitlab.json", stub),
-               content_type=INTEGRITY)
-    project = static_project(tmp_path / "g", name="demo-package", version="1.1.0", workflow=None,
-                             extra="")
+    stub.serve("/integrity/demo-package/1.0.0/demo_package-1.0.0.tar.gz/provenance",
+               fixture("integrity-gitlab.json", stub), content_type=INTEGRITY)
+    project = static_project(tmp_path / "g", name="demo-package", version="1.1.0", workflow=None)
     (project / ".gitlab-ci.yml").write_text("publish:\n  script: [uv publish]\n", encoding="utf-8")
     init_repo(project, remote="https://gitlab.com/octo-group/tools/demo-package.git")
     found = by_check(run(stub, project))[CHECK]
     assert found["status"] == "pass", found
-    init_repo_moved = static_project(tmp_path / "h", name="demo-package", version="1.1.0", workflow=None)
-    (init_repo_moved / ".gitlab-ci.yml").write_text("publish:\n  script: [uv publish]\n", encoding="utf-8")
-    init_repo(init_repo_moved, remote="git@gitlab.com:octo-group/demo-package.git")
-    moved = by_check(run(stub, init_repo_moved))[CHECK]
-    assert moved["status"] == "fail" and "'octo-group/tools/demo-package' -> 'octo-group/demo-package'" in moved["detail"]
+    elsewhere = static_project(tmp_path / "h", name="demo-package", version="1.1.0", workflow=None)
+    (elsewhere / ".gitlab-ci.yml").write_text("publish:\n  script: [uv publish]\n", encoding="utf-8")
+    init_repo(elsewhere, remote="git@gitlab.com:octo-group/demo-package.git")
+    moved = by_check(run(stub, elsewhere))[CHECK]
+    assert moved["status"] == "fail"
+    assert "'octo-group/tools/demo-package' -> 'octo-group/demo-package'" in moved["detail"]
 
 
 # ----------------------------------------------------------------------------- skip, never a pass

@@ -39,8 +39,8 @@ def sample_history(stub):
 def gitlab_history(stub):
     """1.0.0 GitLab octo-group/tools/demo-package; 1.0.1 yanked, `provenance: null`."""
     stub.serve("/simple/demo-package/", fixture("simple-pypi-gitlab-published.json", stub), content_type=SIMPLE)
-    stub.serve(integrity_path("demo-package", "1.0.0", "demo_package-1.0.0.tar.gz"), fixture("integrity-gitlab.json", stub),
-               content_type=INTEGRITY)
+    stub.serve(integrity_path("demo-package", "1.0.0", "demo_package-1.0.0.tar.gz"),
+               fixture("integrity-gitlab.json", stub), content_type=INTEGRITY)
 
 
 def history(stub, name, *args, python=None, cwd=None, env=None):
