@@ -1586,13 +1586,15 @@ def history_details(releases):
     return lines
 
 
-def render_history_text(history, name, root, quiet, code):
+def render_history_text(history, name, root, quiet, code, records=True):
+    """stdout: one tab-separated record per release, newest first (unless `records` is off, for --markdown);
+    stderr: the aligned table, every break, and the verdict."""
     rows = []
     for release in reversed(history["releases"]):
         provenance, publisher, marks = history_cells(release)
         rows.append((release["version"], release["uploaded"] or "-", str(release["files"]), provenance, publisher,
                      marks))
-    for row in rows:
+    for row in rows if records else []:
         sys.stdout.write("\t".join(" ".join(cell.split()) for cell in row) + "\n")
     if quiet:
         return
@@ -1790,8 +1792,9 @@ def run_history(args, access):
     code = history_exit(history)
     if args.json:
         print_json(history_json(history, name, access["root"], code, args, checkout))
-    elif args.markdown:
+    elif args.markdown:  # the table for a job summary on stdout, the report for the log on stderr
         render_history_markdown(history, name, access["root"], code)
+        render_history_text(history, name, access["root"], args.quiet, code, records=False)
     else:
         render_history_text(history, name, access["root"], args.quiet, code)
     return code

