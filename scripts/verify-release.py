@@ -9,6 +9,9 @@ Usage:
   verify-release.py [--json] [-q] [--index-url URL] [--testpypi] [--wait S]
                     [--dist DIR] [--repository OWNER/REPO] [--workflow FILE]
                     [--environment NAME] [--offline-provenance] [NAME VERSION | PATH]
+  verify-release.py --history NAME [--json | --markdown] [-q] [--index-url URL]
+                    [--testpypi] [--limit N] [--timeout S] [--accept VERSION]...
+                    [--all-files] [--checkout PATH]
 
 Give NAME and VERSION, or PATH (default .; a project directory or its
 pyproject.toml) whose pyproject.toml has a static [project].version.
@@ -26,6 +29,12 @@ Checks (ids are stable):
   publisher   each attestation bundle's publisher (kind, repository, workflow,
               environment) equals the expected one; GitLab's workflow is its
               `workflow_filepath`; a kind we cannot compare is unknown
+  continuity  compared with the last earlier release (upload order) that has
+              provenance: this release has none (or only some files have it
+              after a fully attested release), or its publisher differs in
+              kind, repository or workflow, is a fail naming that release;
+              with --repository/--workflow given the publisher check decides;
+              an environment-only change is a note
 Each check reports pass, fail, unknown or skip. A 404 from the Integrity API
 on an index whose simple API predates api-version 1.3 is unknown, never
 "unsigned". Where the pypi-attestations library is importable, attestations
@@ -40,6 +49,14 @@ the same project. Nothing expected: publisher is skip. Provenance is expected
 unless that job makes none (`attestations: false`, or `twine upload`/`uv
 publish` without a separate astral-sh/attest-action step); the provenance
 detail then says so.
+
+History (--history NAME): the newest N releases of NAME as a table (version,
+upload time, files, provenance yes/partial/no/?, publisher, marks), each
+continuity break marked (provenance-missing, provenance-partial,
+publisher-changed), and, inside the project's checkout (./pyproject.toml names
+it, or --checkout PATH), releases that no git tag names marked no-tag (a mark,
+not a failure). One provenance object per attested release is read (sdist
+first; --all-files reads every file's), all concurrently, all within --timeout.
 
 Options:
   --json                one JSON envelope on stdout
@@ -58,15 +75,29 @@ Options:
   --environment NAME    expected environment ('' expects none)
   --offline-provenance  do not verify signatures against Sigstore (no network
                         beyond the index); the index's publisher is still compared
+  --history NAME        the release history of NAME instead of one release
+  --limit N             --history: the newest N releases (1 to 1000, default 20)
+  --timeout S           --history: one bound on all requests together (default 30)
+  --accept VERSION      --history: breaks at VERSION were looked at and are
+                        accepted (shown as accepted, not counted); repeatable
+  --all-files           --history: read every attested file's provenance
+  --markdown            --history: a markdown table on stdout (a job summary)
+  --checkout PATH       --history: mark releases no tag of PATH's git repo names
 
 Environment: PYPI_OPS_HTTP_TIMEOUT bounds each request in seconds (default 10).
 
 Output: stdout has one record per check, `check<TAB>status<TAB>detail`; with
 --json, {"data": [{"check", "ok", "status", "detail", "files": [...]}, ...],
 "meta": {"name", "version", "index", "api_version", "verified", "exit", "schema"}}.
+--history: one record per release, newest first, `version<TAB>uploaded<TAB>
+files<TAB>provenance<TAB>publisher<TAB>marks`; with --json, data is a list of
+{version, uploaded, files, yanked, provenance, attested_files, publishers,
+breaks, notes, reference, unknown, tag} and meta has mode "history", breaks,
+continuous, verdict and exit.
 
 Exit codes:
-  0   verified: live, complete (with --dist), provenance and publisher match
+  0   verified: live, complete (with --dist), provenance and publisher match,
+      continuity holds; --history: no break that is not accepted
   1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
   2   usage error (also: the version is dynamic and VERSION was not given)
   3   bad input: no PATH or pyproject.toml, PATH a file other than pyproject.toml,
@@ -74,16 +105,21 @@ Exit codes:
   5   a required library is missing
   7   nothing failed, but something is unknown: index unreachable or unclear
       (or HTML-only), provenance inconclusive, trust root unavailable,
-      publisher kind not comparable, or --wait timed out
+      publisher kind not comparable, or --wait timed out; --history: the
+      index is unclear, or some release's provenance could not be read (an
+      index below api-version 1.3 that serves no provenance, a mirror)
   10  problem: missing or yanked files, hash mismatch, stranger file, no
       provenance where expected, attestation for another file or digest,
-      invalid signature, publisher mismatch
+      invalid signature, publisher mismatch, continuity break; --history: a
+      break that is not accepted, or no such project
 
 Examples:
   python3 scripts/verify-release.py --wait 300 --dist dist/ .
   python3 scripts/verify-release.py requests 2.31.0
   python3 scripts/verify-release.py --json --repository octo-org/demo-package \\
       --workflow publish.yml --environment pypi demo-package 1.0.0
+  python3 scripts/verify-release.py --history sampleproject --limit 50
+  python3 scripts/verify-release.py --history demo-package --accept 2.0.0 --markdown
 """
 
 from __future__ import annotations
