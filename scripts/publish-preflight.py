@@ -1796,24 +1796,25 @@ def read_last_publisher(root, simple_answer, deadline):
         url = next(entry["provenance"] for entry in sorted(
             release["files"], key=lambda entry: (not entry["filename"].endswith((".tar.gz", ".zip")),
                                                  entry["filename"])) if entry["provenance"])
-        left = deadline - time.monotonic()
+        shown, left = redact_url(url), deadline - time.monotonic()
         if left <= 0:
             return dict(found, state="fault", version=release["version"],
-                        detail=f"no time left within --timeout to read {url}")
+                        detail=f"no time left within --timeout to read {shown}")
         answer = fetch(url, f"{INTEGRITY_JSON}, application/json;q=0.5", left)
         if "error" in answer:
-            return dict(found, state="fault", version=release["version"], detail=answer["error"])
+            return dict(found, state="fault", version=release["version"],
+                        detail=answer["error"].replace(url, shown))
         if answer["status"] != 200 or answer["type"] not in (INTEGRITY_JSON, "application/json"):
             return dict(found, state="fault", version=release["version"],
-                        detail=f"{url}: HTTP {answer['status']} ({answer['type'] or 'no content type'})")
+                        detail=f"{shown}: HTTP {answer['status']} ({answer['type'] or 'no content type'})")
         try:
             publishers = provenance_publishers(json_body(answer))
         except (UnicodeDecodeError, ValueError, RecursionError):
             publishers = None
         if not publishers:
             return dict(found, state="fault", version=release["version"],
-                        detail=f"{url}: not a PEP 740 provenance object")
-        return dict(found, state="ok", version=release["version"], publishers=publishers, url=url)
+                        detail=f"{shown}: not a PEP 740 provenance object")
+        return dict(found, state="ok", version=release["version"], publishers=publishers, url=shown)
     return dict(found, state="none", detail=(
         f"none of the {len(releases)} release(s) on the index carries provenance (uploaded without PEP 740 "
         "attestations): there is no earlier publisher to compare with"))
