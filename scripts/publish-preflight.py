@@ -2245,8 +2245,9 @@ def check_workflow_oidc(facts):
     if warns:
         return finding("workflow-oidc", "warn", f"{names}: " + "; ".join(warns), "; ".join(dict.fromkeys(fixes))
                        or None)
-    return finding("workflow-oidc", "pass", f"{names}: id-token: write, environment "
-                   + ", ".join(sorted({str(j['environment']) for _, j in jobs})) + ", no tokens, pinned actions")
+    environments = ", ".join(sorted({str(j["environment"]) for _, j in jobs}))
+    return finding("workflow-oidc", "pass", f"{names}: publishes with trusted publishing (OIDC): id-token: write, "
+                                            f"environment {environments}, no tokens, pinned actions")
 
 
 def check_build(facts):
