@@ -1748,8 +1748,10 @@ def parse_arguments(argv):
     if args.history is None and any(history_only.values()):
         parser.error(f"{', '.join(flag for flag, given in history_only.items() if given)} go(es) with --history")
     if args.history is not None:
-        if args.target or args.dist or args.wait:
-            parser.error("--history NAME takes no NAME VERSION, PATH, --dist or --wait")
+        if args.target or args.dist or args.wait or any(
+                value is not None for value in (args.repository, args.workflow, args.environment)):
+            parser.error("--history NAME takes no NAME VERSION, PATH, --dist, --wait, --repository, --workflow "
+                         "or --environment (it compares each release with the ones before it)")
         if args.markdown and args.json:
             parser.error("give --json or --markdown, not both")
         for version in args.accept:

@@ -259,6 +259,8 @@ def test_credentials_in_the_index_url_are_never_printed(stub):
     ("--history", "demo-package", "--accept", "not a version"),
     ("--history", "demo-package", "--json", "--markdown"),
     ("--history", "not a name"),
+    ("--history", "demo-package", "--repository", "octo-org/demo-package"),
+    ("--history", "demo-package", "--wait", "5"),
     ("--markdown", "demo-package", "1.0"),
     ("--limit", "5", "demo-package", "1.0"),
 ])
