@@ -1609,16 +1609,17 @@ def history_verdict(history, code):
 
 def history_details(releases):
     """One line per break and per release that could not be read, newest first."""
-    lines = []
+    lines, unknown = [], {}
     for release in reversed(releases):
         for item in release["breaks"]:
             state = "accepted" if item["accepted"] else "BREAK"
             lines.append(f"{state} {release['version']} {item['kind']}: {item['detail']}")
-        if release["unknown"]:
-            lines.append(f"unknown {release['version']}: {release['unknown']}")
+        if release["unknown"]:  # one line per reason (a mirror gives every release the same one)
+            unknown.setdefault(release["unknown"], []).append(release["version"])
         lines.extend(f"note {release['version']}: {note}" for note in release["notes"])
         if release.get("tag") is False:
             lines.append(f"no-tag {release['version']}: no git tag in this checkout names it")
+    lines.extend(f"unknown {', '.join(versions)}: {reason}" for reason, versions in unknown.items())
     return lines
 
 
