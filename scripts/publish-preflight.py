@@ -1772,7 +1772,7 @@ def decide_index(version, simple, jsonapi):
 
 # ----------------------------------------------------------------------------- reader: earlier releases' provenance
 
-def read_last_publisher(root, simple_answer, deadline):
+def read_last_publisher(simple_answer, deadline):
     """The publisher of the newest release on the index that carries PEP 740 provenance.
 
     -> {state: ok|none|no-key|fault|unread, detail, version, publishers, releases, api_version}. The project
@@ -2304,6 +2304,9 @@ def check_publisher_continuity(facts):
                                          "releases is not known", "retry later or check access to the index")
     if last["state"] in ("none", "no-key"):
         return finding(check, "skip", last["detail"])
+    if last["state"] == "unread":
+        return finding(check, "unknown", "the provenance of earlier releases was not read within --timeout",
+                       "retry later, or with a larger --timeout; never read this as the same publisher")
     if last["state"] != "ok":
         return finding(check, "unknown", f"the provenance of {last['version']} could not be read: {last['detail']}",
                        "retry later; never read this as the same publisher")
@@ -2732,7 +2735,7 @@ def gather(root, args, index_url):
             deadline = time.monotonic() + args.timeout
             lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
             if lookup["simple"]["state"] == "ok":  # then one provenance object, within the same bound
-                lookup["provenance"] = read_last_publisher(index_url, lookup["simple_answer"], deadline)
+                lookup["provenance"] = read_last_publisher(lookup["simple_answer"], deadline)
         index_thread = threading.Thread(target=look, daemon=True)
         index_thread.start()
     scm = scm_settings(info)
