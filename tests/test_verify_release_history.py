@@ -391,3 +391,23 @@ def test_checkout_that_makes_no_provenance_expects_none(stub, git_repo, tmp_path
     result = verify(stub, repo)
     found = continuity(result)
     assert found["status"] == "skip" and "uv publish" in found["detail"], found
+
+
+def test_upload_order_not_version_order(stub):
+    """A backport uploaded after a newer release is compared with the release uploaded just before it."""
+    model(stub, [("1.0.0", signed()), ("2.0.0", signed(workflow="release.yml")), ("1.0.1", signed())])
+    result = history(stub, "demo-package", "--json")
+    assert [row["version"] for row in result.json["data"]] == ["1.0.1", "2.0.0", "1.0.0"]
+    found = rows(result)
+    assert kinds(found["2.0.0"]) == ["publisher-changed"] and found["1.0.1"]["reference"] == "2.0.0"
+    assert kinds(found["1.0.1"]) == ["publisher-changed"]  # back from release.yml to publish.yml
+
+
+def test_without_upload_times_the_version_order_is_used(stub):
+    stub.index.api_version = "1.0"  # no upload-time and no provenance key on such pages
+    for version in ("2.0.0", "1.0.0", "1.5.0"):
+        stub.index.add_release("demo-package", version, provenance=signed())
+    result = history(stub, "demo-package", "--json")
+    assert [row["version"] for row in result.json["data"]] == ["2.0.0", "1.5.0", "1.0.0"]
+    # the Integrity API answers for every file, so the history is readable without the page's keys
+    assert result.returncode == 0 and all(row["provenance"] == "all" for row in result.json["data"])
