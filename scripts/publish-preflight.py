@@ -2278,7 +2278,11 @@ def presented_publisher(facts):
     if chosen:
         workflow, job = chosen[0]
         view.setdefault("kind", "GitHub")
-        view.update(workflow=workflow["file"], environment=job["environment"])
+        view["workflow"] = workflow["file"]
+        if "${{" in str(job["environment"] or ""):
+            gaps.append(f"the job's environment is an expression ({job['environment']}), not compared")
+        else:
+            view["environment"] = job["environment"]
     else:
         gaps.append("no workflow in .github/workflows publishes on the release tag" if not jobs else
                     f"{len(jobs)} jobs publish and not exactly one runs on the release tag: "

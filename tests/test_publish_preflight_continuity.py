@@ -93,6 +93,12 @@ def test_environment_change_only_warns(stub, tmp_path):
     assert "set the job's environment back to pypi" in found["fix"]
 
 
+def test_environment_from_an_expression_is_not_compared(stub, tmp_path):
+    serve_sampleproject(stub, "integrity-github-second-publisher.json")  # environment pypi
+    found = by_check(run(stub, checkout(tmp_path, "publish.yml", environment="${{ vars.PUBLISH_ENV }}")))[CHECK]
+    assert found["status"] == "pass" and "an expression" in found["detail"], found
+
+
 def test_same_publisher_passes(stub, tmp_path):
     serve_sampleproject(stub, "integrity-github-second-publisher.json")  # publish.yml, environment pypi
     found = by_check(run(stub, checkout(tmp_path, "publish.yml")))[CHECK]
