@@ -330,6 +330,7 @@ class Use:
         self.owns_comment = True
         self.unparsed = None  # reason, when the fallback reader cannot see the value
         self.alias_line = None  # 0-based line of the alias (*name) through which this use is reached
+        self.role = "uses"  # or "image": a job's container or a service's image
 
 
 class Mark:
@@ -369,11 +370,23 @@ def alias_marking_loader(base):
         def __init__(self, stream):
             base.__init__(self, stream)
             self.anchors = {}
+            self.open_anchors = set()  # anchors whose node is still being composed
 
         def compose_node(self, parent, index):
             if not self.check_event(yaml.AliasEvent):
-                return Composer.compose_node(self, parent, index)
-            mark = self.peek_event().start_mark
+                anchor = getattr(self.peek_event(), "anchor", None)
+                if anchor is None:
+                    return Composer.compose_node(self, parent, index)
+                self.open_anchors.add(anchor)
+                try:
+                    return Composer.compose_node(self, parent, index)
+                finally:
+                    self.open_anchors.discard(anchor)
+            event = self.peek_event()
+            mark = event.start_mark
+            if event.anchor in self.open_anchors:  # GitHub refuses it; following it would never end
+                raise yaml.composer.ComposerError(None, None, f"recursive alias *{event.anchor} inside its own "
+                                                  f"anchor &{event.anchor}", mark)
             anchored = Composer.compose_node(self, parent, index)
             node = copy.copy(anchored)
             node.alias_mark, node.anchored = mark, anchored
@@ -396,7 +409,10 @@ def compose_with_pyyaml(text, path):
                 continue
             mark = error.problem_mark or error.context_mark
             where = f" (line {mark.line + 1})" if mark is not None else ""
-            raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error.problem or error.context}{where}") from None
+            problem = error.problem or error.context
+            if (problem or "").startswith("recursive alias"):
+                raise Fail(EXIT_INPUT, "input", f"{path}: {problem}{where}: no workflow can be read from it") from None
+            raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {problem}{where}") from None
         except yaml.YAMLError as error:
             raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error}") from None
 
@@ -444,9 +460,12 @@ def mapping_origins(node):
 
 
 def uses_nodes(root, path):
-    """(`uses:` value node, alias mark or None) for each place a workflow or composite action uses an action,
-    in file order. A node reached through an alias is used where that alias (the outermost one) is written:
-    `- *step` in a second job is a second use, at the alias's line."""
+    """(value node, alias mark or None, role) for each place a workflow or composite action uses an action
+    (role "uses") or runs a container image (role "image": jobs.<id>.container, its image:, and the image: of
+    each jobs.<id>.services entry), in file order. Steps are read wherever a step can be: a job's or a composite
+    action's steps, `parallel:` groups (at any depth; GitHub runs their steps as background steps) and
+    background steps (`background: true`, an ordinary step otherwise). A node reached through an alias is used
+    where that alias (the outermost one) is written: `- *step` in a second job is a second use, at its line."""
     top = mapping_pairs(root)
     if top is None or ("jobs" not in top and "runs" not in top):
         raise Fail(EXIT_INPUT, "input",
@@ -460,50 +479,84 @@ def uses_nodes(root, path):
         if steps is None:
             return
         if steps.id == "opaque":
-            opaque.append(steps)
+            opaque.append((steps, "uses"))
         elif steps.id == "sequence":
             for step in steps.value:
                 look_in(step, through(steps, via))
+        elif steps.id == "mapping":  # `parallel: {steps: [...]}`
+            look_in(steps, through(steps, via))
 
-    def look_in(holder, via):
+    def image_of(holder, via):
+        """container: IMAGE, or container: {image: IMAGE}; the same mapping form for a service."""
+        if holder is None:
+            return
+        via = through(holder, via)
         if holder.id == "opaque":
-            opaque.append(holder)
+            opaque.append((holder, "image"))
+        elif holder.id == "scalar":
+            if holder.value not in ("", None):
+                found.append((holder, through(holder, via), "image"))
+        elif holder.id == "mapping":
+            pairs = mapping_origins(holder)
+            if pairs.get("<<") is not None:
+                opaque.append((pairs["<<"][0], "image"))
+            if "image" in pairs:
+                node, merged_via = pairs["image"]
+                if node.id == "opaque":
+                    opaque.append((node, "image"))
+                elif node.id == "scalar" and node.value not in ("", None):
+                    found.append((node, through(node, via or merged_via), "image"))
+
+    def look_in(holder, via, job=False):
+        if holder.id == "opaque":
+            opaque.append((holder, "uses"))
             return
         via = through(holder, via)
         pairs = mapping_origins(holder)
         if pairs is None:
             return
         if pairs.get("<<") is not None:  # a merge the fallback reader could not follow
-            opaque.append(pairs["<<"][0])
+            opaque.append((pairs["<<"][0], "uses"))
         if "uses" in pairs:
             node, merged_via = pairs["uses"]
-            found.append((node, through(node, via or merged_via)))
-        if "steps" in pairs:
-            steps, merged_via = pairs["steps"]
-            step_list(steps, via or merged_via)
+            found.append((node, through(node, via or merged_via), "uses"))
+        for key in ("steps", "parallel"):
+            if key in pairs:
+                steps, merged_via = pairs[key]
+                step_list(steps, via or merged_via)
+        if job and "container" in pairs:
+            image_of(pairs["container"][0], via or pairs["container"][1])
+        if job and "services" in pairs:
+            services, merged_via = pairs["services"]
+            if services.id == "opaque":
+                opaque.append((services, "image"))
+            for service in (mapping_pairs(services) or {}).values():
+                image_of(service, through(services, via or merged_via))
 
     if "jobs" in top:
         jobs = top["jobs"]
         if jobs.id == "opaque":
-            opaque.append(jobs)
+            opaque.append((jobs, "uses"))
         for job in (mapping_pairs(jobs) or {}).values():
-            look_in(job, through(jobs, None))
+            look_in(job, through(jobs, None), job=True)
     if "runs" in top:
         runs = top["runs"]
         if runs.id == "opaque":
-            opaque.append(runs)
+            opaque.append((runs, "uses"))
         step_list((mapping_pairs(runs) or {}).get("steps"), through(runs, None))
         image = (mapping_pairs(runs) or {}).get("image")  # a Docker action's prebuilt image: pulled like docker://
         if image is not None and image.id in ("scalar", "opaque") and "docker://" in (
                 image.value if image.id == "scalar" and isinstance(image.value, str) else image.raw):
-            found.append((image, None))
+            found.append((image, None, "uses"))
     unique, seen = [], set()
-    hidden = [(node, None) for node in opaque if "uses" in node.raw or node.style == "alias"]
-    for node, via in found + hidden:
+    hidden = [(node, None, role) for node, role in opaque
+              if node.style == "alias" or ("uses" if role == "uses" else "image") in node.raw
+              or (role == "image" and node.raw.strip())]
+    for node, via, role in found + hidden:
         key = (id(getattr(node, "anchored", node)), (via.line, via.column) if via else None)
         if key not in seen:
             seen.add(key)
-            unique.append((getattr(node, "anchored", node), via))
+            unique.append((getattr(node, "anchored", node), via, role))
     unique.sort(key=lambda item: ((item[1] or item[0].start_mark).line, (item[1] or item[0].start_mark).column))
     return unique
 
@@ -515,7 +568,7 @@ def read_uses(text, path, use_pyyaml):
     root, parsed = compose_with_pyyaml(text, path) if use_pyyaml else (FallbackReader(text, path).read(), text)
     starts, ends = line_starts(text)
     uses = []
-    for node, via in uses_nodes(root, path):
+    for node, via, role in uses_nodes(root, path):
         start = starts[node.start_mark.line] + node.start_mark.column
         end = starts[node.end_mark.line] + node.end_mark.column
         if node.id != "scalar":
@@ -531,6 +584,7 @@ def read_uses(text, path, use_pyyaml):
             use = Use(node.value, start, end, node.end_mark.line, end, node.style)
         use.line_end = ends[use.line]
         use.alias_line = via.line if via is not None else None
+        use.role = role
         uses.append(use)
     attach_comments(text, parsed, uses, use_pyyaml)
     return uses
@@ -594,6 +648,7 @@ class FallbackReader:
         self.starts, self.ends = line_starts(text)
         self.entries = self.logical_lines()
         self.at = 0
+        self.open_anchors = set()
 
     def error(self, line, message):
         raise Fail(EXIT_INPUT, "input", f"{self.path}: not YAML (line {line + 1}): {message}")
@@ -641,7 +696,7 @@ class FallbackReader:
             following = self.entries[self.at + 1] if self.at + 1 < len(self.entries) else None
             if not rest and following and following[1] > column - (column > 0):
                 self.at += 1
-                return self.node(following[1])
+                return self.anchored(text, lambda: self.node(following[1]))
             if rest[:1] in ("{", "[", "*", "|", ">", '"', "'"):  # `- &name {uses: ...}`: the value after it
                 text, value_column = rest, rest_column
         if text == "-":
@@ -674,21 +729,33 @@ class FallbackReader:
             key_node = Node("scalar", key, Mark(line, column), Mark(line, column + value_offset))
             value_text = text[value_offset:].lstrip(" \t")
             value_column = column + len(text) - len(value_text)
+            properties = value_text
             value_text, value_column = self.strip_properties(value_text, value_column)
-            if not value_text or value_text.startswith("#"):
-                following = self.entries[self.at] if self.at < len(self.entries) else None
-                if following and following[1] > column:
-                    value = self.node(following[1])
-                elif following and following[1] == column and following[2] == "-":
-                    value = self.sequence(column)
-                else:
-                    value = Node("scalar", "", Mark(line, value_column), Mark(line, value_column))
-            else:
-                value = self.value_node(line, value_column, value_text, column)
+            value = self.anchored(properties, lambda: self.mapping_value(line, column, value_text, value_column))
             pairs.append((key_node, value))
         if self.at < len(self.entries) and self.entries[self.at][1] > column:
             self.error(self.entries[self.at][0], "bad indentation")
         return Node("mapping", pairs, Mark(first[0], first[1]), Mark(first[0], first[1]))
+
+    def mapping_value(self, line, column, value_text, value_column):
+        if not value_text or value_text.startswith("#"):
+            following = self.entries[self.at] if self.at < len(self.entries) else None
+            if following and following[1] > column:
+                return self.node(following[1])
+            if following and following[1] == column and following[2] == "-":
+                return self.sequence(column)
+            return Node("scalar", "", Mark(line, value_column), Mark(line, value_column))
+        return self.value_node(line, value_column, value_text, column)
+
+    def anchored(self, text, compose):
+        """compose() with the anchors (&name) in front of `text` open, so that an alias to one of them
+        inside its own node is found (GitHub refuses such a file; following it would never end)."""
+        names = set(re.findall(r"(?:^|\s)&(\S+)", text.split(" #")[0])) - self.open_anchors
+        self.open_anchors |= names
+        try:
+            return compose()
+        finally:
+            self.open_anchors -= names
 
     @staticmethod
     def strip_properties(text, column):
@@ -740,11 +807,17 @@ class FallbackReader:
         reason = None
         if text[0] == "*":
             reason = "an alias (*name)"
+            name = re.match(r"\*([^\s,\]}]+)", text)
+            if name and name.group(1) in self.open_anchors:
+                self.error(line, f"recursive alias *{name.group(1)} inside its own anchor &{name.group(1)}")
         elif text[0] in "|>":
             reason = "a block scalar (| or >)"
         elif text[0] in "{[":
-            reason = "a flow collection ({...} or [...])"
-            self.check_brackets(line, parent_column)
+            end_line, end_column = self.flow_end(line, column)
+            while self.at < len(self.entries) and self.entries[self.at][0] <= end_line:
+                self.at += 1  # the collection's own lines, wherever they are indented (`]` may sit under the key)
+            raw = self.text[self.starts[line] + column:self.starts[end_line] + end_column]
+            return Node("opaque", "a flow collection ({...} or [...])", start, Mark(end_line, end_column), raw=raw)
         if reason is None and text[0] in "\"'":
             value, length = self.quoted(text)
             if value is None:
@@ -770,16 +843,42 @@ class FallbackReader:
                         style="alias" if text[0] == "*" else None, raw=raw)
         return node
 
-    def check_brackets(self, line, parent_column):
-        """A flow collection must close before the next line at the parent's indentation."""
-        end = self.at
-        while end < len(self.entries) and self.entries[end][1] > parent_column:
-            end += 1
-        last_line = self.entries[end - 1][0] if end > self.at else line
-        text = self.text[self.starts[line]:self.ends[last_line]]
-        text = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|(?:^|[ \t])#[^\n]*', "", text, flags=re.M)
-        if sum(text.count(c) for c in "[{") != sum(text.count(c) for c in "]}"):
-            self.error(line, "a flow collection ({...} or [...]) is not closed")
+    def flow_end(self, line, column):
+        """(line, column) just after the bracket that closes the flow collection opening at (line, column);
+        quoted scalars and comments are skipped, so a `]` inside "a]b" or after `#` does not count."""
+        import bisect
+        text, index, depth, previous = self.text, self.starts[line] + column, 0, "["
+        while index < len(text):
+            char = text[index]
+            if char in "\"'" and previous in "[{,:?":
+                index += 1
+                while index < len(text):
+                    if char == '"' and text[index] == "\\":
+                        index += 2
+                        continue
+                    if text[index] == char:
+                        if char == "'" and text[index + 1:index + 2] == "'":
+                            index += 2
+                            continue
+                        break
+                    index += 1
+                previous, index = "x", index + 1
+                continue
+            if char == "#" and text[index - 1] in " \t\r\n\x85\u2028\u2029":
+                while index < len(text) and text[index] not in "\r\n\x85\u2028\u2029":
+                    index += 1
+                continue
+            if char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    end_line = bisect.bisect_right(self.starts, index) - 1
+                    return end_line, index + 1 - self.starts[end_line]
+            if char not in " \t\r\n\x85\u2028\u2029":
+                previous = char
+            index += 1
+        self.error(line, "a flow collection ({...} or [...]) is not closed")
 
     @staticmethod
     def quoted(text):
