@@ -210,12 +210,33 @@ ANY_CASE_SHA_RE = re.compile(r"[0-9a-fA-F]{40}")
 SHORT_SHA_RE = re.compile(r"[0-9a-fA-F]{7,39}")
 DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
 # A version comment token (its first, else its last): optional `tag=`, optional path prefix (monorepo tags such as
-# tools/v1.4.0), then X.Y.Z with or without `v` and an optional pre-release/build suffix (v6.0.2-rc.1),
-# or a `v`-prefixed major or major.minor (v4, v4.1), which is accepted but cannot be verified precisely.
-# A bare number without `v` (`# see issue 1234`) is not a version.
+# tools/v1.4.0), then one of
+#   full:  X.Y.Z with or without `v` and an optional pre-release/build suffix (v6.0.2-rc.1, 2024.01.3);
+#   short: a `v`-prefixed major or major.minor (v4, v4.1): a moving tag, accepted but not precise;
+#   other: any other tag-shaped name: X.Y without `v` (1.11, for actions whose releases are X.Y), or a
+#          number with a suffix (v6-beta, 3-rc1). Accepted offline; --live asks whether it is a real tag.
+# A bare number without `v` (`# see issue 1234`) is not a version, and neither is a word (`# main`).
 VERSION_TOKEN_RE = re.compile(
     r"(?:tag=)?(?P<tag>(?P<prefix>(?:[A-Za-z0-9._-]+/)*)"
-    r"(?:(?P<full>[vV]?\d+\.\d+\.\d+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)|(?P<short>[vV]\d+(?:\.\d+)?)))")
+    r"(?:(?P<full>[vV]?\d+\.\d+\.\d+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)|(?P<short>[vV]\d+(?:\.\d+)?)"
+    r"|(?P<other>[vV]?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z][0-9A-Za-z.+-]*)?|[vV]?\d+[-+][0-9A-Za-z][0-9A-Za-z.+-]*)))")
+# An exception written on the line, after the version comment: zizmor's own (`# zizmor: ignore[unpinned-uses]`)
+# or this script's, which must say why (`# pypi-ops: ignore[unpinned] no release tags, rolling branch`).
+IGNORE_RE = re.compile(r"(?:^|(?<=[\s#]))(?P<tool>zizmor|pypi-ops):\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>.*)$")
+# zizmor audit ids and the problem ids of this script they cover (zizmor's ignore comment names its audits).
+ZIZMOR_AUDITS = {
+    "unpinned-uses": {"unpinned", "short-sha", "unpinned-image", "comment-in-ref"},
+    "unpinned-images": {"unpinned-container-image"},
+    "ref-version-mismatch": {"drift", "unknown-tag"},
+    "impostor-commit": {"impostor"},
+}
+# What no exception can hide: the file or GitHub could not be read, so nothing is known to accept.
+NEVER_IGNORED = {"bad-input", "unverified", "unparsed"}
+DEFAULT_EXCEPTIONS = os.path.join(".github", "action-pins-exceptions.yml")
+IMAGE_COMMANDS = "docker buildx imagetools inspect {image} (or: crane digest {image})"
+MANIFEST_TYPES = ", ".join([  # what a registry may answer for a tag (OCI and Docker, index and single image)
+    "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"])
 # What pin-github-action (`# pin@v4.2.2`) and ratchet (`# ratchet:actions/checkout@v4.2.2`) write before the tag.
 TOOL_PREFIX_RE = re.compile(r"pin@|ratchet:[^@\s]+@")
 LINE_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -236,6 +257,10 @@ PROBLEMS = {
                                   "name the exact release: # v4.2.2"),
     "unpinned-image": ("error", "docker:// image without an @sha256 digest",
                        "pin the image digest: docker://image@sha256:<64 hex>"),
+    "unpinned-container-image": ("warning", "job container or service image without an @sha256 digest",
+                                 "pin the digest: image: name:tag@sha256:<64 hex> (--fix --live looks it up)"),
+    "bad-input": ("error", "the file could not be read as a workflow or an action",
+                  "fix the file or leave it out of the paths"),
     "expression": ("error", "uses: contains a ${{ }} expression", "write a literal owner/repo@<sha>"),
     "malformed": ("error", "uses: is not owner/repo[/path]@ref, ./path or docker://image",
                   "fix the value"),
@@ -254,7 +279,7 @@ PROBLEMS = {
     "outdated": ("warning", "a newer release of the action exists", "move the pin (--fix --update within the major)"),
     "unverified": ("error", "GitHub could not be asked, or answered unclearly", "retry later or set GITHUB_TOKEN"),
 }
-INFORMATIONAL = {"imprecise-version-comment", "outdated"}
+INFORMATIONAL = {"imprecise-version-comment", "outdated", "unpinned-container-image"}
 
 
 class LookupFailed(Exception):
@@ -264,22 +289,23 @@ class LookupFailed(Exception):
 # ----------------------------------------------------------------------------- finding the files
 
 def discover(paths):
-    """The files to read, in a stable order; Fail(3) for a path that does not exist or holds nothing."""
+    """[(path, None) or (path, why it holds nothing to read)] in a stable order, each path once."""
     found = []
     for path in paths or ["."]:
         if os.path.isdir(path):
             files = files_in_directory(path)
+            found.extend((name, None) for name in files)
             if not files:
-                raise Fail(EXIT_INPUT, "input", f"{path}: no workflow or action files found")
-            found.extend(files)
+                found.append((path, f"{path}: no workflow or action files found"))
         elif os.path.exists(path):
-            found.append(path)
+            found.append((path, None))
         else:
-            raise Fail(EXIT_INPUT, "input", f"{path}: no such file or directory")
-    unique = []
-    for path in found:
-        if path not in unique:
-            unique.append(path)
+            found.append((path, f"{path}: no such file or directory"))
+    unique, seen = [], set()
+    for item in found:
+        if item[0] not in seen:
+            seen.add(item[0])
+            unique.append(item)
     return unique
 
 
@@ -915,20 +941,60 @@ def parse_uses(value):
     return "remote", action, ref
 
 
+def version_text(comment):
+    """The comment without an exception written after it (`# v1.2.3 # zizmor: ignore[...]`): a version in
+    the exception's reason is not the version comment. A prefix of the comment, so offsets stay valid."""
+    if not comment:
+        return comment
+    directive = IGNORE_RE.search(comment)
+    return comment[:directive.start()].rstrip(" \t#") if directive else comment
+
+
+def comment_tokens(comment):
+    """(start, end) of the first and the last token of the version text, each after a tool's prefix."""
+    text = version_text(comment) or ""
+    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", text)]
+    result = []
+    for start, end in tokens[:1] + tokens[-1:]:
+        tool = TOOL_PREFIX_RE.match(text, start, end)
+        start = tool.end() if tool else start
+        if text[start:end].startswith("tag="):
+            start += 4
+        if start < end and (start, end) not in result:
+            result.append((start, end))
+    return result
+
+
 def version_in_comment(comment):
     """The tag a version comment names, as a match of VERSION_TOKEN_RE over the comment (its start and end
     are offsets in the comment), or None. The first token is tried, then the last: `v4.2.2 # note` and
     `version: v4.2.2` both name v4.2.2. A token may carry the spellings of the tools that write these
-    comments: `tag=` (Dependabot, Renovate), `pin@` (pin-github-action), `ratchet:owner/repo@` (ratchet)."""
-    if not comment:
+    comments: `tag=` (Dependabot, Renovate), `pin@` (pin-github-action), `ratchet:owner/repo@` (ratchet).
+    An exception after the comment (`# zizmor: ignore[...]`, `# pypi-ops: ignore[...] reason`) is not read."""
+    text = version_text(comment)
+    if not text:
         return None
-    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", comment)]
+    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", text)]
     for start, end in tokens[:1] + tokens[-1:]:
-        tool = TOOL_PREFIX_RE.match(comment, start, end)
-        match = VERSION_TOKEN_RE.fullmatch(comment, tool.end() if tool else start, end)
+        tool = TOOL_PREFIX_RE.match(text, start, end)
+        match = VERSION_TOKEN_RE.fullmatch(text, tool.end() if tool else start, end)
         if match:
             return match
     return None
+
+
+def exceptions_on_line(comment):
+    """[(problem ids, reason or None when none was given, source)] written in the comment of a use's line."""
+    found = []
+    for directive in IGNORE_RE.finditer(comment or ""):
+        names = {name.strip() for name in directive.group("ids").split(",") if name.strip()}
+        if directive.group("tool") == "zizmor":
+            ids = set().union(*(ZIZMOR_AUDITS.get(name, set()) for name in names)) if names else set()
+            found.append((ids, f"zizmor: ignore[{', '.join(sorted(names))}] on the line", "zizmor"))
+        else:
+            reason = directive.group("reason").strip(" \t-:#") or None
+            found.append(({name for name in names if name in PROBLEMS}, reason, "pypi-ops"))
+    return found
 
 
 def check_unparsed(use, kind, action, ref):
@@ -978,13 +1044,14 @@ def check_ref(use, kind, action, ref):
 
 
 def check_comment(use, kind, action, ref):
-    if not use.comment:
+    if not version_text(use.comment):
         if not use.owns_comment:
             return "no-version-comment", "another uses: on the same line takes the line's comment"
         return "no-version-comment", "add the release tag as a comment on the same line"
     match = version_in_comment(use.comment)
     if match is None:
-        return "bad-version-comment", f"{use.comment!r} names no version tag (first or last token)"
+        return "bad-version-comment", (f"{version_text(use.comment)!r} names no version tag (first or last token); "
+                                       "--live accepts it when it is a tag of the action")
     if match.group("short"):
         return "imprecise-version-comment", f"{match.group('tag')} names a major (or minor) line, not a release"
     return None
@@ -993,22 +1060,156 @@ def check_comment(use, kind, action, ref):
 CHECKS = [check_unparsed, check_expression, check_local, check_docker, check_shape, check_ref, check_comment]
 
 
+def parse_image(value):
+    """(image without digest, digest or "") of a job container's or a service's image."""
+    value = value.strip()
+    value = value[len("docker://"):] if value.startswith("docker://") else value
+    image, _, digest = value.partition("@")
+    return image, digest
+
+
+def check_image(use, image, digest):
+    """The verdict on a job container's or a service's image: GitHub pulls it by name, so a tag can be moved
+    under the job like an action's tag (a warning: the image runs the job's steps, not code of its own)."""
+    if use.unparsed:
+        return "unpinned-container-image", f"written as {use.unparsed}; this reader cannot see whether it has a digest"
+    if use.value is None:
+        return "malformed", "image: is not a string"
+    if "${{" in use.value:
+        return "unpinned-container-image", "the image is chosen at run time, so its digest cannot be checked"
+    if DIGEST_RE.fullmatch(digest):
+        return None, "image pinned by digest"
+    if digest:
+        return "unpinned-container-image", f"@{digest} is not a sha256 digest"
+    return "unpinned-container-image", "no @sha256:<64 hex> digest: the tag can be moved"
+
+
+def new_record(path, line, kind, action, ref, comment):
+    """A record: kind is "action" (a uses:), "image" (a job container or service image) or "file" (a file
+    that could not be read: problem bad-input); ignored/reason say whether an exception accepts its problem."""
+    return {"file": path, "line": line, "kind": kind, "action": action, "ref": ref, "comment": comment,
+            "ok": True, "problem": None, "note": "", "ignored": False, "reason": None}
+
+
 def check_use(path, use):
     """The record of one uses: after the offline checks (the first check that decides wins)."""
-    kind, action, ref = parse_uses(use.value or "")
     line = use.line if use.alias_line is None else use.alias_line
-    record = {"file": path, "line": line + 1, "action": action, "ref": ref, "comment": use.comment,
-              "ok": True, "problem": None, "note": ""}
-    for check in CHECKS:
-        verdict = check(use, kind, action, ref)
-        if verdict is not None:
-            record["problem"], record["note"] = verdict
-            break
+    if use.role == "image":
+        action, ref = parse_image(use.value or "")
+        record = new_record(path, line + 1, "image", action, ref, use.comment)
+        record["problem"], record["note"] = check_image(use, action, ref)
+    else:
+        kind, action, ref = parse_uses(use.value or "")
+        record = new_record(path, line + 1, "action", action, ref, use.comment)
+        for check in CHECKS:
+            verdict = check(use, kind, action, ref)
+            if verdict is not None:
+                record["problem"], record["note"] = verdict
+                break
     if use.alias_line is not None:  # used here through an alias; the text (and --fix's edit) is at the anchor
         written = f"written at line {use.line + 1} (the anchor)"
         record["note"] = f"{record['note']}; {written}" if record["note"] else written
     record["ok"] = record["problem"] is None or record["problem"] in INFORMATIONAL
     return record
+
+
+# ----------------------------------------------------------------------------- exceptions
+
+def plain_data(node, path):
+    """A composed node as plain Python data (mappings, lists, strings); forms the reader cannot see: Fail(3)."""
+    if node is None:
+        return None
+    if node.id == "mapping":
+        return {name: plain_data(value, path) for name, value in (mapping_pairs(node) or {}).items()}
+    if node.id == "sequence":
+        return [plain_data(item, path) for item in node.value]
+    if node.id == "scalar":
+        return node.value
+    raise Fail(EXIT_INPUT, "input", f"{path} (line {node.start_mark.line + 1}): {node.value} cannot be read "
+                                    "without PyYAML; write the exceptions in block style")
+
+
+def read_exceptions(path, use_pyyaml):
+    """The accepted exceptions of a config file: [{"action", "file", "problems", "reason"}], each a pattern
+    (fnmatch) or None for "any"; problems a set of ids or None for every problem that can be accepted.
+
+        exceptions:
+          - action: dtolnay/rust-toolchain     # owner/repo[/path], * allowed
+            file: .github/workflows/ci.yml     # optional: only in this file (pattern)
+            problems: [unpinned]               # optional: only these ids (default: any)
+            reason: no release tags; the branch is the product
+    """
+    _, text = read_text(path)
+    root = compose_with_pyyaml(text, path)[0] if use_pyyaml else FallbackReader(text, path).read()
+    data = plain_data(root, path)
+    entries = data.get("exceptions") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or set(data) - {"exceptions"}:
+        raise Fail(EXIT_INPUT, "input", f"{path}: expected a mapping with one key, exceptions: a list of entries")
+    accepted = []
+    for number, entry in enumerate(entries, 1):
+        where = f"{path}: exception {number}"
+        if not isinstance(entry, dict) or set(entry) - {"action", "file", "files", "problems", "reason"}:
+            raise Fail(EXIT_INPUT, "input", f"{where}: keys are action, file, problems and reason")
+        files = entry.get("files", entry.get("file"))
+        files = [files] if isinstance(files, str) else files
+        problems = entry.get("problems")
+        problems = [part for part in re.split(r"[,\s]+", problems) if part] if isinstance(problems, str) else problems
+        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            raise Fail(EXIT_INPUT, "input", f"{where}: every exception needs a reason")
+        if entry.get("action") is None and files is None:
+            raise Fail(EXIT_INPUT, "input", f"{where}: name an action, a file, or both")
+        if not (entry.get("action") is None or isinstance(entry["action"], str)) or not (
+                files is None or (isinstance(files, list) and all(isinstance(item, str) for item in files))):
+            raise Fail(EXIT_INPUT, "input", f"{where}: action and file are strings (patterns)")
+        if problems is not None:
+            if not isinstance(problems, list) or not all(isinstance(item, str) for item in problems):
+                raise Fail(EXIT_INPUT, "input", f"{where}: problems is a list of problem ids")
+            unknown = sorted(set(problems) - set(PROBLEMS))
+            if unknown:
+                raise Fail(EXIT_INPUT, "input", f"{where}: unknown problem id {', '.join(unknown)} "
+                                                "(see references/action-pins.md)")
+        accepted.append({"action": entry.get("action"), "files": files,
+                         "problems": set(problems) if problems is not None else None,
+                         "reason": entry["reason"].strip(), "where": where})
+    return accepted
+
+
+def same_file(pattern, path):
+    from fnmatch import fnmatchcase
+    name = os.path.normpath(path).replace(os.sep, "/")
+    pattern = pattern.replace(os.sep, "/").lstrip("./") if pattern.startswith("./") else pattern.replace(os.sep, "/")
+    return fnmatchcase(name, pattern) or fnmatchcase(name, "*/" + pattern)
+
+
+def same_action(pattern, action):
+    from fnmatch import fnmatchcase
+    return bool(action) and (fnmatchcase(action.lower(), pattern.lower())
+                             or fnmatchcase(repo_of(action).lower(), pattern.lower()))
+
+
+def apply_exceptions(records, accepted):
+    """Mark each record whose problem an exception accepts: ignored, with the reason (kept in --json)."""
+    for record in records:
+        problem = record["problem"]
+        record["ignored"], record["reason"] = False, None
+        if not problem or problem in NEVER_IGNORED:
+            continue
+        for ids, reason, tool in exceptions_on_line(record["comment"]):
+            if problem not in ids:
+                continue
+            if reason is None:
+                record["note"] += "; the pypi-ops: ignore[...] on this line gives no reason, so it is not applied"
+                continue
+            record["ignored"], record["reason"] = True, reason if tool == "zizmor" else f"on the line: {reason}"
+            break
+        if record["ignored"]:
+            continue
+        for entry in accepted:
+            if (entry["problems"] is None or problem in entry["problems"]) \
+                    and (entry["action"] is None or same_action(entry["action"], record["action"])) \
+                    and (entry["files"] is None or any(same_file(item, record["file"]) for item in entry["files"])):
+                record["ignored"], record["reason"] = True, f"{entry['where']}: {entry['reason']}"
+                break
 
 
 # ----------------------------------------------------------------------------- versions
@@ -1081,6 +1282,18 @@ def split_credentials(url):
         return url, None
     userinfo, _, host = parts.netloc.rpartition("@")
     return urlunsplit(parts._replace(netloc=host)), userinfo.partition(":")[2] or userinfo or None
+
+
+class Offline:
+    """Stands in for GitHub under --offline (--fix --offline): every question is a LookupFailed."""
+
+    offline = True
+
+    def get(self, path, answers=(404,)):
+        raise LookupFailed("--offline: GitHub was not asked")
+
+    def once(self, key, compute):
+        return compute()
 
 
 class GitHub:
@@ -1560,17 +1773,34 @@ def run_fix(github, documents, records, update, write):
 
 # ----------------------------------------------------------------------------- rendering
 
+SEVERITY = [EXIT_OK, EXIT_NETWORK, EXIT_INPUT, EXIT_PROBLEM]  # the run's exit is the worst of its files
+
+
+def worst(*statuses):
+    return max(statuses, key=SEVERITY.index)
+
+
+def counts(record):
+    """Does this record fail the run? (an accepted exception never does)"""
+    return not record["ok"] and not record["ignored"]
+
+
 def exit_status(records):
-    if any(not record["ok"] and record["problem"] != "unverified" for record in records):
-        return EXIT_PROBLEM
-    if any(record["problem"] == "unverified" for record in records):
-        return EXIT_NETWORK
-    return EXIT_OK
+    status = EXIT_OK
+    for record in records:
+        if counts(record):
+            status = worst(status, EXIT_NETWORK if record["problem"] == "unverified" else
+                           EXIT_INPUT if record["problem"] == "bad-input" else EXIT_PROBLEM)
+    return status
 
 
 def describe(record):
+    if record["kind"] == "file":
+        return f"{record['problem']}: {record['note']}"
     ref = f"@{record['ref']}" if record["ref"] else ""
-    return f"{record['action'] or 'uses'}{ref}: {record['problem']}: {record['note']}"
+    name = record["action"] or ("image" if record["kind"] == "image" else "uses")
+    ignored = f" (ignored: {record['reason']})" if record["ignored"] else ""
+    return f"{name}{ref}: {record['problem']}: {record['note']}{ignored}"
 
 
 def escape_data(text):
@@ -1586,7 +1816,7 @@ def render_github(records):
     for record in records:
         if not record["problem"]:
             continue
-        level = "error" if not record["ok"] else "warning"
+        level = "error" if counts(record) else "warning"
         title = f"{record['problem']}: {PROBLEMS[record['problem']][1]}"
         lines.append(f"::{level} file={escape_property(record['file'])},line={record['line']},"
                      f"title={escape_property(title)}::{escape_data(describe(record))}\n")
@@ -1615,11 +1845,13 @@ def render_sarif(records, mode):
         if not record["problem"]:
             continue
         results.append({"ruleId": record["problem"], "ruleIndex": used.index(record["problem"]),
-                        "level": "error" if not record["ok"] else "warning",
+                        "level": "error" if counts(record) else "warning",
+                        **({"suppressions": [{"kind": "inSource", "justification": record["reason"]}]}
+                           if record["ignored"] else {}),
                         "message": {"text": describe(record)},
                         "locations": [{"physicalLocation": {
                             "artifactLocation": {"uri": sarif_uri(record["file"])},
-                            "region": {"startLine": record["line"]}}}]})
+                            "region": {"startLine": max(record["line"], 1)}}}]})
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0",
             "runs": [{"tool": {"driver": {"name": SCRIPT, "informationUri":
                                           "https://github.com/pypi-ops/pypi-ops/blob/main/references/action-pins.md",
@@ -1629,14 +1861,17 @@ def render_sarif(records, mode):
 
 def report(records, mode, reader):
     lines = [f"{record['file']}:{record['line']}: {describe(record)}\n" for record in records if record["problem"]]
-    problems = sum(1 for record in records if not record["ok"])
-    notes = sum(1 for record in records if record["ok"] and record["problem"])
+    problems = sum(1 for record in records if counts(record))
+    notes = sum(1 for record in records if record["ok"] and record["problem"] and not record["ignored"])
+    ignored = sum(1 for record in records if record["ignored"])
     if problems:
         summary = f"{problems} problem(s) in {len(records)} uses ({mode}, {reader} reader)"
     else:
         summary = f"all {len(records)} action pins ok ({mode}, {reader} reader)"
     if notes:
         summary += f"; {notes} note(s)"
+    if ignored:
+        summary += f"; {ignored} accepted as exceptions"
     return "".join(lines) + summary + "\n"
 
 
@@ -1657,6 +1892,7 @@ def main(argv):
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--github-api-url")
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--exceptions")
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args(argv)
     if args.help:
@@ -1667,20 +1903,34 @@ def main(argv):
         raise Fail(EXIT_USAGE, "usage", "--json and --format are alternatives (see --help)")
     if (args.write or args.update) and not args.fix:
         raise Fail(EXIT_USAGE, "usage", "--write and --update go with --fix (see --help)")
-    if args.fix and args.offline:
-        raise Fail(EXIT_USAGE, "usage", "--fix asks GitHub for the tags' commits; it cannot run --offline")
     if args.timeout <= 0:
         raise Fail(EXIT_USAGE, "usage", "--timeout must be positive")
     require_libraries()
     use_pyyaml = yaml is not None
     reader = "PyYAML" if use_pyyaml else "standard-library"
+    exceptions_path = args.exceptions or (DEFAULT_EXCEPTIONS if os.path.isfile(DEFAULT_EXCEPTIONS) else None)
+    accepted = read_exceptions(exceptions_path, use_pyyaml) if exceptions_path else []
     documents, records = [], []
-    for path in discover(args.paths):
-        bom, text = read_text(path)
-        uses = read_uses(text, path, use_pyyaml)
+    targets = discover(args.paths)
+    for path, missing in targets:
+        try:
+            if missing:
+                raise Fail(EXIT_INPUT, "input", missing)
+            bom, text = read_text(path)
+            uses = read_uses(text, path, use_pyyaml)
+        except Fail as failure:
+            if len(targets) == 1 or failure.exit != EXIT_INPUT:
+                raise  # one named input: the error envelope, as every script gives it
+            record = new_record(path, 0, "file", None, None, None)
+            record.update(ok=False, problem="bad-input", note=failure.message)
+            records.append(record)
+            continue
         documents.append((path, bom, text, uses))
         records.extend(check_use(path, use) for use in uses)
-    live = args.live or args.fix
+    for record in records:
+        if args.strict and record["problem"] == "unpinned-container-image":
+            record["ok"] = False
+    live = (args.live or args.fix) and not args.offline
     github = None
     if live:
         base, url_secret = split_credentials(args.github_api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API)
@@ -1689,20 +1939,22 @@ def main(argv):
         token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or url_secret
         github = GitHub(base, token, args.timeout)
         run_live(github, records, args.strict)
+    apply_exceptions(records, accepted)
     mode_name = "live" if live else "offline"
     if args.fix:
-        return fix_main(args, github, documents, records, output, reader)
+        return fix_main(args, github or Offline(), documents, records, output, reader)
     if output == "json":
         print_json(envelope(records, ok=exit_status(records) == EXIT_OK, count=len(records), mode=mode_name,
-                            reader=reader))
+                            reader=reader, exceptions=exceptions_path))
     elif output == "sarif":
         print_json(render_sarif(records, mode_name))
     elif output == "github":
         sys.stdout.write(render_github(records))
     else:
         for record in records:
-            fields = [record["file"], str(record["line"]), record["action"], record["ref"], record["comment"] or "",
-                      record["problem"] or "ok", record["note"]]
+            note = f"{record['note']}; ignored: {record['reason']}" if record["ignored"] else record["note"]
+            fields = [record["file"], str(record["line"]), record["action"] or "", record["ref"] or "",
+                      record["comment"] or "", record["problem"] or "ok", note]
             sys.stdout.write("\t".join(field.replace("\t", " ").replace("\n", " ") for field in fields) + "\n")
     if not args.quiet:
         sys.stderr.write(report(records, mode_name, reader))

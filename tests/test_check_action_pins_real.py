@@ -35,16 +35,26 @@ def structural_uses(path):
     document = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=loader)
     holders = []
 
-    def steps_of(holder):
-        steps = holder.get("steps") if isinstance(holder, dict) else None
+    def steps_of(holder, key="steps"):
+        steps = holder.get(key) if isinstance(holder, dict) else None
         for step in steps if isinstance(steps, list) else []:
             if isinstance(step, dict) and "uses" in step:
                 holders.append(step)
+            steps_of(step, "parallel")  # a step group: its steps run as background steps
+
+    def image_of(holder):
+        image = holder.get("image") if isinstance(holder, dict) else holder
+        if isinstance(image, str) and image:
+            holders.append(image)
 
     for job in (document.get("jobs") or {}).values():
         if isinstance(job, dict) and "uses" in job:
             holders.append(job)
         steps_of(job)
+        if isinstance(job, dict) and job.get("container"):
+            image_of(job["container"])
+        for service in (job.get("services") or {}).values() if isinstance(job, dict) else []:
+            image_of(service)
     runs = document.get("runs")
     if isinstance(runs, dict):
         steps_of(runs)
