@@ -1509,7 +1509,12 @@ def verify_live(github, record, strict):
     repo, pinned = repo_of(record["action"]), record["ref"]
     match = version_in_comment(record["comment"]) if record["problem"] in (None, "imprecise-version-comment") else None
     try:
-        if match is None:  # no usable comment: still make sure the commit belongs to the repository
+        word = None
+        if record["problem"] == "bad-version-comment":  # a word may still be a real tag of the action
+            word = tag_in_comment(github, repo, record)
+            if word is not None:
+                record["problem"], record["ok"] = None, True
+        if match is None and word is None:  # no usable comment: still make sure the commit belongs to the repo
             where = locate_commit(github, repo, pinned)
             if not where:
                 set_problem(record, "impostor", f"{pinned[:12]} is in no branch or tag of {repo}")
@@ -1518,7 +1523,8 @@ def verify_live(github, record, strict):
             elif where.get("tags"):
                 record["note"] += f"; tags at this commit: {', '.join(where['tags'])}"
             return
-        tag = match.group("tag")
+        tag = match.group("tag") if word is None else word
+        moving = word is not None or bool(match.group("short"))  # v4, v4.1, or a word tag such as `stable`
         resolved = resolve_tag(github, repo, tag)
         if not resolved["found"]:
             if resolved.get("repo_missing"):
@@ -1530,6 +1536,13 @@ def verify_live(github, record, strict):
             if resolved["annotated"] and resolved["object"] == pinned:
                 set_problem(record, "tag-object-sha", f"{pinned[:12]} is the tag object of {tag}; "
                                                       f"its commit is {resolved['commit']}")
+                return
+            if moving and contains(github, repo, tag, pinned):
+                exact = best_tag_at(github, repo, pinned, like=tag if word is None else None)
+                set_problem(record, "imprecise-version-comment",
+                            f"{tag} has moved on to {resolved['commit'][:12]}; the pinned commit is in its history"
+                            + (f"; the release at the pinned commit is {exact} (--fix writes it)" if exact else
+                               "; no release tag points at the pinned commit"), ok=True)
                 return
             where = locate_commit(github, repo, pinned)
             if where.get("tags"):
@@ -1545,6 +1558,13 @@ def verify_live(github, record, strict):
                 set_problem(record, "impostor", f"{pinned[:12]} is in no branch or tag of {repo}; "
                                                 f"{tag} is {resolved['commit'][:12]}")
             return
+        if word is not None:
+            record["note"] = f"{word} is a tag of {repo} at the pinned commit"
+            return
+        if moving:
+            exact = best_tag_at(github, repo, pinned, like=tag)
+            if exact:
+                record["note"] = f"{tag} points at the pinned commit today, but it moves; the release there is {exact}"
         pinned_version = parse_version(tag)
         newest = newest_release(github, repo, match.group("prefix"))
         if newest is not None and pinned_version is not None:
@@ -1564,6 +1584,24 @@ def verify_live(github, record, strict):
             record["note"] += f"; not verified: {error}"
 
 
+def tag_in_comment(github, repo, record):
+    """The first (else last) token of a comment that names no version, when it is a real tag of the action
+    (`# stable`, `# nightly-2024`); a branch of that name is said in the note. None otherwise."""
+    text = version_text(record["comment"]) or ""
+    names = [text[start:end] for start, end in comment_tokens(record["comment"])]
+    names = [name for name in names if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/+-]*", name)
+             and not name.endswith((".", "/")) and ".." not in name]
+    for name in names:
+        if resolve_tag(github, repo, name)["found"]:
+            return name
+    branches = {branch for branch, _ in list_branches(github, repo)} if names else set()
+    for name in names:
+        if name in branches:
+            record["note"] = f"{name} is a branch of {repo}, not a tag: a branch moves with every push"
+            break
+    return None
+
+
 def set_problem(record, problem, note, ok=False):
     record["problem"], record["note"], record["ok"] = problem, note, ok
 
@@ -1572,7 +1610,8 @@ def run_live(github, records, strict):
     todo = [record for record in records
             if record["problem"] not in ("unpinned", "short-sha", "expression", "malformed", "unparsed",
                                          "unpinned-image", "comment-in-ref")
-            and SHA_RE.fullmatch(record["ref"] or "") and not record["action"].startswith(("./", "docker://"))]
+            and record["kind"] == "action" and SHA_RE.fullmatch(record["ref"] or "")
+            and not record["action"].startswith(("./", "docker://"))]
     # The newest release of each repository is asked at the same time as the tags (not after them).
     newest = sorted({(repo_of(record["action"]), match.group("prefix")) for record in todo
                      for match in [version_in_comment(record["comment"])] if match})
@@ -1601,14 +1640,15 @@ def best_tag_at(github, repo, sha, like=None):
     for name, commit in list_tags(github, repo):
         match = VERSION_TOKEN_RE.fullmatch(name)
         version = parse_version(name)
-        if commit != sha or not match or not match.group("full") or version is None:
+        if commit != sha or not match or match.group("short") or version is None:
             continue
         if match.group("prefix") != prefix:
             continue
         if wanted_version is not None and release_tuple(version)[0] != release_tuple(wanted_version)[0]:
             continue
-        if best is None or version > best[0]:
-            best = (version, name)
+        rank = (bool(match.group("full")), len(release_tuple(version)), version)  # X.Y.Z before X.Y, then newest
+        if best is None or rank > best[0]:
+            best = (rank, name)
     return best[1] if best else None
 
 
@@ -1639,7 +1679,12 @@ def newest_in_major(github, repo, tag):
 
 def plan_fix(github, use, record, update):
     """(new ref or None, new comment tag or None, note) for one record."""
-    problem, repo, ref = record["problem"], repo_of(record["action"]), record["ref"]
+    problem = record["problem"]
+    if record["ignored"] or record["kind"] == "image":
+        return None, None, ""  # an accepted exception stays as it is; images are planned by plan_image
+    if problem == "unverified":
+        raise LookupFailed(record["note"])
+    repo, ref = repo_of(record["action"]), record["ref"]
     kind = parse_uses(use.value or "")[0] if use.value else "malformed"
     if kind != "remote" or problem in ("expression", "malformed", "unparsed", "short-sha", "unpinned-image"):
         return None, None, f"{problem}: cannot be fixed automatically" if problem else ""
@@ -1683,6 +1728,89 @@ def plan_fix(github, use, record, update):
     if new_ref is None and tag == (match.group("tag") if match else None):
         return None, None, ""
     return new_ref, tag, "updated" if new_ref else "added the version comment"
+
+
+def image_location(image):
+    """(scheme, registry host, repository, tag) of an image name, resolved the way docker resolves it: a first
+    part with a dot or a port (or localhost) is a registry, anything else is on Docker Hub (library/ for
+    official images). A registry on localhost or 127.x is spoken to over http, as docker allows by default."""
+    first, _, rest = image.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        host, name = first, rest
+    else:
+        host, name = "docker.io", image
+    if host in ("docker.io", "index.docker.io", "registry-1.docker.io"):
+        host, name = "registry-1.docker.io", name if "/" in name else f"library/{name}"
+    last = name.rsplit("/", 1)[-1]
+    name, tag = (name.rsplit(":", 1) if ":" in last else (name, "latest"))
+    hostname = host.rsplit(":", 1)[0]
+    scheme = "http" if hostname == "localhost" or hostname.startswith("127.") else "https"
+    return scheme, host, name, tag
+
+
+def registry_digest(image, timeout):
+    """The sha256 digest a registry serves for image:tag (registry API v2: GET the manifest, after the
+    anonymous bearer token its 401 challenge names); LookupFailed when it cannot be asked or answers oddly."""
+    import hashlib
+    from urllib.parse import urlencode
+    scheme, host, name, tag = image_location(image)
+    url = f"{scheme}://{host}/v2/{name}/manifests/{quote(tag, safe='')}"
+    try:
+        status, headers, body, _ = http_get(url, accept=MANIFEST_TYPES, timeout=timeout, limit=4 << 20)
+        if status == 401:
+            challenge = dict(re.findall(r'(\w+)="([^"]*)"', headers.get("WWW-Authenticate") or ""))
+            if not challenge.get("realm", "").startswith(("https://", "http://")):
+                raise LookupFailed(f"{host} asked for credentials without a token realm")
+            query = {key: challenge[key] for key in ("service", "scope") if key in challenge}
+            query.setdefault("scope", f"repository:{name}:pull")
+            _, token_headers, token_body, _ = http_get(f"{challenge['realm']}?{urlencode(query)}",
+                                                       accept="application/json", timeout=timeout, limit=1 << 20)
+            try:
+                answer = json.loads(token_body.decode("utf-8"))
+                token = answer.get("token") or answer.get("access_token")
+            except (UnicodeDecodeError, ValueError, AttributeError):
+                token = None
+            if not isinstance(token, str) or not token:
+                raise LookupFailed(f"{host}: no anonymous pull token for {name}")
+            status, headers, body, _ = http_get(url, accept=MANIFEST_TYPES, timeout=timeout, limit=4 << 20,
+                                                headers={"Authorization": f"Bearer {token}"})
+    except Unreachable as error:
+        raise LookupFailed(f"registry unreachable: {error}") from None
+    if status == 404:
+        raise LookupFailed(f"{host} has no {name}:{tag} (HTTP 404)")
+    if status != 200:
+        raise LookupFailed(f"{host} answered HTTP {status} for {name}:{tag}")
+    kind = (headers.get("Content-Type") or "").split(";")[0].strip()
+    if kind not in MANIFEST_TYPES.split(", "):
+        raise LookupFailed(f"{host} answered {kind or 'no content type'} instead of a manifest for {name}:{tag}")
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    said = headers.get("Docker-Content-Digest")
+    if said and said != digest:
+        raise LookupFailed(f"{host}: the manifest of {name}:{tag} does not match its Docker-Content-Digest")
+    return digest
+
+
+def plan_image(github, record, timeout):
+    """(digest or None, note) for a job container or service image."""
+    if record["ignored"] or record["problem"] != "unpinned-container-image":
+        return None, ""
+    image = record["action"]
+    if record["ref"] or "${{" in (image or "") or not image:
+        return None, f"{record['note']}: pin it by hand"
+    if getattr(github, "offline", False):
+        raise LookupFailed("--offline: the registry was not asked")
+    return registry_digest(image, timeout), f"pinned {image} to its digest"
+
+
+def image_edits(text, use, digest):
+    """Insert @digest right after the image name written in the value."""
+    span = text[use.start:use.end]
+    name = (use.value or "").strip()
+    where = span.rfind(name) if name else -1
+    if where < 0 or "@" in name:
+        return None
+    end = use.start + where + len(name)
+    return [(end, end, f"@{digest}")]
 
 
 def edits_for(text, use, new_ref, old_ref, tag):
@@ -1736,30 +1864,45 @@ def write_file(path, content):
         raise
 
 
-def run_fix(github, documents, records, update, write):
-    """Plan and apply the fixes; returns (changes, diff text)."""
+def run_fix(github, documents, records, update, write, timeout=10.0):
+    """Plan and apply the fixes; returns (changes, diff text). A change that needs GitHub or a registry
+    which could not be asked has "needs": "github" or "registry"."""
     by_use = [(path, bom, text, use, record) for path, bom, text, uses in documents
               for use, record in zip(uses, [r for r in records if r["file"] == path])]
 
     def plan(item):
         path, _, text, use, record = item
+        if record["kind"] == "image":
+            try:
+                digest, note = plan_image(github, record, timeout)
+            except LookupFailed as error:
+                return None, None, f"not fixed: {error}", "registry"
+            return digest, None, note, None
         try:
-            return plan_fix(github, use, record, update)
+            return (*plan_fix(github, use, record, update), None)
         except LookupFailed as error:
-            return None, None, f"not fixed: {error}"
+            return None, None, f"not fixed: {error}", "github"
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         plans = list(pool.map(plan, by_use))
     changes, edits_by_file, diff = [], {}, []
-    for (path, _, text, use, record), (new_ref, tag, note) in zip(by_use, plans):
+    for (path, _, text, use, record), (new_ref, tag, note, needs) in zip(by_use, plans):
         if not note and new_ref is None and tag is None:
             continue
-        edits = edits_for(text, use, new_ref, record["ref"], tag) if (new_ref or tag) else []
+        if record["kind"] == "image":
+            edits = image_edits(text, use, new_ref) if new_ref else []
+        else:
+            edits = edits_for(text, use, new_ref, record["ref"], tag) if (new_ref or tag) else []
         if edits is None:
-            new_ref, tag, note, edits = None, None, "the ref is not written literally in the file", []
+            new_ref, tag, note, edits = None, None, "the value is not written literally in the file", []
         edits_by_file.setdefault(path, []).extend(edits)
-        changes.append({"file": path, "line": record["line"], "action": record["action"], "old_ref": record["ref"],
-                        "new_ref": new_ref or (record["ref"] if edits else None), "old_comment": record["comment"],
-                        "new_comment": tag if edits else None, "fixed": bool(edits), "note": note})
+        if record["kind"] == "image":
+            new = (f"{record['action']}@{new_ref}" if edits else None)
+        else:
+            new = new_ref or (record["ref"] if edits else None)
+        changes.append({"file": path, "line": record["line"], "kind": record["kind"], "action": record["action"],
+                        "old_ref": record["ref"], "new_ref": new, "old_comment": record["comment"],
+                        "new_comment": tag if edits else None, "fixed": bool(edits), "note": note,
+                        "problem": record["problem"], "detail": record["note"], "needs": needs})
     for path, bom, text, _ in documents:
         if not edits_by_file.get(path):
             continue
@@ -1961,27 +2104,64 @@ def main(argv):
     return exit_status(records)
 
 
+def invoked_as():
+    """How this script was called, for commands to copy (`python3 scripts/check-action-pins.py`)."""
+    typed = sys.argv[0] if sys.argv[0].endswith(".py") else f"scripts/{SCRIPT}.py"
+    return f"python3 {typed}"
+
+
 def fix_main(args, github, documents, records, output, reader):
-    changes, diff = run_fix(github, documents, records, args.update, args.write)
+    changes, diff = run_fix(github, documents, records, args.update, args.write, args.timeout)
     unfixed = [change for change in changes if not change["fixed"]]
-    left = [record for record in records if not record["ok"]
+    waiting = [change for change in unfixed if change["needs"]]
+    left = [record for record in records if counts(record)
             and not any(change["fixed"] and change["file"] == record["file"] and change["line"] == record["line"]
                         for change in changes)]
-    if args.write:
-        status = EXIT_OK if not left else exit_status(left)
-    else:
-        status = EXIT_PROBLEM if diff or left else EXIT_OK
+    status = exit_status(left)
+    if diff and not args.write:
+        status = worst(status, EXIT_PROBLEM)
+    if waiting:
+        status = worst(status, EXIT_NETWORK)
+    command = None
+    if any(change["needs"] == "github" for change in waiting):
+        files = sorted({change["file"] for change in waiting if change["needs"] == "github"})
+        command = f"{invoked_as()} --fix --write {' '.join(files)}"
     if output == "json":
         print_json(envelope(changes, ok=status == EXIT_OK, count=len(changes), mode="fix", written=args.write,
-                            diff=diff, reader=reader))
+                            diff=diff, reader=reader, command=command))
     else:
         sys.stdout.write(diff)
     if not args.quiet:
         fixed = sum(1 for change in changes if change["fixed"])
-        lines = [f"{change['file']}:{change['line']}: {change['action'] or 'uses'}"
-                 f"{'@' + change['old_ref'] if change['old_ref'] else ''}: {change['note']}\n" for change in unfixed]
-        verb = "fixed" if args.write else "to fix (add --write to edit the files)"
-        sys.stderr.write("".join(lines) + f"{fixed} pin(s) {verb}; {len(unfixed)} left for a person\n")
+        lines = []
+        for change in unfixed:
+            ref = f"@{change['old_ref']}" if change["old_ref"] else ""
+            detail = change["detail"] if change["detail"] and change["detail"] not in change["note"] else ""
+            lines.append(f"{change['file']}:{change['line']}: {change['action'] or 'uses'}{ref}: {change['note']}"
+                         f"{f' ({detail})' if detail else ''}\n")
+        for change in changes:
+            if change["fixed"] and change["detail"] and change["problem"]:
+                lines.append(f"{change['file']}:{change['line']}: {change['action']}: {change['note']} "
+                             f"(was {change['problem']}: {change['detail']})\n")
+        if args.write:
+            summary = f"{fixed} pin(s) fixed"
+        elif diff:
+            summary = f"{fixed} pin(s) to fix: add --write to edit the files as the diff shows"
+        else:
+            summary = "nothing to write"
+        people = len(unfixed) - len(waiting)
+        if people:
+            summary += f"; {people} left for a person (each line above says what to do)"
+        if any(change["needs"] == "github" for change in waiting):
+            count = sum(1 for change in waiting if change["needs"] == "github")
+            summary += (f"; {count} pin(s) need GitHub, which was not asked or did not answer: when it answers, "
+                        f"run {command}")
+        for change in waiting:
+            if change["needs"] == "registry":
+                summary += (f"; {change['action']} needs its registry: run "
+                            f"{IMAGE_COMMANDS.format(image=change['action'])} and write {change['action']}"
+                            "@sha256:<digest>, or run --fix --write when the registry answers")
+        sys.stderr.write("".join(lines) + summary + "\n")
     return status
 
 
