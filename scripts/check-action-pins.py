@@ -835,7 +835,8 @@ class FallbackReader:
             reason = "an alias (*name)"
             name = re.match(r"\*([^\s,\]}]+)", text)
             if name and name.group(1) in self.open_anchors:
-                self.error(line, f"recursive alias *{name.group(1)} inside its own anchor &{name.group(1)}")
+                raise Fail(EXIT_INPUT, "input", f"{self.path}: recursive alias *{name.group(1)} inside its own anchor "
+                                                f"&{name.group(1)} (line {line + 1}): no workflow can be read from it")
         elif text[0] in "|>":
             reason = "a block scalar (| or >)"
         elif text[0] in "{[":
@@ -1713,7 +1714,8 @@ def plan_fix(github, use, record, update):
     match = version_in_comment(record["comment"])
     tag = match.group("tag") if match else None
     new_ref = None
-    if problem in ("no-version-comment", "bad-version-comment", "imprecise-version-comment") or tag is None:
+    if problem in ("no-version-comment", "bad-version-comment", "imprecise-version-comment") or (
+            tag is None and problem not in (None, "outdated")):  # a word that is a real tag at the pin stays
         found = best_tag_at(github, repo, ref, like=tag)
         if found is None:
             return None, None, f"no release tag points at {ref[:12]}: add the comment by hand"
@@ -2007,10 +2009,14 @@ def report(records, mode, reader):
     problems = sum(1 for record in records if counts(record))
     notes = sum(1 for record in records if record["ok"] and record["problem"] and not record["ignored"])
     ignored = sum(1 for record in records if record["ignored"])
+    unread = sum(1 for record in records if record["kind"] == "file")
+    uses = len(records) - unread
     if problems:
-        summary = f"{problems} problem(s) in {len(records)} uses ({mode}, {reader} reader)"
+        summary = f"{problems} problem(s) in {uses} uses ({mode}, {reader} reader)"
     else:
-        summary = f"all {len(records)} action pins ok ({mode}, {reader} reader)"
+        summary = f"all {uses} action pins ok ({mode}, {reader} reader)"
+    if unread:
+        summary += f"; {unread} file(s) could not be read (exit 3 unless a problem was found)"
     if notes:
         summary += f"; {notes} note(s)"
     if ignored:
@@ -2065,7 +2071,8 @@ def main(argv):
             if len(targets) == 1 or failure.exit != EXIT_INPUT:
                 raise  # one named input: the error envelope, as every script gives it
             record = new_record(path, 0, "file", None, None, None)
-            record.update(ok=False, problem="bad-input", note=failure.message)
+            note = failure.message[len(path) + 2:] if failure.message.startswith(f"{path}: ") else failure.message
+            record.update(ok=False, problem="bad-input", note=note)
             records.append(record)
             continue
         documents.append((path, bom, text, uses))
