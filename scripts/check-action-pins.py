@@ -7,21 +7,48 @@
 
 Usage:
   check-action-pins.py [--offline | --live] [--strict] [--json | --format text|json|github|sarif]
-                       [--fix [--update] [--write]] [--github-api-url URL] [--timeout S] [-q] [PATH ...]
+                       [--fix [--update] [--write]] [--exceptions FILE] [--github-api-url URL]
+                       [--timeout S] [-q] [PATH ...]
 
 PATH: workflow files, composite-action files (action.yml) or directories. No PATH: the
 workflows in .github/workflows/ plus every action.yml / action.yaml of the repository.
 A directory with .github/workflows/ is read the same way; any other directory: its own
 *.yml / *.yaml files plus the action.yml / action.yaml files below it.
 
-Every `uses:` is found from the YAML structure (jobs.*.uses, jobs.*.steps[*].uses,
-runs.steps[*].uses, and a Docker action's runs.image: docker://...), never from text
-inside run: or with:. A remote ref must be a full 40-hex commit SHA followed on the
-same line by a version comment whose first (else last) token is the tag: `# v6.0.2`,
-`# 6.0.2`, `# tag=v6.0.2`, `# pin@v6.0.2`, `# ratchet:owner/repo@v6.0.2`,
-`# v6.0.2 any remark` (prerelease suffixes such as v6.0.2-rc.1 and path prefixes
-such as tools/v1.4.0 are part of the tag). `docker://` images need
-`@sha256:<64 hex>`; local `./` and `$/` actions are fine.
+Every `uses:` is found from the YAML structure wherever a step can be: jobs.*.uses
+(reusable workflows), jobs.*.steps, `parallel:` step groups at any depth, background
+steps (`background: true`), runs.steps of a composite action, and a Docker action's
+runs.image: docker://...; never from text inside run: or with:. `$/...` (this
+repository, like ./) and `./` actions are local and fine. Images are read too: a job's
+`container:` (or its image:) and the image: of each of its `services:`.
+
+A remote ref must be a full 40-hex commit SHA followed on the same line by a version
+comment. Its first (else last) token is the tag, after `tag=`, `pin@` or ratchet's
+`ratchet:owner/repo@`: `# v6.0.2`, `# 6.0.2`, `# tag=v6.0.2`, `# v6.0.2 any remark`,
+`# ratchet:actions/checkout@v4`. Offline, a token is accepted when it is shaped like a
+tag: X.Y.Z with or without v and any suffix (v6.0.2-rc.1, 2024.01.3, tools/v1.4.0),
+X.Y without v (1.11, for actions released as X.Y), a number with a suffix (v6-beta);
+`v4` / `v4.1` are moving tags (warning imprecise-version-comment); words and bare
+numbers (`# main`, `# 1234`) are bad-version-comment. --live asks GitHub: the token must
+be a tag at the pinned commit (any real tag counts, `# stable` too; a branch of that
+name is said so); a moving tag (v4, v4.1, a word) that has moved on but whose history
+holds the pin is imprecise-version-comment (a warning) naming the exact release at the
+pin, which --fix writes, keeping the words around it; any other mismatch is drift.
+`docker://` images need `@sha256:<64 hex>`; container and service images without a
+digest are a warning (unpinned-container-image; --strict makes it a problem).
+
+Exceptions (an accepted finding stays in the output with "ignored": true and its
+"reason", and never makes exit 10; an outage or an unreadable file cannot be excepted):
+  on the line      `# zizmor: ignore[unpinned-uses]` (zizmor's audit ids), or this
+                   script's own with a reason, required:
+                   `# pypi-ops: ignore[unpinned] no release tags; reviewed 2026-11`
+  --exceptions F   a YAML file (default: .github/action-pins-exceptions.yml when it
+                   exists) listing exceptions per action and/or per file:
+                     exceptions:
+                       - action: dtolnay/rust-toolchain   # owner/repo[/path], * allowed
+                         file: .github/workflows/ci.yml   # optional, * allowed
+                         problems: [unpinned]             # optional: default every id
+                         reason: no release tags; the branch is the product
 
 Modes:
   --offline (default)  only read the files
@@ -30,22 +57,27 @@ Modes:
                        all, is there a newer release (token: GITHUB_TOKEN or GH_TOKEN,
                        never printed; base: --github-api-url or GITHUB_API_URL,
                        default https://api.github.com)
-  --fix                resolve tag refs to commit SHAs and add the version comment;
-                       prints a unified diff, and with --write edits the files in place
-                       (only those refs and comments change); --update also moves pins
-                       to the newest release of the same major version
+  --fix                resolve tag refs to commit SHAs and add the version comment (and,
+                       when the registry answers, pin images to their digest); prints a
+                       unified diff, and with --write edits the files in place (only those
+                       refs and comments change); --update also moves pins to the newest
+                       release of the same major version. --fix --offline fixes what needs
+                       no network (`@<sha>#v1.2.3`) and names the pins that need GitHub or
+                       a registry, with the command that will fix them
 
 Options:
   --json              one JSON envelope on stdout (same as --format json); records are
-                      {file, line, action, ref, comment, ok, problem, note}
+                      {file, line, kind, action, ref, comment, ok, problem, note, ignored,
+                      reason}; kind: action, image or file (a file that could not be read)
   --format F          text (tab-separated records on stdout, report on stderr), json,
                       github (::error / ::warning workflow commands), sarif (SARIF 2.1.0)
-  --strict            an `outdated` pin is a problem (exit 10), not only a note
+  --strict            an `outdated` pin or an image without a digest is a problem (exit 10)
   --timeout S         seconds per GitHub request (default 10)
   -q, --quiet         no human report on stderr
 
 Without PyYAML (standard library only) a smaller built-in reader is used. It reads
-block-style YAML only and cannot see: uses: inside flow mappings or sequences
+block-style YAML (flow collections over several lines are skipped over, not read) and
+cannot see: uses: inside flow mappings or sequences
 ({uses: ...}, [...]), aliases (*name) and merge keys (<<), folded or literal block
 scalars (>-, |) and plain or quoted values continued on the next line. Where a uses:
 may hide in such a form it reports `unparsed` (a problem) instead of guessing, and it
@@ -55,8 +87,10 @@ Exit codes:
   0   every pin is a full SHA with a true version comment
   1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
   2   usage error
-  3   a PATH does not exist, is not UTF-8, is not YAML, or is neither a workflow
-      (a mapping with jobs) nor an action (a mapping with runs)
+  3   a PATH does not exist, is not UTF-8, is not YAML (or has a recursive alias), or
+      is neither a workflow (a mapping with jobs) nor an action (a mapping with runs);
+      among several paths each such file is one bad-input record and the others are
+      still checked; the run's exit is the worst: 10, then 3, then 7, then 0
   7   nothing else wrong, but GitHub could not be asked or answered unclearly
       (rate limit, network, HTML, malformed JSON); never read this as "ok"
   10  at least one problem (see references/action-pins.md for each problem id)
@@ -66,6 +100,7 @@ Examples:
   python3 scripts/check-action-pins.py --live --format github .github/workflows/publish.yml
   python3 scripts/check-action-pins.py --format sarif > pins.sarif
   python3 scripts/check-action-pins.py --fix --write .github/workflows/
+  python3 scripts/check-action-pins.py --fix --offline     # what can be fixed without network
 """
 
 from __future__ import annotations
