@@ -757,7 +757,7 @@ class FallbackReader:
             following = self.entries[self.at + 1] if self.at + 1 < len(self.entries) else None
             if not rest and following and following[1] > column - (column > 0):
                 self.at += 1
-                return self.anchored(text, lambda: self.node(following[1]))
+                return self.anchored(text, self.node, following[1])
             if rest[:1] in ("{", "[", "*", "|", ">", '"', "'"):  # `- &name {uses: ...}`: the value after it
                 text, value_column = rest, rest_column
         if text == "-":
@@ -792,7 +792,7 @@ class FallbackReader:
             value_column = column + len(text) - len(value_text)
             properties = value_text
             value_text, value_column = self.strip_properties(value_text, value_column)
-            value = self.anchored(properties, lambda: self.mapping_value(line, column, value_text, value_column))
+            value = self.anchored(properties, self.mapping_value, line, column, value_text, value_column)
             pairs.append((key_node, value))
         if self.at < len(self.entries) and self.entries[self.at][1] > column:
             self.error(self.entries[self.at][0], "bad indentation")
@@ -808,13 +808,13 @@ class FallbackReader:
             return Node("scalar", "", Mark(line, value_column), Mark(line, value_column))
         return self.value_node(line, value_column, value_text, column)
 
-    def anchored(self, text, compose):
-        """compose() with the anchors (&name) in front of `text` open, so that an alias to one of them
+    def anchored(self, text, compose, *arguments):
+        """compose(*arguments) with the anchors (&name) in front of `text` open, so that an alias to one of them
         inside its own node is found (GitHub refuses such a file; following it would never end)."""
         names = set(re.findall(r"(?:^|\s)&(\S+)", text.split(" #")[0])) - self.open_anchors
         self.open_anchors |= names
         try:
-            return compose()
+            return compose(*arguments)
         finally:
             self.open_anchors -= names
 

@@ -233,8 +233,8 @@ def test_a_config_file_accepts_exceptions_per_action_and_per_file(tmp_path, read
     document = json.loads(done.stdout)
     assert done.returncode == 0, done.stdout
     ignored = [(r["file"], r["line"], r["reason"]) for r in document["data"] if r["ignored"]]
-    assert (".github/workflows/sbom.yml", 39,
-            ".github/action-pins-exceptions.yml: exception 1: GitHub-owned, followed by major tag on purpose") in ignored
+    reason = ".github/action-pins-exceptions.yml: exception 1: GitHub-owned, followed by major tag on purpose"
+    assert (".github/workflows/sbom.yml", 39, reason) in ignored
     assert sum(1 for file, _, _ in ignored if file.endswith("sqlite.yml")) == 2
     assert document["meta"]["exceptions"] == ".github/action-pins-exceptions.yml"
     sarif = json.loads(runner("--format", "sarif", cwd=repo).stdout)
@@ -284,7 +284,8 @@ def test_fix_live_pins_images_by_digest_from_the_registry(stub, tmp_path):
     digest = stub.registry.image("octo/app", "1.4")
     stub.registry.image("library/redis", "8")  # not asked: Docker Hub is not this host
     path = tmp_path / "wf.yml"
-    path.write_text(f"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container:\n      image: {host}/octo/app:1.4\n"
+    path.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+                    f"    container:\n      image: {host}/octo/app:1.4\n"
                     f"    services:\n      cache:\n        image: \"{host}/octo/app:2.0\"\n"
                     "    steps:\n      - run: echo\n")
     result = check("--fix", "--json", path, env={"GITHUB_API_URL": stub.url})
@@ -326,7 +327,7 @@ def test_fix_offline_names_what_needs_github_and_the_command(tmp_path):
     done = check("--fix", "--offline", copy)
     assert done.returncode == 10 and done.stdout == ""  # the unpinned refs are problems found offline
     assert "add --write" not in done.stderr and "nothing to write" in done.stderr
-    assert f"2 pin(s) need GitHub" in done.stderr
+    assert "2 pin(s) need GitHub" in done.stderr
     assert f"--fix --write {copy}" in done.stderr
     split = tmp_path / "split.yml"  # what needs no network is fixed even offline
     split.write_text(f"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
