@@ -1213,7 +1213,9 @@ def read_exceptions(path, use_pyyaml):
 def same_file(pattern, path):
     from fnmatch import fnmatchcase
     name = os.path.normpath(path).replace(os.sep, "/")
-    pattern = pattern.replace(os.sep, "/").lstrip("./") if pattern.startswith("./") else pattern.replace(os.sep, "/")
+    pattern = pattern.replace(os.sep, "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
     return fnmatchcase(name, pattern) or fnmatchcase(name, "*/" + pattern)
 
 

@@ -226,7 +226,8 @@ def test_a_config_file_accepts_exceptions_per_action_and_per_file(tmp_path, read
         "    problems:\n"
         "      - unpinned\n"
         "    reason: GitHub-owned, followed by major tag on purpose\n"
-        "  - file: .github/workflows/sqlite.yml\n"
+        "  - files:\n"
+        "      - ./.github/workflows/sqlite.yml\n"
         "    reason: a compatibility matrix that must run the newest actions\n")
     runner = check if reader == "PyYAML" else check_without_pyyaml
     done = runner("--json", cwd=repo)
