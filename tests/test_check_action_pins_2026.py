@@ -322,10 +322,12 @@ def test_each_unreadable_file_is_one_record_and_the_others_are_still_checked(rea
 
 # ----------------------------------------------------------------------------- --fix without the network
 
-def test_fix_offline_names_what_needs_github_and_the_command(tmp_path):
+@pytest.mark.parametrize("reader", ["PyYAML", "standard-library"])
+def test_fix_offline_names_what_needs_github_and_the_command(tmp_path, reader):
+    runner = check if reader == "PyYAML" else check_without_pyyaml
     copy = tmp_path / "parallel.yml"
     shutil.copyfile(REAL / "guitarrapc-parallel-unpinned.yml", copy)
-    done = check("--fix", "--offline", copy)
+    done = runner("--fix", "--offline", copy)
     assert done.returncode == 10 and done.stdout == ""  # the unpinned refs are problems found offline
     assert "add --write" not in done.stderr and "nothing to write" in done.stderr
     assert "2 pin(s) need GitHub" in done.stderr
@@ -333,7 +335,7 @@ def test_fix_offline_names_what_needs_github_and_the_command(tmp_path):
     split = tmp_path / "split.yml"  # what needs no network is fixed even offline
     split.write_text(f"on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
                      f"      - uses: actions/checkout@{CHECKOUT_601}#v6.0.1\n")
-    fixed = check("--fix", "--offline", "--write", split)
+    fixed = runner("--fix", "--offline", "--write", split)
     assert fixed.returncode == 0 and f"@{CHECKOUT_601} # v6.0.1" in split.read_text()
 
 
