@@ -533,6 +533,7 @@ PATTERNS = [
      r"(?:InvalidDistribution|Invalid distribution metadata):? .*'" + _PYPI_METADATA + r"' is not a valid metadata "
      r"version"),
     ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "Metadata is missing required fields", None),
+    ("CLIENT_TOO_OLD_FOR_METADATA", ERROR, "Invalid distribution metadata. Try upgrading twine", None),  # twine#1215
     # pkginfo (read by twine before 6.1) warns before twine gives up (pkginfo distribution.py UnknownMetadataVersion)
     ("CLIENT_TOO_OLD_FOR_METADATA", HINT, "Unknown metadata version: ", None),
     # an index that cannot read the Metadata-Version (Artifactory's own parser; python-poetry/poetry#1100)

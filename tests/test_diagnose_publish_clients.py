@@ -170,3 +170,17 @@ def test_an_upload_error_in_a_job_that_also_built_is_not_a_build_failure():
     assert [finding["class"] for finding in upload["data"]["findings"]] == ["DIST_FILE_INVALID"]
     _, build = diagnose("maturin-build-failed-action.log")
     assert build["data"]["class"] == "BUILD_FAILED"
+
+
+def test_a_commit_pin_is_mapped_through_the_release_table():
+    pin = "cef221092ed1bacb1cc03d23a2d87d1d172e277b"  # v1.14.0 (FACTS: pypa/twine#1307)
+    log = (f"2026-08-10T10:00:00.0000000Z ##[group]Run pypa/gh-action-pypi-publish@{pin}\n"
+           "2026-08-10T10:00:00.1000000Z with:\n2026-08-10T10:00:00.2000000Z ##[endgroup]\n"
+           "2026-08-10T10:00:05.0000000Z Checking dist/demo-1.0-py3-none-any.whl: ERROR    InvalidDistribution: "
+           "Invalid distribution metadata: '2.5' is not a\n"
+           "2026-08-10T10:00:05.0000001Z          valid metadata version\n"
+           "2026-08-10T10:00:05.1000000Z ##[error]Process completed with exit code 1.\n")
+    result = run_script(SCRIPT, "--json", "-", stdin=log)
+    assert result.json["data"]["class"] == "CLIENT_TOO_OLD_FOR_METADATA"
+    assert result.json["meta"]["reader"]["action_release"] == "v1.14.0"
+    assert "v1.14.0 bundles twine 6.x" in result.json["data"]["fix"] and V1142 in result.json["data"]["fix"]
