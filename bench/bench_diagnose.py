@@ -1,4 +1,5 @@
-"""diagnose-publish on generated logs: a 100 MB raw log and a typical 5,000-line log.
+"""diagnose-publish on generated logs: a 100 MB raw log, the same with a failure pasted from a terminal (no runner
+marker: the client's own words must carry it), and a typical 5,000-line log.
 
 Wall time includes interpreter start; peak RSS is the child's own (os.wait4). Targets: 100 MB under 3 s
 and 100 MB RSS; 5,000 lines under 0.15 s. The logs are generated in a temporary directory at bench time."""
@@ -39,9 +40,14 @@ FAILURE = [
     "         https://pypi.org/help/#file-name-reuse for more information.",
     "##[error]Process completed with exit code 1.",
 ]
+# a twine run pasted from a terminal, no GitHub marker (tests/fixtures/diagnose/real/auth-403-old-bare-terminal.log)
+PASTED = [
+    "HTTPError: 403 Forbidden from https://upload.pypi.org/legacy/",
+    "Invalid or non-existent authentication information. See https://pypi.org/help/#invalid-auth for more information.",
+]
 
 
-def write_log(path, noise_lines=None, size=None):
+def write_log(path, noise_lines=None, size=None, failure=FAILURE):
     counter = 0
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         written = 0
@@ -55,8 +61,8 @@ def write_log(path, noise_lines=None, size=None):
             handle.write(text)
             written += len(text)
             counter += 1
-        for line in FAILURE:
-            handle.write(f"2026-02-03T06:00:00.0000000Z {line}\n")
+        for line in failure:
+            handle.write(f"2026-02-03T06:00:00.0000000Z {line}\n" if failure is FAILURE else f"{line}\n")
 
 
 def measure(log):
@@ -83,3 +89,9 @@ with tempfile.TemporaryDirectory() as tmp:
     elapsed, rss, status, output = measure(big)
     print(f"   100 MB log ({big.stat().st_size / 1e6:.0f} MB): {elapsed:.2f} s (target < 3 s), "
           f"peak RSS {rss:.0f} MB (target < 100 MB), exit {status}, class {output.decode().split(chr(9), 1)[0]}")
+    pasted = Path(tmp) / "pasted.log"
+    big.unlink()  # one 100 MB file at a time
+    write_log(pasted, size=100 * 1000 * 1000, failure=PASTED)
+    elapsed, rss, status, output = measure(pasted)
+    print(f"   100 MB log ending in a terminal paste: {elapsed:.2f} s (target < 3 s), peak RSS {rss:.0f} MB, "
+          f"exit {status} (must be 10), class {output.decode().split(chr(9), 1)[0]}")
