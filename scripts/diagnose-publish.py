@@ -596,6 +596,8 @@ PATTERNS = [
     ("INDEX_SERVER_ERROR", ERROR, "HTTPError: 5", r"HTTPError: 5\d\d\b"),
     ("INDEX_SERVER_ERROR", ERROR, "status code 5", r"status code 5\d\d\b"),
     ("INDEX_SERVER_ERROR", HINT, "Transient failure while handling response", None),
+    # twine retries after a 5xx (pypa/twine#199, Azure/azure-sdk-for-python#9286): the first try may have stored it
+    ("INDEX_SERVER_ERROR", HINT, "Package upload appears to have failed", r"Received \"5\d\d: "),
     ("INDEX_SERVER_ERROR", ERROR, "[ServerError] (", r"\[ServerError\] \('[^']*', 5\d\d\)"),  # anaconda-client#264
     ("OPAQUE_400", ERROR, "HTTPError: 400 Bad Request from ",
      r"HTTPError: 400 Bad Request from \S+(?:\s+Bad Request)?\s*$"),
@@ -1298,10 +1300,18 @@ def specific_fix(class_id, diagnosis):
     """The fix for what this log shows, when it is more precise than the class's general one."""
     if class_id == "CLIENT_TOO_OLD_FOR_METADATA" and diagnosis.index != "artifactory":
         return reader_fix(diagnosis)
+    fix = None
     index_fix = INDEX_FIXES.get((class_id, diagnosis.index))
     if index_fix:
-        return f"on {diagnosis.index}: {index_fix}"
-    return None
+        fix = f"on {diagnosis.index}: {index_fix}"
+    retried = diagnosis.findings.get("INDEX_SERVER_ERROR")
+    if class_id == "VERSION_EXISTS" and retried and retried["first"] < diagnosis.findings[class_id]["first"]:
+        # the two causes: the one to act on is the earlier 5xx, whose attempt may have stored the file already
+        fix = ((fix + "; ") if fix else "") + (
+            "the index answered 5xx first and the client retried: that first attempt may have stored the file, so "
+            "compare the file on the index with yours (same hash: re-run with skip-existing; different: bump the "
+            "version)")
+    return fix
 
 
 def causal_order(found):

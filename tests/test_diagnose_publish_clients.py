@@ -184,3 +184,9 @@ def test_a_commit_pin_is_mapped_through_the_release_table():
     assert result.json["data"]["class"] == "CLIENT_TOO_OLD_FOR_METADATA"
     assert result.json["meta"]["reader"]["action_release"] == "v1.14.0"
     assert "v1.14.0 bundles twine 6.x" in result.json["data"]["fix"] and V1142 in result.json["data"]["fix"]
+
+
+def test_a_5xx_retry_before_file_exists_says_the_first_attempt_may_have_stored_it():
+    _, document = diagnose("version-exists-legacy-pypi-2016.log")
+    assert [finding["class"] for finding in document["data"]["findings"]] == ["VERSION_EXISTS", "INDEX_SERVER_ERROR"]
+    assert "first attempt may have stored the file" in document["data"]["fix"]
