@@ -793,7 +793,8 @@ def index_of(url):
         if test(host, "/" + path):
             return name
     return None
-INDEX_CONTEXT = re.compile(r"(?:Uploading distributions to|Publishing \d+ files?|Using repository at|\bfrom|for url:|"
+INDEX_CONTEXT = re.compile(r"(?:Uploading distributions to|Publishing \d+ files?|Using repository at|"
+                           r"HTTPError: \d{3} [\w' -]*? from|for url:|"
                            r"publish `[^`]*` to|Response from|Response code for|Error uploading to repository:|"
                            r"--repository-url|--publish-url|[Rr]epository(?: URL)?:|Submitting \S+ to)\s+(https?://\S+)")
 # words only one index uses (Azure/azure-sdk-for-python#9286; pypa/twine#1251; pypa/twine#693, #1044; poetry#1100)
