@@ -36,6 +36,9 @@ explains each):
                      changed between the work tree and the release commit
   workflow-oidc      the publishing workflow uses trusted publishing safely
   build              (--build) sdist and wheel build, metadata PyPI accepts
+  dist-contents      (--build) what the sdist and wheel carry: no credential
+                     files or tokens (fail), no agent folders, virtualenvs,
+                     caches, dist/ or an sdist over 20x the wheel (warn)
   dist-stale         dist/ holds no files of other versions
 
 Each check reports pass, fail, warn, skip or unknown. Nothing in PATH is
@@ -220,8 +223,10 @@ SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
-# Metadata-Version values PyPI accepts (warehouse SUPPORTED_METADATA_VERSIONS).
-PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5")
+# Metadata-Version values PyPI accepts.
+# pypa/warehouse warehouse/forklift/metadata.py SUPPORTED_METADATA_VERSIONS (current file, read 2026-12-06): 2.0 is
+# not in it, so PyPI refuses it (an older version of the file, commit 155f61c, still listed 2.0 and stopped at 2.3).
+PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5")
 # Directories that never hold *this* project's import package.
 NOT_THE_PACKAGE = {"tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "bench",
                    "scripts", "tools", "build", "dist", "venv", "env", "site-packages", "node_modules", "vendor",
@@ -244,9 +249,44 @@ UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish"
 UPLOAD_MARKERS = ("gh-action-pypi-publish",) + UPLOAD_COMMANDS  # sniffed only in files that do not parse
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
-COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
-               ".pytest_cache", ".ruff_cache")
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+# What a published distribution must not carry (check dist-contents).
+# PyPI API tokens: "pypi-" + a base64 macaroon whose location is the index, so a token starts with
+# pypi-AgEIcHlwaS5vcmc (pypi.org) or pypi-AgENdGVzdC5weXBpLm9yZw (test.pypi.org) and is 70+ characters more
+# (pypa/warehouse docs/development/token-scanning.rst). GitHub tokens: ghp_ (personal), gho_ (OAuth), ghu_ / ghs_
+# (GitHub App user/server), ghr_ (refresh) + 36 characters (github.blog changelog 2021-03-31 "Authentication
+# token format updates are generally available"); fine-grained personal tokens github_pat_ + 22 + _ + 59.
+TOKEN_PATTERNS = (("a PyPI API token", rb"pypi-Ag(?:EIcHlwaS5vcmc|ENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{70,}"),
+                  ("a GitHub token", rb"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])"),
+                  ("a GitHub token", rb"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])"))
+PRIVATE_KEY_MARK = rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+CREDENTIAL_NAMES = (".pypirc", ".netrc", "_netrc", ".env", ".git-credentials")
+ENV_FILE_EXAMPLES = (".example", ".sample", ".template", ".dist", ".defaults")  # .env.example holds no secret
+SSH_KEY_PREFIXES = ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")
+KEY_SUFFIXES = (".pem", ".key")
+# Folders coding agents and their skill installers write into a project (`npx skills add` writes
+# .agents/skills/ or .claude/skills/ and skills-lock.json; other agents keep theirs in .cursor/, .codex/, ...).
+AGENT_DIRS = {".claude", ".agents", ".agent", ".cursor", ".codex", ".copilot", ".gemini", ".windsurf", ".opencode",
+              ".roo", ".cline", ".clinerules", ".kiro", ".goose", ".continue", ".junie", ".trae", ".qwen", ".amp"}
+AGENT_FILES = {"skills-lock.json"}
+CACHE_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox", ".nox",
+              ".cache", ".ipynb_checkpoints", "htmlcov"}
+SDIST_TO_WHEEL_LIMIT = 20  # an sdist this many times the wheel's size almost always carries something unintended
+# Each backend's own setting for leaving files out of the sdist (their documentation: hatch "Build
+# configuration", setuptools "Controlling files in the distribution", flit "The pyproject.toml config file",
+# pdm-backend "Build configuration", poetry "The pyproject.toml file", maturin "Configuration", uv "The uv build
+# backend", scikit-build-core "Configuration", meson-python: sdists are `meson dist`, i.e. git archive).
+SDIST_EXCLUDE_SETTING = {
+    "hatch": "[tool.hatch.build.targets.sdist] exclude = [...]",
+    "setuptools": "a `prune DIR` / `exclude FILE` line in MANIFEST.in (setuptools-scm adds every tracked file)",
+    "flit": "[tool.flit.sdist] exclude = [...]",
+    "pdm": "[tool.pdm.build] excludes = [...]",
+    "poetry": "[tool.poetry] exclude = [...]",
+    "maturin": "[tool.maturin] exclude = [{ path = \"...\", format = \"sdist\" }]",
+    "uv": "[tool.uv.build-backend] source-exclude = [...]",
+    "scikit-build-core": "[tool.scikit-build] sdist.exclude = [...]",
+    "meson-python": "an `export-ignore` attribute in .gitattributes (meson dist archives the git tree)",
+}
 # pypi/warehouse#19996 (merged 2026-05-01): PENDING_PUBLISHER_EXPIRY_DAYS = 30, a reminder 5 days before; and
 # docs.pypi.org/trusted-publishers/creating-a-project-through-oidc/: a pending publisher reserves no name.
 PENDING_PUBLISHER_NOTE = ("a pending publisher does not reserve the name (whoever uploads first gets it), and PyPI "
@@ -1660,8 +1700,107 @@ def require_build_tool():
                    "`python3 -m pip install build` (or install uv)")
 
 
-def run_build(root, info, git, uses_vcs, offline=False):
-    """Build from a copy of the project in a temporary directory; {tool, files, metadata, twine} or {error}."""
+def git_bytes(root, *args, timeout=60):
+    """stdout bytes of a git command (read-only in the user's repository, or any command in our own copy)."""
+    return git_output(root, *args, timeout=timeout, binary=True)
+
+
+def copy_release(files, git, work):
+    """Materialise, under work/src, exactly what the build backend would see; return the project directory there.
+
+    - commit (a release tag at HEAD, or --ref): a fresh repository in `work` borrowing the user's objects
+      (objects/info/alternates, read-only), holding the user's tags, with the commit checked out detached - what
+      a CI checkout of the tag holds, and setuptools-scm/hatch-vcs see the real tag and a clean tree;
+    - the work tree of a repository: the same borrowed repository at HEAD (so the VCS sees HEAD's tags), then
+      every file git lists for the work tree (tracked and untracked-but-not-ignored, `git ls-files --cached
+      --others --exclude-standard`) copied over it and tracked files deleted on disk deleted: the VCS sees the
+      same changes as in the user's tree;
+    - outside git: the whole directory, as a backend would read it.
+    Nothing is dropped by name (a package may well be called build, dist or venv). The user's repository is only
+    read."""
+    import shutil
+    root, top = os.path.realpath(files.root), files.top and os.path.realpath(files.top)
+    copy_top = os.path.join(work, "src")
+    if not top or not git.get("repo") or git.get("refused"):
+        shutil.copytree(root, copy_top, symlinks=True)
+        return copy_top
+    inside = os.path.relpath(root, top)
+    commit = files.commit or git.get("head_commit")
+    if commit is None:  # a repository without commits: only the work tree's listing
+        for path in work_tree_listing(top):
+            copy_entry(top, copy_top, path)
+        return os.path.join(copy_top, inside)
+    borrowed_repository(top, copy_top, commit, detach=files.commit is not None)
+    if files.commit is None:
+        listed = work_tree_listing(top)
+        for path in listed:
+            copy_entry(top, copy_top, path)
+    return os.path.normpath(os.path.join(copy_top, inside))
+
+
+def work_tree_listing(top):
+    listing = git_bytes(top, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name")
+    if listing is None:
+        raise OSError(f"git ls-files failed in {top}")
+    return sorted({name.decode("utf-8", "surrogateescape") for name in listing.split(b"\0") if name})
+
+
+def copy_entry(top, copy_top, path):
+    """Copy one listed path from the work tree into the copy (a symbolic link as a link; a tracked path missing
+    on disk is removed from the copy; a submodule's directory is left as the checkout has it)."""
+    import shutil
+    source, target = os.path.join(top, path), os.path.join(copy_top, path)
+    if os.path.islink(target) or os.path.isfile(target):
+        os.unlink(target)
+    if os.path.islink(source):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.symlink(os.readlink(source), target)
+    elif os.path.isfile(source):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def borrowed_repository(top, copy_top, commit, detach):
+    """A new repository at copy_top that reads the objects of the repository at `top` (never writing there), with
+    its tags (and HEAD's branch name), and `commit` checked out."""
+    common = (git_output(top, "rev-parse", "--git-common-dir") or "").strip()
+    if not common:
+        raise OSError(f"cannot locate the git directory of {top}")
+    common = os.path.realpath(os.path.join(top, common))
+    own = ["-c", "init.defaultBranch=main", "-c", "core.hooksPath=/dev/null"]
+    if git_output(os.path.dirname(copy_top) or ".", *own, "init", "-q", "--template=", copy_top) is None:
+        raise OSError("git init failed in the temporary directory")
+    with open(os.path.join(copy_top, ".git", "objects", "info", "alternates"), "w", encoding="utf-8") as handle:
+        handle.write(os.path.join(common, "objects") + "\n")
+    shallow = os.path.join(common, "shallow")
+    if os.path.isfile(shallow):
+        import shutil
+        shutil.copyfile(shallow, os.path.join(copy_top, ".git", "shallow"))
+    refs = git_output(top, "for-each-ref", "refs/tags", "--format=create %(refname) %(objectname)") or ""
+    branch = None if detach else (git_output(top, "symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
+    if refs and git_stdin(copy_top, ["update-ref", "--stdin"], refs) is None:
+        raise OSError("git update-ref failed in the temporary repository")
+    if git_output(copy_top, *own, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", commit,
+                  timeout=300) is None:
+        raise OSError(f"git checkout of {commit[:12]} failed in the temporary repository")
+    if branch and git_output(copy_top, *own, "checkout", "-q", "-B", branch) is None:
+        raise OSError(f"git checkout -B {branch} failed in the temporary repository")
+
+
+def git_stdin(root, args, text):
+    import subprocess
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=text.encode(), capture_output=True, timeout=60,
+                              env=dict(os.environ, **GIT_ENV))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def run_build(files, info, git, offline=False):
+    """Build from a faithful copy of the release in a temporary directory (copy_release);
+    {tool, artifacts, twine} or {error} or {unknown}. Each artifact has its filename, size, core metadata and
+    member listing (read_artifact)."""
     import importlib.util
     import re
     import shutil
@@ -1669,12 +1808,6 @@ def run_build(root, info, git, uses_vcs, offline=False):
     import tempfile
     work = tempfile.mkdtemp(prefix="pypi-ops-preflight-")
     try:
-        top = git.get("toplevel") if uses_vcs and git.get("toplevel") else None
-        source_top = os.path.realpath(top) if top else os.path.realpath(root)
-        copy_top = os.path.join(work, "src")
-        shutil.copytree(source_top, copy_top, symlinks=True, ignore=shutil.ignore_patterns(*COPY_IGNORE))
-        copy_root = os.path.join(copy_top, os.path.relpath(os.path.realpath(root), source_top))
-        out = os.path.join(work, "out")
         missing = missing_build_requirements(info["requires"] or ["setuptools"])
         isolated = bool(missing)
         if isolated and offline:  # nothing was built: that is not a verdict on the project
@@ -1685,6 +1818,8 @@ def run_build(root, info, git, uses_vcs, offline=False):
         if frontend is None:
             return {"unknown": "not built: neither the `build` module nor `uv` is installed",
                     "fix": "python3 -m pip install build (or install uv)"}
+        copy_root = copy_release(files, git, work)
+        out = os.path.join(work, "out")
         if frontend[0] != "uv":
             command = frontend + ["--outdir", out, copy_root] + ([] if isolated else ["--no-isolation"])
             tool = "python -m build"
@@ -1700,20 +1835,62 @@ def run_build(root, info, git, uses_vcs, offline=False):
             errors = [line for line in lines if "error" in line.lower() and not line.startswith("ERROR Backend")]
             tail = " | ".join((errors or lines)[-2:]) if lines else f"exit status {done.returncode}"
             return {"error": f"{tool} failed{' (isolated: needs the network)' if isolated else ''}: {tail}"}
-        files = sorted(os.path.join(out, name) for name in os.listdir(out)) if os.path.isdir(out) else []
-        artifacts = [{"filename": os.path.basename(path), "metadata": artifact_metadata(path)} for path in files]
+        paths = sorted(os.path.join(out, name) for name in os.listdir(out)) if os.path.isdir(out) else []
+        artifacts = [dict(read_artifact(path), filename=os.path.basename(path), metadata=artifact_metadata(path))
+                     for path in paths]
         twine = None
-        if files and importlib.util.find_spec("twine") is not None:
-            checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *files],
+        if paths and importlib.util.find_spec("twine") is not None:
+            checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *paths],
                                      capture_output=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
             output = re.sub(r"\x1b\[[0-9;]*m", "", (checked.stdout + checked.stderr).decode("utf-8", "replace"))
             twine = {"ok": checked.returncode == 0, "output": output}
         return {"tool": tool + (" (isolated)" if isolated else " (--no-isolation)"), "artifacts": artifacts,
-                "twine": twine}
+                "twine": twine, "source": files.label}
     except OSError as error:
         return {"error": f"could not prepare the build: {first_line(error)}"}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def read_artifact(path, scan_limit=4 << 20):
+    """{size, members: [(name, size)], tokens: [(name, kind)], private_keys: [name]} of an sdist or wheel.
+
+    Member names are relative to the sdist's top folder. Regular members up to scan_limit bytes are searched for
+    PyPI and GitHub tokens; only the member's name and the kind of token are kept, never the text."""
+    import re
+    import tarfile
+    import zipfile
+    found = {"size": os.path.getsize(path), "members": [], "tokens": [], "private_keys": []}
+
+    def inspect(name, size, read):
+        found["members"].append((name, size))
+        if size > scan_limit:
+            return
+        data = read()
+        if not data:
+            return
+        for kind, pattern in TOKEN_PATTERNS:
+            if re.search(pattern, data):
+                found["tokens"].append((name, kind))
+                break
+        if re.search(PRIVATE_KEY_MARK, data):
+            found["private_keys"].append(name)
+    try:
+        if path.endswith(".whl"):
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    if not info.is_dir():
+                        inspect(info.filename, info.file_size, lambda info=info: archive.read(info))
+        elif path.endswith(".tar.gz"):
+            with tarfile.open(path, "r:gz") as archive:
+                for member in archive.getmembers():
+                    if member.isfile() or member.issym():
+                        name = member.name.split("/", 1)[1] if "/" in member.name else member.name
+                        handle = archive.extractfile(member) if member.isfile() else None
+                        inspect(name, member.size, lambda handle=handle: handle.read() if handle else b"")
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, KeyError, EOFError) as error:
+        found["error"] = first_line(error)
+    return found
 
 
 def artifact_metadata(path):
@@ -2275,6 +2452,102 @@ def check_build(facts):
     return finding("build", "pass", f"{names} built with {build['tool']}; {checked}: valid")
 
 
+def member_problems(name, sdist):
+    """[(severity, group, what)] for one member path of a distribution (severity fail or warn; group is the folder
+    or file to name in the report)."""
+    parts = name.split("/")
+    base, found = parts[-1], []
+    lower = base.lower()
+    if lower in CREDENTIAL_NAMES or (lower.startswith(".env.") and not lower.endswith(ENV_FILE_EXAMPLES)):
+        found.append(("fail", name, "a credential file"))
+    elif lower.startswith(SSH_KEY_PREFIXES) and not lower.endswith(".pub"):
+        found.append(("fail", name, "a private SSH key file"))
+    for index, part in enumerate(parts[:-1]):
+        folder = "/".join(parts[:index + 1]) + "/"
+        if part in AGENT_DIRS:
+            found.append(("warn", folder, "an agent/tool folder"))
+            break
+        if part in (".venv", "site-packages"):
+            found.append(("warn", folder, "a virtualenv"))
+            break
+        if part == "node_modules":
+            found.append(("warn", folder, "node_modules"))
+            break
+        if part in CACHE_DIRS:
+            found.append(("warn", folder, "a cache"))
+            break
+    else:
+        if base in AGENT_FILES:
+            found.append(("warn", name, "an agent skills lock file"))
+        elif base == "pyvenv.cfg":
+            found.append(("warn", "/".join(parts[:-1]) + "/" if len(parts) > 1 else name, "a virtualenv"))
+        elif sdist and parts[0] == "dist" and len(parts) > 1 and base.endswith((".whl", ".tar.gz", ".zip", ".egg")):
+            found.append(("warn", "dist/", "built distributions (dist/)"))
+        elif sdist and base.endswith((".pyc", ".pyo")):
+            found.append(("warn", name, "a cache"))
+    return found
+
+
+def human_size(size):
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024.0
+    return f"{size:.1f} MB"
+
+
+def check_dist_contents(facts):
+    build = facts["build"]
+    if build is None:
+        return finding("dist-contents", "skip", "not built (run with --build to list what the sdist and wheel carry)")
+    if not build.get("artifacts"):
+        return finding("dist-contents", "skip", "nothing was built (see the build check)")
+    fails, warns = {}, {}
+    for artifact in build["artifacts"]:
+        filename, sdist = artifact["filename"], artifact["filename"].endswith(".tar.gz")
+        if artifact.get("error"):
+            fails.setdefault(f"{filename} cannot be read ({artifact['error']})", []).append(filename)
+        key_files = set(artifact["private_keys"])
+        for name, _ in artifact["members"]:
+            base = name.rsplit("/", 1)[-1].lower()
+            problems = member_problems(name, sdist)
+            if name in key_files and (base.endswith(KEY_SUFFIXES) or base.startswith(SSH_KEY_PREFIXES)):
+                problems.append(("fail", name, "a private key"))
+            for severity, group, what in problems:
+                (fails if severity == "fail" else warns).setdefault(f"{what}: {group}", []).append(filename)
+        for name, kind in artifact["tokens"]:  # the member is named, the token never shown
+            fails.setdefault(f"{kind}: {name}", []).append(filename)
+    sizes = {a["filename"]: a["size"] for a in build["artifacts"]}
+    sdists = [name for name in sizes if name.endswith(".tar.gz")]
+    wheels = [name for name in sizes if name.endswith(".whl")]
+    if sdists and wheels:
+        wheel = max(sizes[name] for name in wheels)
+        if wheel and sizes[sdists[0]] > SDIST_TO_WHEEL_LIMIT * wheel:
+            warns[f"the sdist ({human_size(sizes[sdists[0]])}) is {sizes[sdists[0]] / wheel:.0f}x the wheel "
+                  f"({human_size(wheel)})"] = [sdists[0]]
+    listing = "; ".join(f"{a['filename']}: {len(a['members'])} files, {human_size(a['size'])}"
+                        for a in build["artifacts"])
+    setting = SDIST_EXCLUDE_SETTING.get(backend_family(facts["info"]["backend"]))
+    exclude = f"leave them out with {setting}" if setting else "leave them out with the backend's exclude setting"
+
+    def shown(groups):
+        items = []
+        for label, where in list(groups.items())[:6]:
+            kinds = sorted({"sdist" if name.endswith(".tar.gz") else "wheel" for name in where})
+            items.append(f"{label} (in the {' and '.join(kinds)})")
+        return "; ".join(items) + (f"; and {len(groups) - 6} more" if len(groups) > 6 else "")
+    if fails:
+        return finding("dist-contents", "fail", f"{listing}. Would publish secrets: {shown(fails)}"
+                       + (f". Also: {shown(warns)}" if warns else ""),
+                       "revoke any credential that was in these files (a published file cannot be taken back "
+                       f"from mirrors), delete them from the project or git-ignore them, and {exclude}")
+    if warns:
+        return finding("dist-contents", "warn", f"{listing}. Carries files nobody installs: {shown(warns)}",
+                       f"{exclude}, then run again with --build")
+    return finding("dist-contents", "pass", f"{listing}; no credential files, tokens, agent folders, virtualenvs, "
+                                            "caches or dist/ inside")
+
+
 def check_dist_stale(facts):
     dist, version = facts["dist"], parse_version(facts["version"])
     if dist is None:
@@ -2303,6 +2576,7 @@ CHECKS = [
     ("release-files", check_release_files),
     ("workflow-oidc", check_workflow_oidc),
     ("build", check_build),
+    ("dist-contents", check_dist_contents),
     ("dist-stale", check_dist_stale),
 ]
 
@@ -2409,7 +2683,7 @@ def gather(root, args, index_url):
     build_thread = None
     if args.build:
         def build_now():
-            facts["build"] = run_build(root, info, git, resolved["vcs"], args.offline)
+            facts["build"] = run_build(files, info, git, args.offline)
         build_thread = threading.Thread(target=build_now, daemon=True)
         build_thread.start()
     version = resolved["version"] if parse_version(resolved["version"]) is not None else None
@@ -2444,6 +2718,24 @@ def built_version(build):
 
 # ----------------------------------------------------------------------------- rendering
 
+def artifact_listing(facts):
+    """{artifacts: [{filename, size, members}]} for the JSON meta when --build built something, else {}."""
+    build = facts["build"] or {}
+    if not build.get("artifacts"):
+        return {}
+    return {"artifacts": [{"filename": a["filename"], "size": a["size"], "members": [name for name, _ in a["members"]]}
+                          for a in build["artifacts"]]}
+
+
+def top_level_summary(members):
+    """'src/ (12), .claude/ (485), README.md' for a member list."""
+    counts = {}
+    for name, _ in members:
+        head, sep, _ = name.partition("/")
+        counts[head + sep] = counts.get(head + sep, 0) + 1
+    return ", ".join(f"{head} ({count})" if head.endswith("/") else head for head, count in sorted(counts.items()))
+
+
 def render_report(results, facts, status):
     name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else "?"
     version = facts["resolved"]["version"] or "?"
@@ -2458,6 +2750,10 @@ def render_report(results, facts, status):
             lines.append(textwrap.fill(f"fix: {result['fix']}", width=118, initial_indent=indent,
                                        subsequent_indent=indent + "     ", break_on_hyphens=False,
                                        break_long_words=False))
+    for artifact in (facts["build"] or {}).get("artifacts") or []:
+        lines.append(textwrap.fill(f"{artifact['filename']}: {top_level_summary(artifact['members'])}", width=118,
+                                   initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False,
+                                   break_long_words=False))
     if status == EXIT_OK:
         verdict = f"READY to tag {version}"
         if facts["offline"]:
@@ -2510,7 +2806,7 @@ def main(argv):
         name = facts["info"]["name"]
         print_json(envelope(results, name=name if isinstance(name, str) else None,
                             version=facts["resolved"]["version"], ready=status == EXIT_OK, index=facts["index_url"],
-                            offline=args.offline, exit=status))
+                            offline=args.offline, exit=status, **artifact_listing(facts)))
     else:
         for result in results:
             detail = " ".join(str(result["detail"]).split())
