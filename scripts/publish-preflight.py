@@ -239,7 +239,10 @@ HATCH_DEFAULT_PATTERN = r'(?i)^(__version__|VERSION) *= *([\'"])v?(?P<version>.+
 # pdm-backend's `source = "file"` (hooks/version/__init__.py resolve_version_from_file): a plain assignment only.
 PDM_FILE_PATTERN = r"^__version__\s*=\s*[\"'](.+?)[\"']\s*(?:#.*)?$"
 # setuptools-scm's (and so hatch-vcs's) default `git describe` arguments, without --dirty (read separately).
-SCM_DESCRIBE_ARGS = ("--tags", "--long", "--match", "*[0-9]*")
+SCM_DESCRIBE_ARGS = ("--tags", "--long", "--abbrev=40", "--match", "*[0-9]*")
+# setuptools-scm >= 10 (vcs-versioning _node_utils.py _NODE_ID_LENGTH): the local part shows "g" + the hash, cut
+# to 10 characters (+g1234abcd9); with a configured describe command the hash is git's own abbreviation first.
+SCM_NODE_LENGTH = 10
 # Build backends that rewrite the version from git at build time whatever pyproject.toml says.
 VERSION_REWRITING_PLUGINS = ("poetry-dynamic-versioning",)
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
@@ -716,6 +719,7 @@ def read_git(root, want_describe, commit=None):
     describe` arguments) also the describe output the version backend will see for the release commit."""
     facts = {"repo": False, "shallow": False, "head": None, "head_commit": None, "subject": commit, "tags": {},
              "dirty": [], "dirty_repo": [], "untracked": [], "origin": None, "describe": None, "toplevel": None,
+             "branch": None,
              "refused": False}
     try:
         return read_git_facts(root, want_describe, facts)
@@ -756,6 +760,8 @@ def read_git_facts(root, want_describe, facts):
     inside = os.path.relpath(os.path.realpath(root), os.path.realpath(facts["toplevel"] or root)).replace(os.sep, "/")
     facts["dirty"] = [path for path in facts["dirty_repo"]
                       if inside in ("", ".") or path == inside or path.startswith(inside + "/")]
+    branch = git_output(root, "symbolic-ref", "-q", "--short", "HEAD")
+    facts["branch"] = branch.strip() if branch else None
     origin = git_output(root, "remote", "get-url", "origin")
     facts["origin"] = origin.strip() if origin else None
     if want_describe:  # the `git describe` arguments the backend uses (dirtiness is read from status above)
@@ -793,7 +799,7 @@ def scm_settings(info):
         if pdm_version.get("source") == "scm":  # tag_filter: a glob over the tags git describe considers
             tag_filter = text_value(pdm_version.get("tag_filter"))
             return "pdm-backend scm", text_value(pdm_version.get("tag_regex")), \
-                ["--tags", "--long", "--match", tag_filter] if tag_filter else list(SCM_DESCRIBE_ARGS)
+                ["--tags", "--long", "--match", tag_filter if tag_filter else "*[0-9]*"]
         return None
     if family == "scikit-build-core":
         provider = table(pyproject, "tool", "scikit-build", "metadata", "version").get("provider")
@@ -846,30 +852,116 @@ def valid_project_name(name):
     return True
 
 
-def scm_local_scheme(info):
+def scm_schemes(info):
+    """(version_scheme, local_scheme) from [tool.setuptools_scm] or hatch-vcs raw-options; local_scheme may be a
+    list (setuptools-scm tries each in turn). Defaults: guess-next-dev, node-and-date."""
     pyproject = info["pyproject"]
+    version_scheme = local_scheme = None
     for settings in (table(pyproject, "tool", "setuptools_scm"), table(pyproject, "tool", "hatch", "version",
                                                                          "raw-options")):
-        scheme = text_value(settings.get("local_scheme"))
-        if scheme:
-            return scheme
-    return "node-and-date"
+        version_scheme = version_scheme or settings.get("version_scheme")
+        local_scheme = local_scheme or settings.get("local_scheme")
+    return version_scheme or "guess-next-dev", local_scheme or "node-and-date"
 
 
-def bump_last_number(version):
-    """setuptools-scm's guess-next-dev: 1.2.3 -> 1.2.4, 1.0rc1 -> 1.0rc2 (public part only)."""
-    text = str(Version(version).public)
-    digits_at = len(text)
-    while digits_at > 0 and text[digits_at - 1].isdigit():
-        digits_at -= 1
-    if digits_at == len(text):
-        return text + ".1"
-    return text[:digits_at] + str(int(text[digits_at:]) + 1)
+def scm_local_scheme(info):
+    return scm_schemes(info)[1]
 
 
-def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=None):
-    """(version or None, releasable, detail) following git-describe logic of setuptools-scm and kin;
-    releasable is None when the outcome is not predicted here."""
+class SchemeRefuses(Exception):
+    """setuptools-scm raises for this tag and scheme: the build fails."""
+
+
+class SchemeUnknown(Exception):
+    """A scheme (a plugin's, or one whose inputs are not read here) that is not computed here."""
+
+
+def scm_guess_next(text):
+    """setuptools-scm's guess_next_version on the tag's public version text: a .dev0 tag is the release it leads to
+    (9.2.0.dev0 -> 9.2.0); any other .devN cannot be bumped; else the last number goes up (1.0rc1 -> 1.0rc2)."""
+    import re
+    if ".dev" in text:
+        prefix, tail = text.rsplit(".dev", 1)
+        if tail != "0":
+            raise SchemeRefuses(f"tag version {text} ends in .dev{tail}; setuptools-scm bumps only a .dev0 tag")
+        return prefix
+    match = re.match(r"(.*?)(\d+)$", text)
+    if match is None:
+        raise SchemeRefuses(f"tag version {text} does not end with a number to bump")
+    return f"{match.group(1)}{int(match.group(2)) + 1}"
+
+
+def scm_main_version(scheme, tag_version, distance, dirty, branch):
+    """The public part setuptools-scm's version scheme gives (vcs-versioning _version_schemes/_standard.py)."""
+    text = str(tag_version.public)
+    if not isinstance(scheme, str):
+        raise SchemeUnknown(f"version_scheme {scheme!r}")
+    exact = distance == 0 and not dirty
+    if scheme in ("guess-next-dev", "no-guess-dev", "post-release", "python-simplified-semver", "semver-pep440",
+                  "only-version") and exact or scheme == "only-version":
+        return text
+    if scheme == "guess-next-dev":
+        return f"{scm_guess_next(text)}.dev{distance}"
+    if scheme == "no-guess-dev":
+        if ".dev" in text:
+            return f"{scm_guess_next(text)}.dev{distance}"
+        if "post" in text:
+            raise SchemeRefuses(f"tag version {text} already is a post release (no-guess-dev refuses to guess)")
+        return f"{text}.post1.dev{distance}"
+    if scheme == "post-release":
+        return f"{text}.post{distance}"
+    if scheme in ("python-simplified-semver", "semver-pep440"):
+        public = Version(text)
+        epoch = f"{public.epoch}!" if public.epoch else ""
+        if public.dev == 0:
+            parts = list(public.release) + [0] * (3 - len(public.release))
+        else:
+            retain = 2 if branch is not None and "feature" in branch else 3
+            parts = list(public.release[:retain]) + [0] * (retain - len(public.release[:retain]))
+            parts[-1] += 1
+            parts += [0] * (3 - len(parts))
+        return epoch + ".".join(str(part) for part in parts) + f".dev{distance}"
+    raise SchemeUnknown(f"version_scheme {scheme!r}")
+
+
+def scm_local_part(schemes, distance, node, dirty, now):
+    """The local part setuptools-scm's local scheme(s) give; node is git's hash (without the g)."""
+    exact = distance == 0 and not dirty
+    shown = ("g" + node)[:SCM_NODE_LENGTH] if node else None
+    for scheme in schemes if isinstance(schemes, list) else [schemes]:
+        if scheme in ("node-and-date", "node-and-timestamp"):
+            when = now.strftime("%Y%m%d" if scheme == "node-and-date" else "%Y%m%d%H%M%S")
+            if exact or shown is None:
+                return f"+d{when}" if dirty else ""
+            return f"+{shown}.d{when}" if dirty else f"+{shown}"
+        if scheme == "dirty-tag":
+            return "+dirty" if dirty else ""
+        if scheme == "no-local-version":
+            return ""
+        if scheme in ("no-local-version-strict", "fail-on-uncommitted-changes"):
+            if dirty:
+                raise SchemeRefuses(f"local_scheme {scheme} fails on uncommitted changes")
+            if scheme == "no-local-version-strict":
+                return ""
+            continue
+        raise SchemeUnknown(f"local_scheme {scheme!r}")
+    return "+unknown"
+
+
+def scm_now():
+    """setuptools-scm's clock for the .dYYYYMMDD part: SOURCE_DATE_EPOCH when set, else now (UTC)."""
+    from datetime import datetime, timezone
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return datetime.now(timezone.utc)
+
+
+def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=None, version_scheme="guess-next-dev",
+                       branch=None, now=None):
+    """(version or None, releasable, detail) as setuptools-scm (hatch-vcs, scikit-build-core's provider) computes it
+    from `git describe` output; releasable is None when the outcome is not predicted here."""
     import re
     if pretend:
         return pretend, True, f"{pretend} from SETUPTOOLS_SCM_PRETEND_VERSION (set here; a CI build will not see it)"
@@ -880,7 +972,7 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     except ValueError:
         return None, False, f"{tool}: cannot read `git describe` output {describe!r}"
     try:
-        match = re.search(tag_regex or SCM_DEFAULT_TAG_REGEX, tag)
+        match = re.match(tag_regex or SCM_DEFAULT_TAG_REGEX, tag)
     except re.error as error:
         return None, False, f"{tool}: tag regex {tag_regex!r} does not compile: {error}"
     if not match:
@@ -892,12 +984,22 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     if tag_version is None:
         return None, False, f"{tool}: tag {tag!r} holds {raw!r}, which is not a PEP 440 version"
     if distance == 0 and not dirty:
-        return str(tag_version), True, f"{tool}: HEAD is exactly at tag {tag} and the tree is clean"
-    guess = f"{bump_last_number(str(tag_version))}.dev{distance}"
-    local = "" if local_scheme == "no-local-version" else f"+g{node}" + (".dYYYYMMDD" if dirty else "")
+        try:
+            main = scm_main_version(version_scheme, tag_version, 0, False, branch)
+            local = scm_local_part(local_scheme, 0, node, False, now or scm_now())
+        except (SchemeRefuses, SchemeUnknown) as error:
+            return None, None, f"{tool}: {error} is not computed here"
+        return main + local, not local, f"{tool}: HEAD is exactly at tag {tag} and the tree is clean"
+    try:
+        version = scm_main_version(version_scheme, tag_version, distance, dirty, branch) + scm_local_part(
+            local_scheme, distance, node, dirty, now or scm_now())
+    except SchemeRefuses as error:
+        return None, False, f"{tool}: {error}, so the build fails"
+    except SchemeUnknown as error:
+        return None, None, f"{tool}: {error} is not computed here"
     why = (f"{distance} commit(s) past tag {tag}" if distance else f"at tag {tag}") + (
         " with uncommitted changes to tracked files" if dirty else "")
-    return guess + local, False, f"{tool}: {why}, so the build gives a development version like {guess + local}"
+    return version, False, f"{tool}: {why}, so the build gives a development version {version}"
 
 
 def resolve_version(files, info, git):
@@ -951,9 +1053,13 @@ def resolve_version(files, info, git):
             result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but "
                                                             f"{root} is not in a git repository")
             return result
+        version_scheme, local_scheme = scm_schemes(info)
+        if tool == "pdm-backend scm":  # pdm-backend's own defaults (not setuptools-scm's schemes)
+            version_scheme, local_scheme = "guess-next-dev", "node-and-date"
         version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"],
                                                       bool(git["dirty_repo"]) and not files.commit,
-                                                      scm_local_scheme(info), pretend)
+                                                      local_scheme, pretend, version_scheme,
+                                                      None if files.commit else git.get("branch"))
         result.update(version=version, releasable=bool(releasable), unknown=releasable is None, how=how, vcs=True)
         return result
     path, attribute, how = None, "__version__", ""

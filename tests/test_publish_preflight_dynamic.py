@@ -280,3 +280,92 @@ def test_build_tree_is_unchanged_even_for_setuptools_in_place_artifacts(tmp_path
     assert by_check(result)["build"]["status"] in ("pass", "warn"), by_check(result)["build"]
     assert tree_digest(repo) == before
     assert not list(Path(repo).rglob("*.egg-info"))
+
+
+# ------------------------------------------------------------------- setuptools-scm schemes, against the real one
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1780000000"}  # the .dYYYYMMDD part of both sides from one clock
+
+
+def real_scm_version(repo):
+    """What the installed setuptools-scm itself computes for the repository (its own CLI, its own config reading)."""
+    import os
+    done = subprocess.run([sys.executable, "-m", "setuptools_scm", "-c", str(repo / "pyproject.toml")], cwd=repo,
+                          capture_output=True, text=True, env=dict(os.environ, **EPOCH))
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()[-1]
+
+
+def scheme_repo(tmp_path, settings, tag, after, dirty, branch="main"):
+    pyproject = SETUPTOOLS_SCM + settings + "\n"
+    repo = init_repo(scm_project(tmp_path / "repo", pyproject, "scm_demo"), tag=tag)
+    if branch != "main":
+        git(repo, "checkout", "-q", "-b", branch)
+    for number in range(after):
+        commit_all(repo, f"work {number}")
+    if dirty:
+        (repo / "README.md").write_text("# demo\n\nuncommitted\n")
+    return repo
+
+
+@pytest.mark.parametrize("settings, tag, after, dirty, branch", [
+    ("", "v1.4.0", 3, False, "main"),
+    ("", "v1.4.0", 0, True, "main"),
+    ("", "v1.4.0", 2, True, "main"),
+    ('local_scheme = "no-local-version"', "v1.4.0", 2, False, "main"),
+    ('local_scheme = "dirty-tag"', "v1.4.0", 2, True, "main"),
+    ('local_scheme = "dirty-tag"', "v1.4.0", 2, False, "main"),
+    ('local_scheme = "node-and-timestamp"', "v1.4.0", 1, True, "main"),
+    ('version_scheme = "no-guess-dev"', "v1.4.0", 2, False, "main"),
+    ('version_scheme = "post-release"', "v1.4.0", 4, False, "main"),
+    ('version_scheme = "python-simplified-semver"', "v1.4", 2, False, "main"),
+    ('version_scheme = "python-simplified-semver"', "v1.4.2", 2, False, "feature/x"),
+    ('version_scheme = "only-version"', "v1.4.0", 2, False, "main"),
+    ("", "9.2.0.dev0", 228, False, "main"),  # pytest's HEAD: the .dev0 tag is stripped, not bumped
+    ("", "v2.0.0rc1", 1, False, "main"),
+    ('version_scheme = "no-guess-dev"\nlocal_scheme = "no-local-version"', "v3.1", 1, False, "main"),
+])
+def test_scm_schemes_match_the_real_setuptools_scm(tmp_path, settings, tag, after, dirty, branch):
+    repo = scheme_repo(tmp_path, settings, tag, after, dirty, branch)
+    result = preflight("--offline", "--json", "-q", repo, env=EPOCH)
+    if after == 0:  # a release tag at HEAD: the tagged commit is judged, as CI checks it out (a clean clone)
+        git(tmp_path, "clone", "-q", str(repo), str(tmp_path / "ci"))
+        truth = real_scm_version(tmp_path / "ci")
+    else:
+        truth = real_scm_version(repo)
+    assert Version(result.json["meta"]["version"]) == Version(truth), (truth, by_check(result)["pyproject-version"])
+    exact = after == 0
+    assert (by_check(result)["pyproject-version"]["status"] == "pass") is exact
+
+
+def test_scm_refuses_a_dev_tag_other_than_dev0(tmp_path):
+    repo = scheme_repo(tmp_path, "", "1.0.dev3", 2, False)
+    done = subprocess.run([sys.executable, "-m", "setuptools_scm", "-c", str(repo / "pyproject.toml")], cwd=repo,
+                          capture_output=True, text=True)
+    assert done.returncode != 0  # the real setuptools-scm refuses
+    finding = by_check(preflight("--offline", "--json", "-q", repo))["pyproject-version"]
+    assert finding["status"] == "fail" and ".dev3" in finding["detail"] and "build fails" in finding["detail"]
+
+
+@pytest.mark.parametrize("extra, tag, after, dirty", [
+    ('[tool.hatch.version.raw-options]\nlocal_scheme = "dirty-tag"', "v1.0.0", 1, True),  # pip-tools HEAD
+    ('[tool.hatch.version.raw-options]\nversion_scheme = "python-simplified-semver"\n'
+     'local_scheme = "no-local-version"', "hatch-v1.18.0", 3, False),  # pypa/hatch
+    ("", "v0.9.1", 2, True),
+])
+def test_hatch_vcs_versions_match_a_real_build(tmp_path, extra, tag, after, dirty):
+    repo = init_repo(scm_project(tmp_path / "repo", HATCH_VCS.format(extra=extra), "vcs_demo"), tag=tag)
+    for number in range(after):
+        commit_all(repo, f"work {number}")
+    if dirty:
+        (repo / "README.md").write_text("# demo\n\nuncommitted\n")
+    result = preflight("--offline", "--json", "-q", repo, env=EPOCH)
+    import os
+    old = {key: os.environ.get(key) for key in EPOCH}
+    os.environ.update(EPOCH)
+    try:
+        truth = built_version(repo, tmp_path)
+    finally:
+        for key, value in old.items():
+            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+    assert Version(result.json["meta"]["version"]) == Version(truth), by_check(result)["pyproject-version"]
