@@ -243,6 +243,8 @@ SCM_DESCRIBE_ARGS = ("--tags", "--long", "--abbrev=40", "--match", "*[0-9]*")
 # setuptools-scm >= 10 (vcs-versioning _node_utils.py _NODE_ID_LENGTH): the local part shows "g" + the hash, cut
 # to 10 characters (+g1234abcd9); with a configured describe command the hash is git's own abbreviation first.
 SCM_NODE_LENGTH = 10
+# setup() keywords of plugins that set the version themselves (setuptools-scm, setuptools-git-versioning).
+SETUP_PY_VERSION_PLUGINS = ("use_scm_version", "version_config", "setuptools_git_versioning")
 # Build backends that rewrite the version from git at build time whatever pyproject.toml says.
 VERSION_REWRITING_PLUGINS = ("poetry-dynamic-versioning",)
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
@@ -598,12 +600,31 @@ def describe_project(pyproject, legacy=None):
         setup_cfg = legacy.get("setup_cfg") or {}
         name, name_source = setup_cfg.get("name"), "setup.cfg [metadata] name"
         static_version, version_source = setup_cfg.get("version"), "setup.cfg [metadata] version"
-        if legacy.get("setup_py"):
-            # setup.py is code: it may set or override name and version; not read here.
-            name_unknown = None if name else "no [project] table: the name is set by setup.py, which is not run here"
-            static_version, version_dynamic = None, True
-        elif isinstance(static_version, str) and static_version.startswith(("attr:", "file:")):
+        setup_py, version_opaque = legacy.get("setup_py"), None
+        if setup_py:  # read with ast, never run: what its setup() call(s) pass overrides setup.cfg
+            said, value = setup_py_keyword(setup_py, "name")
+            if said == "literal":
+                name, name_source = value, "setup.py setup(name=...)"
+            elif said == "opaque" and not (setup_py.get("star") and name):
+                name_unknown = "no [project] table: setup.py computes the name, and it is not run here"
+            said, value = setup_py_keyword(setup_py, "version")
+            plugin = next((key for key in SETUP_PY_VERSION_PLUGINS if key in setup_py.get("keywords", {})), None)
+            if plugin:
+                version_opaque = f"setup.py passes {plugin}= to setup(): that plugin sets the version (not computed here)"
+                static_version, version_dynamic = None, True
+            elif said == "literal":  # a setup() keyword wins over setup.cfg (as a real setuptools build shows)
+                static_version, version_source = value, "setup.py setup(version=...)"
+            elif said != "absent":
+                version_opaque = setup_py_opaque_reason(setup_py, "version")
+                static_version, version_dynamic = None, True
+        if isinstance(static_version, str) and static_version.startswith(("attr:", "file:")):
             version_dynamic = True
+        requires = [canonicalize_name(requirement_name(item) or "") for item in string_list(build_system.get("requires"))]
+        if not static_version and not version_opaque and ("setuptools-scm" in requires or isinstance(
+                table(pyproject, "tool").get("setuptools_scm"), dict)):
+            version_opaque = "setuptools-scm sets the version of this setup.cfg/setup.py project (not computed here)"
+            version_dynamic = True
+        legacy = dict(legacy, version_opaque=version_opaque)
     return {"name": name, "name_source": name_source, "static_version": static_version,
             "version_source": version_source, "version_dynamic": version_dynamic, "has_project": bool(project),
             "name_unknown": name_unknown, "legacy": legacy if not project and not poetry else None,
@@ -611,10 +632,15 @@ def describe_project(pyproject, legacy=None):
 
 
 def read_legacy_metadata(files):
-    """{setup_cfg: {name, version} or None, setup_py: bool} for projects whose metadata is not in pyproject.toml."""
+    """{setup_cfg: {name, version} or None, setup_py: read_setup_py(...) or False} for projects whose metadata is
+    not in pyproject.toml."""
     import configparser
     root = files.root
-    found = {"setup_cfg": None, "setup_py": files.is_file(os.path.join(root, "setup.py"))}
+    setup_py = files.read_text(os.path.join(root, "setup.py")) if files.is_file(os.path.join(root, "setup.py")) \
+        else None
+    found = {"setup_cfg": None, "setup_py": read_setup_py(setup_py) if setup_py is not None else False}
+    if files.is_file(os.path.join(root, "setup.py")) and setup_py is None:
+        found["setup_py"] = {"unreadable": True, "calls": 0, "star": False, "keywords": {}}
     text = files.read_text(os.path.join(root, "setup.cfg"))
     if text is not None:
         parser = configparser.ConfigParser(interpolation=None)
@@ -627,6 +653,58 @@ def read_legacy_metadata(files):
             found["setup_cfg"] = {key: metadata.get(key).strip() for key in ("name", "version")
                                   if metadata.get(key, "").strip()}
     return found
+
+
+def read_setup_py(source):
+    """What setup.py's setup() calls pass, read with ast (never run): {calls, star, keywords: {name: [literal string
+    or None per call]}, unreadable}. `star`: a call passes **kwargs or positional arguments, so any keyword may be
+    in it."""
+    import ast
+    found = {"unreadable": False, "calls": 0, "star": False, "keywords": {}}
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return dict(found, unreadable=True)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        called = function.id if isinstance(function, ast.Name) else function.attr if isinstance(
+            function, ast.Attribute) else None
+        if called != "setup":
+            continue
+        found["calls"] += 1
+        found["star"] = found["star"] or bool(node.args)
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                found["star"] = True
+                continue
+            literal = keyword.value.value if isinstance(keyword.value, ast.Constant) and isinstance(
+                keyword.value.value, str) else None
+            found["keywords"].setdefault(keyword.arg, []).append(literal)
+    return found
+
+
+def setup_py_keyword(setup_py, key):
+    """('absent' | 'literal' | 'opaque', value) for one setup() keyword."""
+    if setup_py.get("unreadable") or not setup_py["calls"]:
+        return "opaque", None
+    values = setup_py["keywords"].get(key)
+    if values is None:
+        return ("opaque", None) if setup_py["star"] else ("absent", None)
+    if None in values or len(set(values)) != 1 or setup_py["star"] or len(values) != setup_py["calls"]:
+        return "opaque", None
+    return "literal", values[0]
+
+
+def setup_py_opaque_reason(setup_py, key):
+    if setup_py.get("unreadable"):
+        return "setup.py cannot be read (not UTF-8 or not valid Python), and it is not run here"
+    if not setup_py["calls"]:
+        return "setup.py calls no setup() that can be read here, and it is not run here"
+    if setup_py["star"] and key not in setup_py["keywords"]:
+        return f"setup.py passes **kwargs (or positional arguments) to setup(), which may set the {key}; not run here"
+    return f"setup.py computes the {key} it passes to setup(), and it is not run here"
 
 
 def backend_family(backend):
@@ -1018,8 +1096,8 @@ def resolve_version(files, info, git):
         # poetry-core 2: a dynamic [project] version is read from [tool.poetry].version
         static, info = table(pyproject, "tool", "poetry").get("version"), dict(
             info, version_dynamic=False, version_source="[tool.poetry].version (dynamic [project].version)")
-    if (info.get("legacy") or {}).get("setup_py"):
-        result.update(unknown=True, how="no [project] table: setup.py sets the version, and it is not run here")
+    if (info.get("legacy") or {}).get("version_opaque"):
+        result.update(unknown=True, how=f"no [project] table: {info['legacy']['version_opaque']}")
         return result
     if not info["version_dynamic"] or (family == "poetry" and not info["has_project"]):
         if static is None:
@@ -1031,7 +1109,7 @@ def resolve_version(files, info, git):
             return result
         result.update(version=static, how=f"static {info['version_source']}")
         return result
-    if static is not None:
+    if static is not None and not info.get("legacy"):
         result.update(releasable=False, how="[project].version is set and also listed in [project].dynamic "
                                             "(PEP 621 forbids both)")
         return result

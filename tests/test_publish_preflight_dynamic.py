@@ -369,3 +369,70 @@ def test_hatch_vcs_versions_match_a_real_build(tmp_path, extra, tag, after, dirt
         for key, value in old.items():
             os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
     assert Version(result.json["meta"]["version"]) == Version(truth), by_check(result)["pyproject-version"]
+
+
+# ----------------------------------------------------------------------------- setup.cfg / setup.py, read with ast
+
+MULTIDICT = Path(__file__).parent / "fixtures" / "preflight" / "real" / "multidict-setup-cfg-attr"
+
+
+def multidict_repo(tmp_path):
+    import shutil
+    repo = tmp_path / "multidict"
+    shutil.copytree(MULTIDICT, repo)
+    init_repo(repo, remote="https://github.com/aio-libs/multidict.git", tag="v6.7.1")
+    return repo
+
+
+def test_multidict_at_the_tag_is_taken_and_at_head_is_free(tmp_path, stub):
+    """aio-libs/multidict: exit 10 at the released tag (6.7.1 is on the index), 0 at HEAD (6.7.2.dev0)."""
+    for version in ("6.7.0", "6.7.1"):
+        stub.index.add_release("multidict", version)
+    repo = multidict_repo(tmp_path)
+    at_tag = preflight("--json", "-q", repo, env={"PYPI_OPS_INDEX_URL": stub.url})
+    assert at_tag.returncode == 10 and by_check(at_tag)["not-on-pypi"]["status"] == "fail", at_tag.stdout
+    init = repo / "multidict" / "__init__.py"
+    init.write_text(init.read_text().replace('"6.7.1"', '"6.7.2.dev0"'))
+    commit_all(repo, "back to development")
+    at_head = preflight("--json", "-q", repo, env={"PYPI_OPS_INDEX_URL": stub.url})
+    checks = by_check(at_head)
+    assert checks["pyproject-version"]["status"] == "pass" and at_head.json["meta"]["version"] == "6.7.2.dev0"
+    assert checks["not-on-pypi"]["status"] == "pass" and checks["version-order"]["status"] == "pass", checks
+
+
+def test_multidict_build_agrees(tmp_path):
+    repo = multidict_repo(tmp_path)
+    result = preflight("--offline", "--build", "--json", "-q", repo, env={"MULTIDICT_NO_EXTENSIONS": "1"})
+    build = by_check(result)["build"]
+    assert build["status"] in ("pass", "warn") and "multidict-6.7.1.tar.gz" in build["detail"], build
+
+
+SETUP_CFG_ONLY = """
+[build-system]
+requires = ["setuptools>=64"]
+build-backend = "setuptools.build_meta"
+"""
+
+
+@pytest.mark.parametrize("setup_py, status, version", [
+    ('from setuptools import setup\nsetup(version="2.5.0", packages=["legacy_demo"])\n', "pass", "2.5.0"),
+    ('import setuptools\nsetuptools.setup(name="legacy-demo", version="2.6.0")\n', "pass", "2.6.0"),
+    ('from setuptools import setup\nsetup(packages=["legacy_demo"])\n', "pass", "1.1.0"),  # setup.cfg decides
+    ('from setuptools import setup\nVERSION = open("VERSION").read().strip()\nsetup(version=VERSION)\n',
+     "unknown", None),
+    ('from setuptools import setup\nargs = dict(version="9")\nsetup(**args)\n', "unknown", None),
+    ('from setuptools import setup\nsetup(use_scm_version=True)\n', "unknown", None),
+    ('this is not python(\n', "unknown", None),
+])
+def test_setup_py_is_read_with_ast_never_run(tmp_path, setup_py, status, version):
+    repo = write_project(tmp_path / "repo", SETUP_CFG_ONLY, {
+        "setup.cfg": "[metadata]\nname = legacy-demo\nversion = attr: legacy_demo.__version__\n",
+        "setup.py": setup_py, "legacy_demo/__init__.py": '__version__ = "1.1.0"\n', "VERSION": "3.0.0\n"})
+    (repo / "setup.py").write_text(setup_py + 'open("RAN", "w").close()\n' if status == "pass" else setup_py)
+    init_repo(repo)
+    finding = by_check(preflight("--offline", "--json", "-q", repo))["pyproject-version"]
+    assert finding["status"] == status, finding
+    assert not (repo / "RAN").exists()  # never executed
+    if version:
+        assert finding["detail"].startswith(version)
+        assert built_version(repo, tmp_path) == version  # the real setuptools agrees
