@@ -601,6 +601,8 @@ def describe_project(pyproject, legacy=None):
         name, name_source = setup_cfg.get("name"), "setup.cfg [metadata] name"
         static_version, version_source = setup_cfg.get("version"), "setup.cfg [metadata] version"
         setup_py, version_opaque = legacy.get("setup_py"), None
+        if setup_py and not isinstance(setup_py, dict):  # a setup.py whose text was not read
+            setup_py = {"unreadable": True, "calls": 0, "star": False, "keywords": {}}
         if setup_py:  # read with ast, never run: what its setup() call(s) pass overrides setup.cfg
             said, value = setup_py_keyword(setup_py, "name")
             if said == "literal":
@@ -608,9 +610,10 @@ def describe_project(pyproject, legacy=None):
             elif said == "opaque" and not (setup_py.get("star") and name):
                 name_unknown = "no [project] table: setup.py computes the name, and it is not run here"
             said, value = setup_py_keyword(setup_py, "version")
-            plugin = next((key for key in SETUP_PY_VERSION_PLUGINS if key in setup_py.get("keywords", {})), None)
+            plugin = next((key for key in SETUP_PY_VERSION_PLUGINS if key in setup_py["keywords"]), None)
             if plugin:
-                version_opaque = f"setup.py passes {plugin}= to setup(): that plugin sets the version (not computed here)"
+                version_opaque = f"setup.py passes {plugin}= to setup(): that plugin sets the version " \
+                                 "(not computed here)"
                 static_version, version_dynamic = None, True
             elif said == "literal":  # a setup() keyword wins over setup.cfg (as a real setuptools build shows)
                 static_version, version_source = value, "setup.py setup(version=...)"
@@ -619,7 +622,8 @@ def describe_project(pyproject, legacy=None):
                 static_version, version_dynamic = None, True
         if isinstance(static_version, str) and static_version.startswith(("attr:", "file:")):
             version_dynamic = True
-        requires = [canonicalize_name(requirement_name(item) or "") for item in string_list(build_system.get("requires"))]
+        requires = [canonicalize_name(requirement_name(item) or "")
+                    for item in string_list(build_system.get("requires"))]
         if not static_version and not version_opaque and ("setuptools-scm" in requires or isinstance(
                 table(pyproject, "tool").get("setuptools_scm"), dict)):
             version_opaque = "setuptools-scm sets the version of this setup.cfg/setup.py project (not computed here)"
