@@ -243,6 +243,7 @@ SCM_DESCRIBE_ARGS = ("--tags", "--long", "--abbrev=40", "--match", "*[0-9]*")
 # setuptools-scm >= 10 (vcs-versioning _node_utils.py _NODE_ID_LENGTH): the local part shows "g" + the hash, cut
 # to 10 characters (+g1234abcd9); with a configured describe command the hash is git's own abbreviation first.
 SCM_NODE_LENGTH = 10
+TAG_NAME_SEPARATORS = ("-", "_", "/", "@")  # <name>-v1.2, <name>_1.2, <name>/v1.2, <name>@1.2 (monorepo tags)
 # setup() keywords of plugins that set the version themselves (setuptools-scm, setuptools-git-versioning).
 SETUP_PY_VERSION_PLUGINS = ("use_scm_version", "version_config", "setuptools_git_versioning")
 # Build backends that rewrite the version from git at build time whatever pyproject.toml says.
@@ -2216,14 +2217,17 @@ def release_tags(facts):
 
 
 def tag_version(tag, name):
-    """The version a release tag names (v1.2.3, 1.2.3, <name>-v1.2.3, <name>-1.2.3), or None."""
+    """The version a release tag names, or None: 1.2.3, v1.2.3, v.1.2.3 (filipstrand/mflux's form), and any of
+    those after the project's name and a separator (<name>-v1.2.3, <name>_1.2.3, <name>/v1.2.3, <name>@1.2.3)."""
     candidates = [tag]
     if isinstance(name, str) and name:
         for prefix in {name, canonicalize_name(name), canonicalize_name(name).replace("-", "_")}:
-            if tag.lower().startswith(prefix.lower() + "-"):
+            if tag.lower().startswith(prefix.lower()) and tag[len(prefix):len(prefix) + 1] in TAG_NAME_SEPARATORS:
                 candidates.append(tag[len(prefix) + 1:])
     for candidate in candidates:
         text = candidate[1:] if candidate[:1] in "vV" else candidate
+        if text[:1] == "." and text[1:2].isdigit() and candidate[:1] in "vV":
+            text = text[1:]
         if text[:1].isdigit():
             version = parse_version(text)
             if version is not None:
@@ -2305,21 +2309,32 @@ def check_not_on_pypi(facts):
 
 
 def check_version_order(facts):
+    """Compares with the release list not-on-pypi already read (decide_index's `known`/`highest`), also when that
+    lookup could not decide whether the version is free: the versions the index did list still order."""
     index, version = facts["index"], parse_version(facts["version"])
     if facts["offline"]:
         return finding("version-order", "skip", "index not consulted (--offline)")
-    if index is None or version is None or index["decision"]["state"] == "unknown":
-        return finding("version-order", "skip", "the release list is not known")
-    highest = index["decision"]["highest"]
+    if version is None:
+        return finding("version-order", "skip", "no valid version to compare with the releases")
+    if index is None:
+        return finding("version-order", "skip", "the index was not read (see not-on-pypi)")
+    decision = index["decision"]
+    known, highest = decision.get("known") or set(), decision.get("highest")
+    partial = ""
+    if decision["state"] == "unknown":
+        if not known:
+            return finding("version-order", "skip", "the index listed no releases it could be sure of "
+                                                    "(see not-on-pypi)")
+        partial = f" (among the {len(known)} release(s) the index did list; see not-on-pypi)"
     if highest is None:
         return finding("version-order", "pass", "no earlier releases")
     if version < highest:
-        return finding("version-order", "warn", f"{version} is lower than the highest release {highest} "
+        return finding("version-order", "warn", f"{version} is lower than the highest release {highest}{partial} "
                                                 "(fine for a backport; installers pick the highest)",
                        f"use a version above {highest} unless this is a deliberate backport")
     if version == highest:
         return finding("version-order", "skip", f"{version} is the highest release itself (see not-on-pypi)")
-    return finding("version-order", "pass", f"{version} is above the highest release {highest}")
+    return finding("version-order", "pass", f"{version} is above the highest release {highest}{partial}")
 
 
 def publishing_jobs(facts):

@@ -436,3 +436,53 @@ def test_setup_py_is_read_with_ast_never_run(tmp_path, setup_py, status, version
     if version:
         assert finding["detail"].startswith(version)
         assert built_version(repo, tmp_path) == version  # the real setuptools agrees
+
+
+# ----------------------------------------------------------------------------- tag forms and version-order
+
+
+@pytest.mark.parametrize("tag, name, expected", [
+    ("v.0.18.0", "mflux", "0.18.0"), ("V.1.2", None, "1.2"), ("mflux-v.0.18.0", "mflux", "0.18.0"),
+    ("acme-client-v1.3.0", "acme-client", "1.3.0"), ("acme_client_1.3.0", "acme-client", "1.3.0"),
+    ("acme-client/v1.3.0", "acme-client", "1.3.0"), ("acme-client@1.3.0", "acme-client", "1.3.0"),
+    ("v.", None, None), ("vnext", None, None), ("acme-clientv1.3", "acme-client", None), ("1.0", None, "1.0"),
+])
+def test_tag_forms(tag, name, expected):
+    from preflight_support import load_script_module
+    found = load_script_module().tag_version(tag, name)
+    assert (str(found) if found is not None else None) == expected
+
+
+def test_mflux_tag_at_head_is_the_release(tmp_path):
+    repo = write_project(tmp_path / "repo", """
+        [build-system]
+        requires = ["uv_build>=0.7.19,<0.8.0"]
+        build-backend = "uv_build"
+
+        [project]
+        name = "mflux"
+        version = "0.18.0"
+        """, {"src/mflux/__init__.py": ""})
+    init_repo(repo, tag="v.0.18.0")
+    result = preflight("--offline", "--json", "-q", repo)
+    checks = by_check(result)
+    assert checks["git-tag"]["status"] == "pass" and "v.0.18.0" in checks["git-tag"]["detail"]
+    assert "tag v.0.18.0" in checks["release-files"]["detail"]  # the tagged commit is what is judged
+
+
+def test_version_order_uses_the_releases_the_index_listed_when_the_lookup_is_undecided(tmp_path, stub):
+    """The simple API lists 300 releases, the JSON API fails: not-on-pypi cannot call the version free (unknown),
+    but version-order still compares with the 300 it read."""
+    for minor in range(300):
+        stub.index.add_release("demo-pkg", f"1.{minor}.0")
+    stub.fault("status", r"^/pypi/", status=503)
+    from preflight_support import static_project
+    for version, status in (("1.2.5", "warn"), ("2.0.0", "pass")):
+        project = static_project(tmp_path / version, version=version)
+        init_repo(project)
+        result = preflight("--json", "-q", project, env={"PYPI_OPS_INDEX_URL": stub.url})
+        checks = by_check(result)
+        assert checks["not-on-pypi"]["status"] == "unknown" and result.returncode == 7
+        detail = checks["version-order"]["detail"]
+        assert checks["version-order"]["status"] == status, detail
+        assert "1.299.0" in detail and "300 release(s)" in detail
