@@ -246,8 +246,6 @@ SCM_NODE_LENGTH = 10
 TAG_NAME_SEPARATORS = ("-", "_", "/", "@")  # <name>-v1.2, <name>_1.2, <name>/v1.2, <name>@1.2 (monorepo tags)
 # setup() keywords of plugins that set the version themselves (setuptools-scm, setuptools-git-versioning).
 SETUP_PY_VERSION_PLUGINS = ("use_scm_version", "version_config", "setuptools_git_versioning")
-# Build backends that rewrite the version from git at build time whatever pyproject.toml says.
-VERSION_REWRITING_PLUGINS = ("poetry-dynamic-versioning",)
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 # Upload commands in `run:` steps (the first four can only upload with a token or password; uv and pdm also
 # speak trusted publishing).
@@ -1085,18 +1083,248 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     return version, False, f"{tool}: {why}, so the build gives a development version {version}"
 
 
+def describe_for(info):
+    """The `git describe` arguments the project's version tool needs read (setuptools-scm and kin,
+    poetry-dynamic-versioning, versioningit), or None."""
+    scm = scm_settings(info)
+    if scm is not None:
+        return scm[2]
+    pdv = pdv_settings(info)
+    if pdv is not None and isinstance(pdv.get("describe"), list):
+        return pdv["describe"]
+    vit = versioningit_settings(info)
+    if vit is not None and isinstance(vit.get("describe"), list):
+        return vit["describe"]
+    return None
+
+
+def pdv_settings(info):
+    """poetry-dynamic-versioning's configuration when it is enabled, else None: {config, describe, unsupported}.
+    Its documented defaults (mtkennerly/poetry-dynamic-versioning README): vcs any, style pep440, metadata unset
+    (the commit only past the tag), dirty false, bump false, pattern dunamai's default (a leading v), plus an
+    optional pattern-prefix."""
+    pyproject = info["pyproject"]
+    config = table(pyproject, "tool", "poetry-dynamic-versioning")
+    if config.get("enable") is not True:
+        return None
+    unsupported = [key for key in ("format", "format-jinja", "bump", "latest-tag", "tag-branch", "tag-dir",
+                                   "pattern", "commit-length", "highest-tag") if config.get(key)]
+    if table(config, "from-file").get("source"):
+        unsupported.append("from-file")
+    if config.get("vcs", "any") not in ("any", "git"):
+        unsupported.append(f"vcs = {config.get('vcs')!r}")
+    if config.get("style") not in (None, "pep440", "semver"):
+        unsupported.append(f"style = {config.get('style')!r}")
+    prefix = config.get("pattern-prefix") or ""
+    if not isinstance(prefix, str) or any(char in prefix for char in "\\^$.*+?()[]{}|"):
+        unsupported.append("pattern-prefix (a regular expression)")
+        prefix = ""
+    return {"config": config, "prefix": prefix, "unsupported": unsupported,
+            "describe": ["--tags", "--long", "--abbrev=40", "--match", f"{prefix}v*"]}
+
+
+# dunamai's VERSION_SOURCE_PATTERN (mtkennerly/dunamai dunamai/__init__.py; dunamai 1.26.5): v + epoch!base,
+# an optional stage and revision, optional +tagged metadata.
+DUNAMAI_PATTERN = (r"^v((?P<epoch>\d+)!)?(?P<base>\d+(\.\d+)*)([-._]?((?P<stage>[a-zA-Z]+)[-._]?"
+                   r"(?P<revision>\d+)?))?(\+(?P<tagged_metadata>.+))?$")
+
+
+def dunamai_serialize(match, distance, commit, dirty, config):
+    """dunamai Version.serialize for the options poetry-dynamic-versioning passes (no format, no bump)."""
+    base, stage = match.group("base"), match.group("stage")
+    revision = int(match.group("revision")) if match.group("revision") is not None else None
+    epoch, tagged = match.group("epoch"), match.group("tagged_metadata")
+    metadata, show_dirty = config.get("metadata"), config.get("dirty") is True
+    meta = []
+    if metadata is not False:
+        if config.get("tagged-metadata") is True and tagged:
+            meta.append(tagged)
+        if (metadata or distance > 0) and commit:
+            meta.append(commit)
+        if show_dirty and dirty:
+            meta.append("dirty")
+    if config.get("style") == "semver":
+        pre = ([stage] + ([str(revision)] if revision is not None else [])) if stage else []
+        if distance > 0:
+            pre += ["post", str(distance)]
+        return base + ("-" + ".".join(pre) if pre else "") + ("+" + ".".join(meta) if meta else "")
+    post = dev = None
+    if stage == "post":
+        stage, post = None, revision
+    elif stage == "dev":
+        stage, dev = None, revision
+    if distance > 0:
+        if post is None and dev is None:
+            post, dev = distance, 0
+        elif dev is None:
+            dev = distance
+        else:
+            dev += distance
+    out = (f"{epoch}!" if epoch is not None else "") + base
+    if stage is not None:
+        aliases = {"alpha": "a", "beta": "b", "c": "rc", "pre": "rc", "preview": "rc"}
+        out += aliases.get(stage.lower(), stage.lower()) + str(revision if revision is not None else 0)
+    out += (f".post{post}" if post is not None else "") + (f".dev{dev}" if dev is not None else "")
+    return out + ("+" + ".".join(meta) if meta else "")
+
+
+def resolve_pdv(result, info, git, commit_mode):
+    import re
+    pdv = pdv_settings(info)
+    name = str(info["name"] or "")
+    override = os.environ.get("POETRY_DYNAMIC_VERSIONING_BYPASS")
+    for pair in (os.environ.get("POETRY_DYNAMIC_VERSIONING_OVERRIDE") or "").split(","):
+        key, _, value = pair.partition("=")
+        if value and canonicalize_name(key.strip() or "-") == canonicalize_name(name or "-"):
+            override = value.strip()
+    if override:
+        result.update(version=override, vcs=True, how=f"{override} from POETRY_DYNAMIC_VERSIONING_BYPASS/OVERRIDE "
+                                                      "(set here; a CI build will not see it)")
+        return result
+    if pdv["unsupported"]:
+        result.update(unknown=True, vcs=True, how="poetry-dynamic-versioning with "
+                                                  f"{', '.join(pdv['unsupported'])}: not computed here")
+        return result
+    if not git["repo"]:
+        result.update(releasable=False, vcs=True, how="poetry-dynamic-versioning derives the version from git, but "
+                                                        "this is not a git repository")
+        return result
+    if not git["describe"]:
+        result.update(releasable=False, vcs=True, how="poetry-dynamic-versioning: no tag like "
+                                                        f"{pdv['prefix']}v1.2.3 is reachable from HEAD, so the "
+                                                        "build gives 0.0.0.post<N>.dev0+<commit>")
+        return result
+    try:
+        tag, distance, node = split_describe(git["describe"])
+    except ValueError:
+        result.update(unknown=True, vcs=True, how=f"cannot read `git describe` output {git['describe']!r}")
+        return result
+    match = re.match(re.escape(pdv["prefix"]) + DUNAMAI_PATTERN[1:], tag) if pdv["prefix"] else re.match(
+        DUNAMAI_PATTERN, tag)
+    if not match:
+        result.update(unknown=True, vcs=True, how=f"poetry-dynamic-versioning: the nearest tag {tag!r} does not "
+                                                  "match dunamai's pattern, and which older tag it picks is not "
+                                                  "computed here")
+        return result
+    dirty = not commit_mode and bool(git["dirty_repo"] or (git["untracked"] and not pdv["config"].get(
+        "ignore-untracked")))
+    version = dunamai_serialize(match, distance, node[:7], dirty, pdv["config"])
+    if parse_version(version) is None:
+        result.update(unknown=True, vcs=True, how=f"poetry-dynamic-versioning gives {version!r}, which is not a "
+                                                  "PEP 440 version poetry would accept as is")
+        return result
+    where = f"HEAD is at tag {tag}" if distance == 0 else f"{distance} commit(s) past tag {tag}"
+    substitution = table(pdv["config"], "substitution")
+    if substitution.get("files", ["*.py"]) != [] and substitution.get("enable", True) is not False:
+        result["substituted"] = "poetry-dynamic-versioning"  # its default substitution of __version__ = "0.0.0"
+    result.update(version=version, vcs=True, releasable=distance == 0,
+                  how=f"poetry-dynamic-versioning (dunamai rules): {where}"
+                      + ("" if distance == 0 else f", so the build gives {version}"))
+    return result
+
+
+def versioningit_settings(info):
+    """versioningit's configuration when the project uses it ([tool.versioningit] with setuptools, or hatchling's
+    `source = "versioningit"`), else None: {config, describe, unsupported} for the documented defaults
+    (versioningit basics.py/git.py: vcs git `git describe --long --dirty --always --tags`, tag2version strips a
+    leading v, format distance/dirty/distance-dirty)."""
+    pyproject = info["pyproject"]
+    family = backend_family(info["backend"])
+    config = table(pyproject, "tool", "versioningit")
+    hatch_source = table(pyproject, "tool", "hatch", "version").get("source")
+    if not (family == "setuptools" and isinstance(table(pyproject, "tool").get("versioningit"), dict)
+            or family == "hatch" and hatch_source == "versioningit") or not info["version_dynamic"]:
+        return None
+    if family == "hatch":
+        config = dict(config, **table(pyproject, "tool", "hatch", "version"))
+    unsupported = []
+    vcs, tag2version, fmt = config.get("vcs", {}), config.get("tag2version", {}), config.get("format", {})
+    for key, value in (("vcs", vcs), ("tag2version", tag2version), ("format", fmt)):
+        if not isinstance(value, dict) or value.get("method", "basic" if key != "vcs" else "git") not in (
+                "basic", "git"):
+            unsupported.append(f"a custom {key} method")
+    if isinstance(fmt, dict) and any("{next_version" in str(value) for value in fmt.values()):
+        unsupported.append("{next_version} in format")
+    describe = ["--tags", "--long"]
+    if isinstance(vcs, dict):
+        describe += [f"--match={pattern}" for pattern in string_list(vcs.get("match"))]
+        describe += [f"--exclude={pattern}" for pattern in string_list(vcs.get("exclude"))]
+    return {"config": config, "vcs": vcs if isinstance(vcs, dict) else {},
+            "tag2version": tag2version if isinstance(tag2version, dict) else {},
+            "format": fmt if isinstance(fmt, dict) else {}, "unsupported": unsupported, "describe": describe}
+
+
+VERSIONINGIT_FORMATS = {"distance": "{version}.post{distance}+{vcs}{rev}", "dirty": "{version}+d{build_date:%Y%m%d}",
+                        "distance-dirty": "{version}.post{distance}+{vcs}{rev}.d{build_date:%Y%m%d}"}
+
+
+def resolve_versioningit(result, info, git, commit_mode):
+    import re
+    vit = versioningit_settings(info)
+    if vit["unsupported"]:
+        result.update(unknown=True, vcs=True, how=f"versioningit with {', '.join(vit['unsupported'])}: "
+                                                  "not computed here")
+        return result
+    if not git["repo"] or not git["describe"]:
+        default = vit["vcs"].get("default-tag") or vit["config"].get("default-version")
+        how = "this is not a git repository" if not git["repo"] else "no tag is reachable from HEAD"
+        result.update(releasable=False, vcs=True, how=f"versioningit: {how}" + (
+            f" (the build falls back to {default})" if default else ", so the build fails"))
+        return result
+    try:
+        tag, distance, node = split_describe(git["describe"])
+    except ValueError:
+        result.update(unknown=True, vcs=True, how=f"cannot read `git describe` output {git['describe']!r}")
+        return result
+    params, version = vit["tag2version"], tag
+    if isinstance(params.get("rmprefix"), str) and version.startswith(params["rmprefix"]):
+        version = version[len(params["rmprefix"]):]
+    if isinstance(params.get("rmsuffix"), str) and params["rmsuffix"] and version.endswith(params["rmsuffix"]):
+        version = version[:-len(params["rmsuffix"])]
+    if isinstance(params.get("regex"), str):
+        try:
+            found = re.search(params["regex"], version)
+        except re.error:
+            found = None
+        if found is None:
+            if params.get("require-match"):
+                result.update(releasable=False, vcs=True, how=f"versioningit: tag {tag!r} does not match "
+                                                                "tag2version.regex, so the build fails")
+                return result
+        else:
+            version = found.group("version") if "version" in found.groupdict() else found.group(0)
+    version = version.lstrip("v")
+    dirty = not commit_mode and bool(git["dirty_repo"])
+    state = "exact" if distance == 0 and not dirty else "distance-dirty" if distance and dirty else \
+        "distance" if distance else "dirty"
+    if state != "exact":
+        formats = dict(VERSIONINGIT_FORMATS, **{key: value for key, value in vit["format"].items()
+                                               if isinstance(value, str) and key != "method"})
+        try:
+            version = formats[state].format_map({"version": version, "base_version": version, "distance": distance,
+                                                 "vcs": "g", "rev": node[:7], "build_date": scm_now(),
+                                                 "branch": git.get("branch")})
+        except (KeyError, ValueError, IndexError, AttributeError):
+            result.update(unknown=True, vcs=True, how=f"versioningit's format for the {state} state uses fields "
+                                                      "not computed here")
+            return result
+    where = f"HEAD is at tag {tag}" if distance == 0 else f"{distance} commit(s) past tag {tag}"
+    result.update(version=version, vcs=True, releasable=state == "exact",
+                  how=f"versioningit: {where}" + ("" if state == "exact" else f" ({state}), so the build gives "
+                                                                               f"{version}"))
+    return result
+
+
 def resolve_version(files, info, git):
     """The version a build will produce: {version, releasable, how, source_file, unknown, vcs}."""
     root = files.root
     pyproject, family = info["pyproject"], backend_family(info["backend"])
     result = {"version": None, "releasable": True, "how": "", "source_file": None, "unknown": False, "vcs": False}
     static = info["static_version"]
-    plugins = [name for name in VERSION_REWRITING_PLUGINS if table(pyproject, "tool", name).get("enable") is True
-               or info["backend"].startswith(name.replace("-", "_"))]
-    if plugins:
-        result.update(unknown=True, how=f"{plugins[0]} rewrites the version from git at build time "
-                                        "(not computed here)")
-        return result
+    if pdv_settings(info) is not None:  # rewrites [tool.poetry].version from git at build time
+        return resolve_pdv(result, info, git, files.commit is not None)
+    if versioningit_settings(info) is not None:
+        return resolve_versioningit(result, info, git, files.commit is not None)
     if family == "poetry" and info["has_project"] and info["version_dynamic"] and static is None:
         # poetry-core 2: a dynamic [project] version is read from [tool.poetry].version
         static, info = table(pyproject, "tool", "poetry").get("version"), dict(
@@ -2241,6 +2469,9 @@ def check_init_version(facts):
     if path is None:
         return finding("init-version", "skip", f"{how}; nothing to compare")
     shown = os.path.relpath(path, facts["root"])
+    if facts["resolved"].get("substituted"):
+        return finding("init-version", "skip", f"{shown}: {facts['resolved']['substituted']} writes __version__ "
+                                               "into it at build time")
     if facts["resolved"]["source_file"] and os.path.realpath(path) == os.path.realpath(
             facts["resolved"]["source_file"]):
         return finding("init-version", "pass", f"{shown} is itself the version source")
@@ -2878,8 +3109,7 @@ def gather(root, args, index_url):
             lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
         index_thread = threading.Thread(target=look, daemon=True)
         index_thread.start()
-    scm = scm_settings(info)
-    git = read_git(root, want_describe=scm[2] if scm else None, commit=files.commit)
+    git = read_git(root, want_describe=describe_for(info), commit=files.commit)
     resolved = resolve_version(files, info, git)
     facts = {"root": root, "files": files, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
              "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}

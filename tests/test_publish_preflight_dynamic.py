@@ -486,3 +486,104 @@ def test_version_order_uses_the_releases_the_index_listed_when_the_lookup_is_und
         detail = checks["version-order"]["detail"]
         assert checks["version-order"]["status"] == status, detail
         assert "1.299.0" in detail and "300 release(s)" in detail
+
+
+# ----------------------------------------------------------------------------- poetry-dynamic-versioning, versioningit
+
+PDV = """
+[build-system]
+requires = ["poetry-core>=1.0.0", "poetry-dynamic-versioning>=1.0.0,<2.0.0"]
+build-backend = "poetry_dynamic_versioning.backend"
+
+[tool.poetry]
+name = "pdv-demo"
+version = "0.0.0"
+description = ""
+authors = ["Someone <someone@example.invalid>"]
+
+[tool.poetry-dynamic-versioning]
+enable = true
+vcs = "git"
+{extra}
+"""
+
+
+def real_dunamai(repo, *args):
+    """The real dunamai (what poetry-dynamic-versioning calls) on the repository."""
+    done = subprocess.run([sys.executable, "-m", "dunamai", "from", "git", *args], cwd=repo, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("extra, args, tag, after, dirty", [
+    ("", [], "v0.5.0", 0, False),
+    ("", [], "v0.5.0", 3, False),
+    ('style = "semver"', ["--style", "semver"], "v0.30.0", 0, False),  # BrianPugh/belay
+    ('style = "semver"', ["--style", "semver"], "v0.30.0", 2, False),
+    ("", [], "v1.0.0rc2", 1, False),
+    ("metadata = false", ["--no-metadata"], "v2.1.0", 4, False),
+    ("dirty = true", ["--dirty"], "v2.1.0", 1, True),
+    ("", [], "v3.0.0.post1", 2, False),
+])
+def test_poetry_dynamic_versioning_matches_the_real_dunamai(tmp_path, extra, args, tag, after, dirty):
+    repo = write_project(tmp_path / "repo", PDV.format(extra=extra),
+                         {"pdv_demo/__init__.py": '__version__ = "0.0.0"\n'})
+    init_repo(repo, tag=tag)
+    for number in range(after):
+        commit_all(repo, f"work {number}")
+    if dirty:
+        (repo / "pdv_demo" / "__init__.py").write_text('__version__ = "0.0.0"  # edited\n')
+    result = preflight("--offline", "--json", "-q", repo)
+    truth = real_dunamai(repo, *args)
+    assert Version(result.json["meta"]["version"]) == Version(truth.replace("-", ".", 1) if "-" in truth else truth)
+    checks = by_check(result)
+    assert (checks["pyproject-version"]["status"] == "pass") is (after == 0), checks["pyproject-version"]
+    assert checks["init-version"]["status"] == "skip" and "at build time" in checks["init-version"]["detail"]
+
+
+VERSIONINGIT = """
+[build-system]
+requires = ["setuptools>=64", "versioningit>=3"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "vit-demo"
+dynamic = ["version"]
+
+[tool.versioningit]
+{extra}
+"""
+
+
+def real_versioningit(repo):
+    import os
+    done = subprocess.run([sys.executable, "-m", "versioningit", str(repo)], capture_output=True, text=True,
+                          env=dict(os.environ, **EPOCH))
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("extra, tag, after, dirty", [
+    ("", "v1.2.0", 0, False),
+    ("", "v1.2.0", 2, False),
+    ("", "v1.2.0", 1, True),
+    ("", "1.2.0", 0, True),
+    ('[tool.versioningit.format]\ndistance = "{version}.post{distance}"', "v0.9", 3, False),
+    ('[tool.versioningit.tag2version]\nrmprefix = "release-"', "release-4.0.1", 0, False),
+    ('[tool.versioningit.vcs]\nmatch = ["v*"]', "v2.0", 1, False),
+])
+def test_versioningit_matches_the_real_versioningit(tmp_path, extra, tag, after, dirty):
+    repo = write_project(tmp_path / "repo", VERSIONINGIT.format(extra=extra), {"vit_demo/__init__.py": ""})
+    init_repo(repo, tag=tag)
+    for number in range(after):
+        commit_all(repo, f"work {number}")
+    if dirty:
+        (repo / "vit_demo" / "__init__.py").write_text("# edited\n")
+    result = preflight("--offline", "--json", "-q", repo, env=EPOCH)
+    if after == 0:  # the tagged commit is judged: compare with a clean clone, as CI checks it out
+        git(tmp_path, "clone", "-q", str(repo), str(tmp_path / "ci"))
+        truth = real_versioningit(tmp_path / "ci")
+    else:
+        truth = real_versioningit(repo)
+    assert Version(result.json["meta"]["version"]) == Version(truth), by_check(result)["pyproject-version"]
