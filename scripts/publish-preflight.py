@@ -23,7 +23,9 @@ explains each):
 
   name               [project].name (or [tool.poetry].name) is a valid name
   pyproject-version  the version a build will produce (static, file/attribute
-                     based, or derived from git like setuptools-scm/hatch-vcs)
+                     based, setup.cfg/setup.py read with ast, or derived from
+                     git as setuptools-scm, hatch-vcs, poetry-dynamic-
+                     versioning or versioningit compute it)
   init-version       the package's __version__ literal equals that version
   lock-version       uv.lock (poetry.lock, pdm.lock) records that version
   not-on-pypi        the version is not in the index's whole release list
@@ -47,7 +49,8 @@ modified; --build builds from a copy in a temporary directory.
 Options:
   --json           print one JSON envelope on stdout: data is a list of
                    {check, ok, status, detail, fix}; meta has name, version,
-                   ready, index
+                   ready, index (and with --build artifacts: each built
+                   file's name, size and members)
   -q, --quiet      no human report on stderr
   --offline        do not contact the index (not-on-pypi is skip); opens no
                    network connection at all
@@ -57,7 +60,10 @@ Options:
   --testpypi       use https://test.pypi.org
   --timeout S      bound on the whole index lookup in seconds (default 10)
   --build          also build sdist and wheel (python -m build, or uv build)
-                   into a temporary directory and validate their metadata
+                   from a copy of exactly the release's files (git's listing,
+                   or the release commit checked out with its tags) in a
+                   temporary directory; validate their metadata and list
+                   what they would publish
   --ref REF        judge the release as commit or tag REF holds it (default:
                    HEAD's commit when a release tag points at it, else the
                    work tree)
