@@ -2190,7 +2190,9 @@ def borrowed_repository(top, copy_top, commit, detach):
     if not common:
         raise OSError(f"cannot locate the git directory of {top}")
     common = os.path.realpath(os.path.join(top, common))
-    own = ["-c", "init.defaultBranch=main", "-c", "core.hooksPath=/dev/null"]
+    # no hooks; Git LFS content read from the user's own LFS store (the copy has no remote to fetch it from)
+    own = ["-c", "init.defaultBranch=main", "-c", "core.hooksPath=/dev/null",
+           "-c", f"lfs.storage={os.path.join(common, 'lfs')}"]
     if git_output(os.path.dirname(copy_top) or ".", *own, "init", "-q", "--template=", copy_top) is None:
         raise OSError("git init failed in the temporary directory")
     with open(os.path.join(copy_top, ".git", "objects", "info", "alternates"), "w", encoding="utf-8") as handle:
@@ -2882,14 +2884,15 @@ def check_build(facts):
         else:
             warnings.append("twine check --strict warns: " + " | ".join(dict.fromkeys(notes[:2])))
     names = ", ".join(a["filename"] for a in artifacts)
+    tool = f"{build['tool']} from {build['source']}" if build.get("source") else build["tool"]
     if problems:
-        return finding("build", "fail", f"{build['tool']}: " + "; ".join(problems[:6]),
+        return finding("build", "fail", f"{tool}: " + "; ".join(problems[:6]),
                        "fix the metadata in pyproject.toml and run again with --build")
     checked = "packaging metadata" + (", twine check --strict" if build["twine"] is not None else "")
     if warnings:
-        return finding("build", "warn", f"{names} built with {build['tool']}; " + "; ".join(warnings),
+        return finding("build", "warn", f"{names} built with {tool}; " + "; ".join(warnings),
                        "add readme = \"README.md\" under [project] so the project page has a description")
-    return finding("build", "pass", f"{names} built with {build['tool']}; {checked}: valid")
+    return finding("build", "pass", f"{names} built with {tool}; {checked}: valid")
 
 
 def member_problems(name, sdist):

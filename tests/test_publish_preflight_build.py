@@ -15,7 +15,7 @@ import zipfile
 import pytest
 from packaging.utils import parse_sdist_filename, parse_wheel_filename
 
-from conftest import git
+from conftest import ROOT, git
 from preflight_support import by_check, commit_all, init_repo, preflight, tree_digest, write_project
 
 HATCH_VCS = """
@@ -174,8 +174,20 @@ def project_with(tmp_path, extra_files, pyproject=STATIC, tag="v0.3.0"):
     return repo
 
 
+def installed_skill():
+    """This skill bundle as `npx skills add` lays it into a project: .claude/skills/pypi-ops/ (SKILL.md, references/,
+    scripts/, assets/) and skills-lock.json (issue 11's fresh-project trap)."""
+    files = {}
+    for folder in ("references", "scripts", "assets"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                files[f".claude/skills/pypi-ops/{path.relative_to(ROOT)}"] = path.read_text(encoding="utf-8")
+    files[".claude/skills/pypi-ops/SKILL.md"] = (ROOT / "SKILL.md").read_text(encoding="utf-8")
+    return dict(files, **{key: value for key, value in SKILL_FILES.items() if not key.startswith(".claude/")})
+
+
 def test_agent_folders_in_the_sdist_warn_and_name_the_backend_exclude(tmp_path):
-    repo = project_with(tmp_path, SKILL_FILES)
+    repo = project_with(tmp_path, installed_skill())
     result = preflight("--offline", "--build", "--json", "-q", repo)
     finding = by_check(result)["dist-contents"]
     assert finding["status"] == "warn", finding
@@ -184,11 +196,13 @@ def test_agent_folders_in_the_sdist_warn_and_name_the_backend_exclude(tmp_path):
     assert "[tool.hatch.build.targets.sdist] exclude" in finding["fix"]
     sdist = [members for name, members in built(result).items() if name.endswith(".tar.gz")][0]
     assert ".claude/skills/pypi-ops/SKILL.md" in sdist  # the listing is in the JSON meta
+    assert ".claude/skills/pypi-ops/scripts/publish-preflight.py" in sdist
+    assert "x the wheel" in finding["detail"]  # the bundle dwarfs a one-module wheel, as in issue 11
     assert result.returncode == 0  # a warning: ready, with the advice
 
 
 def test_the_exclude_the_fix_names_really_removes_them(tmp_path):
-    repo = project_with(tmp_path, SKILL_FILES, pyproject=STATIC + """
+    repo = project_with(tmp_path, installed_skill(), pyproject=STATIC + """
     [tool.hatch.build.targets.sdist]
     exclude = ["/.claude", "/.agents", "/skills-lock.json"]
     """)
