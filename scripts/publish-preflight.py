@@ -282,10 +282,12 @@ AGENT_FILES = {"skills-lock.json"}
 CACHE_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox", ".nox",
               ".cache", ".ipynb_checkpoints", "htmlcov"}
 SDIST_TO_WHEEL_LIMIT = 20  # an sdist this many times the wheel's size almost always carries something unintended
-# Each backend's own setting for leaving files out of the sdist (their documentation: hatch "Build
-# configuration", setuptools "Controlling files in the distribution", flit "The pyproject.toml config file",
-# pdm-backend "Build configuration", poetry "The pyproject.toml file", maturin "Configuration", uv "The uv build
-# backend", scikit-build-core "Configuration", meson-python: sdists are `meson dist`, i.e. git archive).
+# Each backend's own setting for leaving files out of the sdist, from its documentation (read 2026-12-06): hatch
+# "Build configuration"; setuptools "Controlling files in the distribution" (MANIFEST.in); flit "The pyproject.toml
+# config file" ([tool.flit.sdist]); pdm-backend "Build configuration" ([tool.pdm.build] excludes); poetry "The
+# pyproject.toml file" ([tool.poetry] exclude); maturin.rs/config ([tool.maturin] exclude with format); uv_build
+# BuildBackendSettings.source_exclude (docs.rs uv-build-backend); scikit-build-core sdist.exclude (gitignore
+# syntax); mesonbuild.com/meson-python how-to-guides/sdist (meson dist archives git: export-ignore).
 SDIST_EXCLUDE_SETTING = {
     "hatch": "[tool.hatch.build.targets.sdist] exclude = [...]",
     "setuptools": "a `prune DIR` / `exclude FILE` line in MANIFEST.in (setuptools-scm adds every tracked file)",
