@@ -2149,6 +2149,9 @@ def copy_release(files, git, work):
     read."""
     import shutil
     root, top = os.path.realpath(files.root), files.top and os.path.realpath(files.top)
+    if not top and git.get("repo") and not git.get("refused"):  # a repository without commits
+        found = git_output(root, "rev-parse", "--show-toplevel")
+        top = os.path.realpath(found.strip()) if found and found.strip() else None
     copy_top = os.path.join(work, "src")
     if not top or not git.get("repo") or git.get("refused"):
         shutil.copytree(root, copy_top, symlinks=True)
@@ -2164,6 +2167,11 @@ def copy_release(files, git, work):
         listed = work_tree_listing(top)
         for path in listed:
             copy_entry(top, copy_top, path)
+        # what HEAD has but the work tree's listing does not (`git rm`, or deleted and no longer tracked)
+        for path in set(work_tree_listing(copy_top)) - set(listed):
+            target = os.path.join(copy_top, path)
+            if os.path.islink(target) or os.path.isfile(target):
+                os.unlink(target)
     return os.path.normpath(os.path.join(copy_top, inside))
 
 

@@ -286,3 +286,37 @@ def test_member_classification(member, expected):
     module = load_script_module()
     found = module.member_problems(member, sdist=True)
     assert (found[0][0] if found else None) == expected, found
+
+
+def test_files_removed_with_git_rm_are_not_in_the_copy(tmp_path):
+    repo = write_project(tmp_path / "repo", STATIC, dict(PACKAGE, **{"docs/removed.md": "x\n", "docs/kept.md": "y\n"}))
+    init_repo(repo)
+    git(repo, "rm", "-q", "docs/removed.md")
+    result = preflight("--offline", "--build", "--json", "-q", repo)
+    (sdist,) = [members for name, members in built(result).items() if name.endswith(".tar.gz")]
+    assert "docs/kept.md" in sdist and "docs/removed.md" not in sdist
+
+
+def test_ref_builds_the_commit_it_names(tmp_path):
+    """--ref v2.0.0 with HEAD two commits further: the tagged commit is checked out and built (2.0.0), as a CI run
+    for that tag builds it; HEAD's later changes are not in it."""
+    repo = write_project(tmp_path / "repo", HATCH_VCS, PACKAGE)
+    init_repo(repo, tag="v2.0.0")
+    write_files(repo, {"src/treeshape/later.py": "LATER = True\n"})
+    commit_all(repo, "later work")
+    commit_all(repo, "more")
+    result = preflight("--offline", "--build", "--json", "-q", "--ref", "v2.0.0", repo)
+    artifacts = built(result)
+    assert versions_of(artifacts) == {"2.0.0"}
+    (wheel,) = [members for name, members in artifacts.items() if name.endswith(".whl")]
+    assert "treeshape/later.py" not in wheel
+    assert "v2.0.0" in by_check(result)["build"]["detail"]
+
+
+def test_repository_without_commits_builds_the_listing(tmp_path):
+    repo = write_project(tmp_path / "repo", STATIC, PACKAGE)
+    git(repo, "init", "-q", "-b", "main")
+    write_files(repo, IGNORED)
+    result = preflight("--offline", "--build", "--json", "-q", repo)
+    (sdist,) = [members for name, members in built(result).items() if name.endswith(".tar.gz")]
+    assert "src/treeshape/venv/__init__.py" in sdist and not any(name.startswith(("dist/", ".venv/")) for name in sdist)
