@@ -253,6 +253,11 @@ SCM_DESCRIBE_ARGS = ("--tags", "--long", "--abbrev=40", "--match", "*[0-9]*")
 # setuptools-scm >= 10 (vcs-versioning _node_utils.py _NODE_ID_LENGTH): the local part shows "g" + the hash, cut
 # to 10 characters (+g1234abcd9); with a configured describe command the hash is git's own abbreviation first.
 SCM_NODE_LENGTH = 10
+# The version schemes setuptools-scm ships (vcs-versioning _version_schemes/_standard.py); past a tag only the
+# first six are computed here.
+SCM_BUILTIN_VERSION_SCHEMES = ("guess-next-dev", "no-guess-dev", "post-release", "python-simplified-semver",
+                               "semver-pep440", "only-version", "release-branch-semver",
+                               "semver-pep440-release-branch", "calver-by-date")
 TAG_NAME_SEPARATORS = ("-", "_", "/", "@")  # <name>-v1.2, <name>_1.2, <name>/v1.2, <name>@1.2 (monorepo tags)
 # setup() keywords of plugins that set the version themselves (setuptools-scm, setuptools-git-versioning).
 SETUP_PY_VERSION_PLUGINS = ("use_scm_version", "version_config", "setuptools_git_versioning")
@@ -990,9 +995,8 @@ def scm_main_version(scheme, tag_version, distance, dirty, branch):
     if not isinstance(scheme, str):
         raise SchemeUnknown(f"version_scheme {scheme!r}")
     exact = distance == 0 and not dirty
-    if scheme in ("guess-next-dev", "no-guess-dev", "post-release", "python-simplified-semver", "semver-pep440",
-                  "only-version") and exact or scheme == "only-version":
-        return text
+    if scheme in SCM_BUILTIN_VERSION_SCHEMES and exact or scheme == "only-version":
+        return text  # every scheme setuptools-scm ships gives the tag itself on a clean tagged commit
     if scheme == "guess-next-dev":
         return f"{scm_guess_next(text)}.dev{distance}"
     if scheme == "no-guess-dev":

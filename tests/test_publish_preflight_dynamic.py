@@ -324,6 +324,7 @@ def scheme_repo(tmp_path, settings, tag, after, dirty, branch="main"):
     ("", "9.2.0.dev0", 228, False, "main"),  # pytest's HEAD: the .dev0 tag is stripped, not bumped
     ("", "v2.0.0rc1", 1, False, "main"),
     ('version_scheme = "no-guess-dev"\nlocal_scheme = "no-local-version"', "v3.1", 1, False, "main"),
+    ('version_scheme = "release-branch-semver"', "v1.4.0", 0, False, "main"),  # at the tag: the tag
 ])
 def test_scm_schemes_match_the_real_setuptools_scm(tmp_path, settings, tag, after, dirty, branch):
     repo = scheme_repo(tmp_path, settings, tag, after, dirty, branch)
@@ -336,6 +337,12 @@ def test_scm_schemes_match_the_real_setuptools_scm(tmp_path, settings, tag, afte
     assert Version(result.json["meta"]["version"]) == Version(truth), (truth, by_check(result)["pyproject-version"])
     exact = after == 0
     assert (by_check(result)["pyproject-version"]["status"] == "pass") is exact
+
+
+def test_scm_scheme_not_computed_past_the_tag_is_unknown(tmp_path):
+    repo = scheme_repo(tmp_path, 'version_scheme = "release-branch-semver"', "v1.4.0", 2, False, "release/1.4")
+    result = preflight("--offline", "--json", "-q", repo)
+    assert by_check(result)["pyproject-version"]["status"] == "unknown" and result.returncode == 7
 
 
 def test_scm_refuses_a_dev_tag_other_than_dev0(tmp_path):
