@@ -7,7 +7,8 @@
 
 Usage:
   publish-preflight.py [--json] [-q] [--build] [--offline] [--index-url URL]
-                       [--testpypi] [--timeout S] [--ref REF] [PATH]
+                       [--testpypi] [--timeout S] [--ref REF]
+                       [--publisher-changed] [PATH]
 
 Reads PATH/pyproject.toml (PATH defaults to .) and runs read-only checks.
 
@@ -31,6 +32,10 @@ explains each):
   not-on-pypi        the version is not in the index's whole release list
   version-order      the version is not lower than the highest release
   first-publish      the pending-publisher form to fill in for a new project
+  publisher-continuity
+                     the publisher (repository, workflow filename,
+                     environment) PyPI's provenance names for the newest
+                     attested release is the one this checkout's tag presents
   git-tag            HEAD's release tag matches; no tag of it points elsewhere
   git-clean          no uncommitted changes to tracked files
   release-files      the files the verdict read (workflows, pyproject.toml,
@@ -67,6 +72,10 @@ Options:
   --ref REF        judge the release as commit or tag REF holds it (default:
                    HEAD's commit when a release tag points at it, else the
                    work tree)
+  --publisher-changed
+                   a publisher for this checkout's new repository/workflow is
+                   already registered on the index: publisher-continuity warns
+                   instead of failing (recorded as meta.publisher_changed)
 
 Without --json, stdout has one line per check: check<TAB>status<TAB>detail,
 and the human report goes to stderr.
@@ -226,6 +235,8 @@ def run(main, argv=None):
 DEFAULT_INDEX = "https://pypi.org"
 TESTPYPI_INDEX = "https://test.pypi.org"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"  # PEP 740 provenance objects (PyPI's Integrity API)
+PROVENANCE_KEY_SINCE = "1.3"  # the simple API version that added the per-file `provenance` key (PEP 740)
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
@@ -373,6 +384,142 @@ def redact_url(url):
     except ValueError:
         return "<index URL>"
 # --- pypi-ops shared (publish-preflight, verify-release): end ---
+
+
+# --- pypi-ops shared provenance (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
+# What each kind of trusted publisher puts in a PEP 740 bundle (pypi-attestations' publisher models, as
+# warehouse serialises them). GitLab names its CI file `workflow_filepath`, a path, not `workflow`.
+PUBLISHER_KINDS = {
+    "GitHub": {"repository": "repository", "workflow": "workflow", "environment": "environment"},
+    "GitLab": {"repository": "repository", "workflow": "workflow_filepath", "environment": "environment"},
+    "Google": {"email": "email"},
+}
+
+
+def upload_instant(text):
+    """Seconds since the epoch of a PEP 700 `upload-time` (yyyy-mm-ddThh:mm:ss[.ffffff]Z), else None."""
+    from datetime import datetime, timezone
+    if not isinstance(text, str) or not text.endswith("Z"):
+        return None
+    whole, _, fraction = text[:-1].partition(".")
+    if fraction and not fraction.isdigit():
+        return None
+    try:
+        moment = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return moment.timestamp() + (float("0." + fraction) if fraction else 0.0)
+
+
+def history_file_version(filename):
+    """The Version a wheel or sdist filename carries (packaging parses it), else None (legacy .egg/.exe)."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        pass
+    return None
+
+
+def release_history(document, base_url):
+    """The releases of a parsed PEP 691 project page, oldest first: [{version, uploaded, instant, yanked, files,
+    coverage}]. Each file: {filename, uploaded, yanked, has_key, provenance (absolute URL or None), bad_value}.
+
+    Order: by first upload (PEP 700 `upload-time`) when every release has one, else by version. `coverage` is
+    what the page's PEP 740 `provenance` keys say: all, partial or none of the files have provenance; None when
+    a file lacks the key (index older than api-version 1.3, or a proxy that drops it) or has a value that is
+    neither a URL nor null."""
+    from urllib.parse import urljoin
+    releases = {}
+    items = document.get("files") if isinstance(document, dict) else None
+    for item in items if isinstance(items, list) else []:
+        filename = item.get("filename") if isinstance(item, dict) else None
+        version = history_file_version(filename) if isinstance(filename, str) else None
+        if version is None:
+            continue
+        value = item.get("provenance")
+        uploaded = item.get("upload-time") if isinstance(item.get("upload-time"), str) else None
+        entry = {"filename": filename, "uploaded": uploaded, "yanked": item.get("yanked") not in (None, False),
+                 "has_key": "provenance" in item, "bad_value": value is not None and not (isinstance(value, str)
+                                                                                           and value),
+                 "provenance": urljoin(base_url, value) if isinstance(value, str) and value else None}
+        releases.setdefault(version, []).append(entry)
+    found = []
+    for version, files in releases.items():
+        instants = [upload_instant(entry["uploaded"]) for entry in files]
+        known = [instant for instant in instants if instant is not None]
+        first = min(range(len(files)), key=lambda i: instants[i]) if len(known) == len(files) else None
+        attested = sum(entry["provenance"] is not None for entry in files)
+        readable = all(entry["has_key"] and not entry["bad_value"] for entry in files)
+        coverage = None if not readable else "all" if attested == len(files) else "partial" if attested else "none"
+        found.append({"version": version, "files": files, "coverage": coverage,
+                      "instant": None if first is None else instants[first],
+                      "uploaded": None if first is None else files[first]["uploaded"],
+                      "yanked": all(entry["yanked"] for entry in files)})
+    by_time = all(release["instant"] is not None for release in found)
+    found.sort(key=lambda release: (release["instant"], release["version"]) if by_time else (0, release["version"]))
+    return [dict(release, version=str(release["version"])) for release in found]
+
+
+def publisher_view(publisher):
+    """A bundle's publisher as plain fields: kind, repository, workflow, environment for the forges (GitLab's
+    `workflow_filepath` read as workflow), email for Google, every plain field for a kind we do not know."""
+    kind = publisher.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        return {field: publisher.get(attribute) for field, attribute in
+                dict(PUBLISHER_KINDS[kind], kind="kind").items()}
+    if kind == "Google":
+        return {"kind": kind, "email": publisher.get("email")}
+    return dict({key: value for key, value in publisher.items()
+                 if key != "claims" and (value is None or isinstance(value, (str, int, bool)))}, kind=kind)
+
+
+def provenance_publishers(document):
+    """The publishers (publisher_view) an Integrity API provenance object names, one per bundle, without
+    repeats; None when the document is not shaped as PEP 740 says (version 1, a non-empty attestation_bundles
+    list, each bundle with a publisher object)."""
+    bundles = document.get("attestation_bundles") if isinstance(document, dict) else None
+    if not isinstance(bundles, list) or not bundles or not all(
+            isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
+        return None
+    views = []
+    for bundle in bundles:
+        view = publisher_view(bundle["publisher"])
+        if view not in views:
+            views.append(view)
+    return views
+
+
+def publisher_changes(old, new):
+    """[(field, old value, new value)] where two publisher views differ. Another kind is one change; within a
+    kind every field is compared, repository and environment without case (GitHub and GitLab ignore it), with
+    a missing, null and empty environment all meaning none. Only an `environment` change keeps the identity."""
+    if old.get("kind") != new.get("kind"):
+        return [("kind", old.get("kind"), new.get("kind"))]
+    changes = []
+    for field in sorted((set(old) | set(new)) - {"kind"}):
+        before, after = old.get(field), new.get(field)
+        if field in ("repository", "environment") and all(v is None or isinstance(v, str) for v in (before, after)):
+            same = (before or "").casefold() == (after or "").casefold()
+        else:
+            same = before == after
+        if not same:
+            changes.append((field, before, after))
+    return changes
+
+
+def describe_publisher(view):
+    kind = view.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        text = f"{kind}: {view.get('repository')} {view.get('workflow')}"
+        return text + (f" (environment {view['environment']})" if view.get("environment") else "")
+    if kind == "Google":
+        return f"Google: {view.get('email')}"
+    fields = ", ".join(f"{key}={value}" for key, value in sorted(view.items()) if key != "kind" and value)
+    return f"{kind}: {fields or 'no fields'}"
+# --- pypi-ops shared provenance (publish-preflight, verify-release): end ---
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -1953,7 +2100,8 @@ def lookup_index(root, name, timeout):
         answers.setdefault(key, {"url": url, "error": f"{url}: no answer within {timeout:g} s"})
         if "error" in answers[key] and redact_url(root) != root:
             answers[key]["error"] = answers[key]["error"].replace(root, redact_url(root))
-    return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name)}
+    return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name),
+            "simple_answer": answers["simple"]}
 
 
 def json_body(answer):
@@ -2089,6 +2237,85 @@ def decide_index(version, simple, jsonapi):
         return dict(base, state="unknown", detail=f"{simple['reason']}, not confirmed: {jsonapi['reason']}")
     extra = f"; the JSON API lists {len(known)} release(s) without {version}" if jsonapi["state"] == "ok" else ""
     return dict(base, state="unknown", detail=f"{simple['reason']}{extra}")
+
+
+# ----------------------------------------------------------------------------- reader: earlier releases' provenance
+
+def read_last_publisher(simple_answer, deadline):
+    """The publisher of the newest release on the index that carries PEP 740 provenance.
+
+    -> {state: ok|none|no-key|fault|unread, detail, version, publishers, releases, api_version}. The project
+    page (already fetched) says, by its `provenance` keys, which files have provenance; one provenance object
+    of the newest such release is fetched, within what is left of the lookup's time bound."""
+    import time
+    found = {"state": "unread", "detail": "", "version": None, "publishers": None, "releases": 0,
+             "api_version": None}
+    try:
+        document = json_body(simple_answer)
+    except (KeyError, UnicodeDecodeError, ValueError, RecursionError):
+        return found
+    meta = document.get("meta") if isinstance(document, dict) else None
+    api_version = str(meta.get("api-version", "")) if isinstance(meta, dict) else ""
+    releases = release_history(document, simple_answer.get("final") or simple_answer["url"])
+    found.update(releases=len(releases), api_version=api_version or None)
+    for release in reversed(releases):
+        if release["coverage"] is None:
+            return dict(found, state="no-key", version=release["version"], detail=(
+                f"the index serves no provenance (simple API api-version {api_version or 'missing'}; PEP 740's "
+                f"`provenance` key needs {PROVENANCE_KEY_SINCE}): a mirror or proxy cannot show which publisher "
+                f"uploaded {release['version']}; run against the index you publish to"))
+        if release["coverage"] == "none":
+            continue
+        url = next(entry["provenance"] for entry in sorted(
+            release["files"], key=lambda entry: (not entry["filename"].endswith((".tar.gz", ".zip")),
+                                                 entry["filename"])) if entry["provenance"])
+        shown, left = redact_url(url), deadline - time.monotonic()
+        if left <= 0:
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"no time left within --timeout to read {shown}")
+        answer = fetch(url, f"{INTEGRITY_JSON}, application/json;q=0.5", left)
+        if "error" in answer:
+            return dict(found, state="fault", version=release["version"],
+                        detail=answer["error"].replace(url, shown))
+        if answer["status"] != 200 or answer["type"] not in (INTEGRITY_JSON, "application/json"):
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"{shown}: HTTP {answer['status']} ({answer['type'] or 'no content type'})")
+        try:
+            publishers = provenance_publishers(json_body(answer))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            publishers = None
+        if not publishers:
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"{shown}: not a PEP 740 provenance object")
+        return dict(found, state="ok", version=release["version"], publishers=publishers, url=shown)
+    return dict(found, state="none", detail=(
+        f"none of the {len(releases)} release(s) on the index carries provenance (uploaded without PEP 740 "
+        "attestations): there is no earlier publisher to compare with"))
+
+
+def gitlab_project(url):
+    """"group[/subgroup]/project" from a gitlab.com remote URL (https, ssh or scp-like), else None."""
+    from urllib.parse import urlsplit
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        if "://" in url:
+            parts = urlsplit(url)
+            host, path = (parts.hostname or "").lower(), parts.path
+        elif ":" in url and "/" not in url.split(":", 1)[0]:
+            user_host, path = url.split(":", 1)
+            host = user_host.rpartition("@")[2].lower()
+        else:
+            return None
+    except ValueError:
+        return None
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if host != "gitlab.com" or len(segments) < 2:
+        return None
+    if segments[-1].endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    return "/".join(segments) if all(segments) else None
 
 
 # ----------------------------------------------------------------------------- reader: --build
@@ -2661,6 +2888,105 @@ def check_first_publish(facts):
                    f"{form}{candidates}", f"if this is the first release, {add}")
 
 
+def presented_publisher(facts):
+    """(publisher view, gaps): what this checkout's release tag will present to PyPI. Kind and repository come
+    from `git remote origin`, the workflow filename and environment from the one job that publishes on the
+    release tag (as first-publish chooses it); a field that cannot be read is left out and named in gaps."""
+    origin = facts["git"]["origin"]
+    view, gaps = {}, []
+    if github_repository(origin):
+        view.update(kind="GitHub", repository=github_repository(origin))
+    elif gitlab_project(origin):
+        view.update(kind="GitLab", repository=gitlab_project(origin))
+    else:
+        gaps.append("the git remote origin is not a github.com or gitlab.com URL")
+    if view.get("kind") == "GitLab":
+        if facts.get("gitlab_ci"):
+            view["workflow"] = ".gitlab-ci.yml"
+        gaps.append("GitLab's CI file and environment are compared only as .gitlab-ci.yml, without environment")
+        return view, gaps
+    jobs = publishing_jobs(facts)
+    on_release = [(w, j) for w, j in jobs if runs_on_release_tag(w, j)]
+    chosen = jobs if len(jobs) == 1 else on_release if len(on_release) == 1 else []
+    if chosen:
+        workflow, job = chosen[0]
+        view.setdefault("kind", "GitHub")
+        view["workflow"] = workflow["file"]
+        if "${{" in str(job["environment"] or ""):
+            gaps.append(f"the job's environment is an expression ({job['environment']}), not compared")
+        else:
+            view["environment"] = job["environment"]
+    else:
+        gaps.append("no workflow in .github/workflows publishes on the release tag" if not jobs else
+                    f"{len(jobs)} jobs publish and not exactly one runs on the release tag: "
+                    + ", ".join(publisher_candidate(w, j) for w, j in jobs))
+    return view, gaps
+
+
+def check_publisher_continuity(facts):
+    check = "publisher-continuity"
+    index_label = "TestPyPI" if facts["testpypi"] else "PyPI"
+    if facts["offline"]:
+        return finding(check, "skip", "index not consulted (--offline): the publisher of earlier releases was "
+                                      "not read", "run again without --offline before tagging")
+    index = facts["index"]
+    if index is None:
+        return finding(check, "skip", "the index was not asked (no valid name and version)")
+    simple, last = index["simple"], index.get("provenance") or {"state": "unread", "detail": ""}
+    if simple["state"] == "absent":
+        return finding(check, "skip", "new project: no earlier release whose publisher could differ "
+                                      "(first-publish has the pending-publisher form)")
+    if simple["state"] != "ok":
+        return finding(check, "unknown", f"the index lookup failed ({simple['reason']}): the publisher of earlier "
+                                         "releases is not known", "retry later or check access to the index")
+    if last["state"] in ("none", "no-key"):
+        return finding(check, "skip", last["detail"])
+    if last["state"] == "unread":
+        return finding(check, "unknown", "the provenance of earlier releases was not read within --timeout",
+                       "retry later, or with a larger --timeout; never read this as the same publisher")
+    if last["state"] != "ok":
+        return finding(check, "unknown", f"the provenance of {last['version']} could not be read: {last['detail']}",
+                       "retry later; never read this as the same publisher")
+    previous = last["publishers"]
+    before = "; ".join(describe_publisher(view) for view in previous)
+    presented, gaps = presented_publisher(facts)
+    said = f"the newest release with provenance, {last['version']}, was published by {before}"
+    gap_text = f" ({'; '.join(gaps)})" if gaps else ""
+    if not set(presented) - {"kind", "environment"}:
+        return finding(check, "skip", f"{said}; what this checkout will present is not known{gap_text}",
+                       f"make sure the release tag's workflow matches {before}")
+    shown = presented.get("kind", "?") + ": " + " ".join(
+        str(presented.get(field)) for field in ("repository", "workflow") if field in presented)
+    if presented.get("environment"):
+        shown += f" (environment {presented['environment']})"
+    compared = [{key: value for key, value in view.items() if key in presented} for view in previous]
+    changes = [publisher_changes(view, presented) for view in compared]
+    if any(not change for change in changes):
+        return finding(check, "pass", f"{said}; this checkout presents the same{gap_text}")
+    identity = [change for change in changes if all(field == "environment" for field, _, _ in change)]
+    settings = f"{facts['index_url']}/manage/project/{canonicalize_name(facts['info']['name'])}/settings/publishing/"
+    if identity:
+        _, old, new = identity[0][0]
+        if not old:
+            return finding(check, "pass", f"{said} (registered without an environment, so any is accepted); this "
+                                          f"checkout presents {shown}{gap_text}")
+        return finding(check, "warn", f"{said}; this checkout's publishing job uses environment {new or '(none)'}, "
+                                      f"not {old}: if the publisher on {index_label} names environment {old}, the "
+                                      f"upload is refused (invalid-publisher){gap_text}",
+                       f"set the job's environment back to {old}, or add a publisher with environment "
+                       f"{new or '(none)'} on {settings}")
+    differ = "; ".join(f"{field} {old!r} -> {new!r}" for field, old, new in changes[0] if field != "environment")
+    if facts.get("publisher_changed"):
+        return finding(check, "warn", f"{said}; this checkout presents {shown} ({differ}); --publisher-changed: a "
+                                      f"publisher for the new values is said to be registered on {index_label} "
+                                      f"(this cannot be checked from here){gap_text}")
+    return finding(check, "fail", f"{said}; this checkout's tag will present {shown} ({differ}): {index_label} "
+                                  f"will refuse the upload (invalid-publisher) unless a publisher for the new "
+                                  f"values is registered{gap_text}",
+                   f"either add a trusted publisher for {shown} on {settings} first and rerun with "
+                   f"--publisher-changed, or change the workflow back to {before}")
+
+
 def git_refused(check, facts):
     path = os.path.abspath(facts["root"])
     return finding(check, "fail", "git refuses to work in this repository: it belongs to another user "
@@ -3038,6 +3364,7 @@ CHECKS = [
     ("not-on-pypi", check_not_on_pypi),
     ("version-order", check_version_order),
     ("first-publish", check_first_publish),
+    ("publisher-continuity", check_publisher_continuity),
     ("git-tag", check_git_tag),
     ("git-clean", check_git_clean),
     ("release-files", check_release_files),
@@ -3131,6 +3458,7 @@ def read_twin(files, git, facts):
 
 def gather(root, args, index_url):
     import threading
+    import time
     files = release_files(root, args.ref)
     pyproject = read_pyproject(files)
     info = describe_project(pyproject, read_legacy_metadata(files))
@@ -3139,13 +3467,17 @@ def gather(root, args, index_url):
     index_thread = None
     if name and not args.offline:  # start the (slowest) index lookup first; the local reads overlap it
         def look():
+            deadline = time.monotonic() + args.timeout
             lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
+            if lookup["simple"]["state"] == "ok":  # then one provenance object, within the same bound
+                lookup["provenance"] = read_last_publisher(lookup["simple_answer"], deadline)
         index_thread = threading.Thread(target=look, daemon=True)
         index_thread.start()
     git = read_git(root, want_describe=describe_for(info), commit=files.commit)
     resolved = resolve_version(files, info, git)
     facts = {"root": root, "files": files, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
-             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
+             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None,
+             "publisher_changed": args.publisher_changed}
     build_thread = None
     if args.build:
         def build_now():
@@ -3157,6 +3489,8 @@ def gather(root, args, index_url):
     facts["package_text"] = files.read_text(facts["package"][0]) if facts["package"][0] else None
     facts["lock"] = read_lock(files, name) if name else None
     facts["workflows"] = read_workflows(files)
+    facts["gitlab_ci"] = gitlab_project(git["origin"]) is not None and \
+        files.read_text(os.path.join(files.root, ".gitlab-ci.yml")) is not None
     facts["dist"] = read_dist_dir(root)  # what is on this disk: upload steps run where dist/ is
     facts["twin"] = read_twin(files, git, facts)
     if build_thread is not None:
@@ -3207,9 +3541,9 @@ def render_report(results, facts, status):
     version = facts["resolved"]["version"] or "?"
     lines = [f"publish-preflight: {name} {version} ({os.path.abspath(facts['root'])})"]
     import textwrap
-    indent = " " * 29
+    indent = " " * 31
     for result in results:
-        head = f"  {result['status'].upper():<8}{result['check']:<19}"
+        head = f"  {result['status'].upper():<8}{result['check']:<21}"
         lines.append(textwrap.fill(" ".join(str(result["detail"]).split()), width=118, initial_indent=head,
                                    subsequent_indent=indent, break_on_hyphens=False, break_long_words=False))
         if result["fix"] and result["status"] in ("fail", "warn", "unknown"):
@@ -3249,6 +3583,7 @@ def main(argv):
     parser.add_argument("--testpypi", action="store_true")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--ref")
+    parser.add_argument("--publisher-changed", action="store_true")
     parser.add_argument("path", nargs="?", default=".")
     args = parser.parse_args(argv)
     if args.help:
@@ -3272,7 +3607,8 @@ def main(argv):
         name = facts["info"]["name"]
         print_json(envelope(results, name=name if isinstance(name, str) else None,
                             version=facts["resolved"]["version"], ready=status == EXIT_OK, index=facts["index_url"],
-                            offline=args.offline, exit=status, **artifact_listing(facts)))
+                            offline=args.offline, publisher_changed=args.publisher_changed, exit=status,
+                            **artifact_listing(facts)))
     else:
         for result in results:
             detail = " ".join(str(result["detail"]).split())
