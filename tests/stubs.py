@@ -4,8 +4,11 @@ One `StubServer` answers both families of paths, so a test points a script at it
 `--index-url` / `PYPI_OPS_INDEX_URL` and `--github-api-url` / `GITHUB_API_URL`.
 Faults are injected per path pattern (`server.fault(...)`): added latency, any status
 with any headers (404, 429/403 rate limits, 500), HTML with status 200, malformed or
-truncated JSON, and a connection closed before the answer. Every request is recorded in
-`server.requests` so a test can prove that an offline run opened no connection.
+truncated JSON, a connection closed before the answer, and the hostile ones of
+tests/test_faults.py (a server that never answers, answers dripped a byte at a time, huge
+answers, a gzip bomb, deep nesting, redirect loops and redirects to another server). Every
+request is recorded in `server.requests` so a test can prove that an offline run opened no
+connection.
 
 Shapes follow the real services: PEP 691 JSON and PEP 503 HTML for /simple/, the JSON API
 (`info`, `releases`, `urls`) for /pypi/, the Integrity API for PEP 740 provenance, and
@@ -14,6 +17,7 @@ GitHub's git refs, annotated tag objects, tags, branches, commits, compare and r
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -41,7 +45,17 @@ class Fault:
     `headers` and `body`), "rate-limit" (GitHub style 403/429 with X-RateLimit-* headers),
     "html" (HTML page with status 200), "malformed" (status 200, JSON content type, broken
     body), "truncated" (Content-Length larger than the body, then close), "close" (close the
-    connection without any answer). `times` limits how often it fires (None: always)."""
+    connection without any answer). `times` limits how often it fires (None: always).
+
+    The hostile kinds (tests/test_faults.py): "silent" (accept, then never answer: hold the
+    connection `seconds`, default 60, or until the server stops), "drip" (the modelled answer's
+    headers at once, then its body one byte every `seconds`, default 1), "drip-headers" (the
+    whole answer, status line and headers included, one byte every `seconds`), "bare" (`status`
+    with `body` verbatim, even empty, as text/plain unless `headers` say otherwise: a proxy's
+    blank 404), "big" (the modelled answer grown to `size` bytes with files of other versions,
+    after `seconds`), "gzip-bomb" (status 200, Content-Encoding: gzip nobody asked for, `size`
+    zero bytes compressed), "deep" (a PEP 691-looking document nested `size` arrays deep),
+    "redirect" (302 to `location`; an empty location redirects to the same path: a loop)."""
 
     pattern: str
     kind: str
@@ -51,6 +65,8 @@ class Fault:
     body: bytes = b""
     times: int | None = None
     fired: int = 0
+    size: int = 0
+    location: str = ""
 
     def matches(self, path):
         return (self.times is None or self.fired < self.times) and re.search(self.pattern, path) is not None
@@ -235,6 +251,7 @@ class StubServer:
         self.latency = 0.0  # added to every request
         self.served = {}  # exact path -> (status, content type, body bytes): answers recorded from real services
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # ends the faults that hold a connection (silent, drip)
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.stub = self
@@ -250,6 +267,7 @@ class StubServer:
         return self
 
     def stop(self):
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -303,6 +321,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
             body = body.encode()
+        if getattr(self, "capture", None) is not None:  # modelled(): keep the answer instead of sending it
+            self.capture.append((status, content_type, dict(headers or {}), body))
+            return None
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -383,7 +404,88 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return None
+        if item.kind in HOSTILE_KINDS:
+            try:
+                return getattr(self, "fault_" + item.kind.replace("-", "_"))(item)
+            except (BrokenPipeError, ConnectionResetError):
+                return None
         raise ValueError(f"unknown fault kind {item.kind!r}")
+
+    # -- hostile faults (tests/test_faults.py)
+
+    def modelled(self):
+        """(status, content type, headers, body) the modelled routes would answer for this request."""
+        self.capture = []
+        try:
+            path = unquote(urlsplit(self.path).path)
+            stub = self.server.stub
+            if path in stub.served:
+                status, content_type, body = stub.served[path]
+                return status, content_type, {}, body
+            self.route()
+            return self.capture[0] if self.capture else (404, "application/json", {}, b"{}")
+        finally:
+            self.capture = None
+
+    def raw_answer(self, status, content_type, headers, body):
+        lines = [f"HTTP/1.1 {status} {'OK' if status == 200 else 'Other'}", f"Content-Type: {content_type}",
+                 f"Content-Length: {len(body)}", "Connection: close"]
+        lines += [f"{key}: {value}" for key, value in headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def wait(self, seconds):
+        """Sleep `seconds` unless the server stops first; True when it stops."""
+        return self.server.stub.stopping.wait(seconds)
+
+    def drip_bytes(self, data, seconds):
+        for index in range(len(data)):
+            self.wfile.write(data[index:index + 1])
+            self.wfile.flush()
+            if self.wait(seconds):
+                break
+        self.close_connection = True
+
+    def fault_silent(self, item):
+        self.wait(item.seconds or 60.0)
+        self.close_connection = True
+
+    def fault_drip(self, item):
+        status, content_type, headers, body = self.modelled()
+        self.wfile.write(self.raw_answer(status, content_type, headers, body))
+        self.drip_bytes(body, item.seconds or 1.0)
+
+    def fault_drip_headers(self, item):
+        status, content_type, headers, body = self.modelled()
+        self.drip_bytes(self.raw_answer(status, content_type, headers, body) + body, item.seconds or 1.0)
+
+    def fault_bare(self, item):
+        headers = dict(item.headers)
+        content_type = headers.pop("Content-Type", "text/plain")
+        self.send(item.status, item.body, content_type=content_type, headers=headers)
+
+    def fault_big(self, item):
+        status, content_type, headers, body = self.modelled()
+        if item.seconds and self.wait(item.seconds):
+            return None
+        body = grow(body, item.size or 30 << 20)
+        self.send(status, body, content_type=content_type, headers=headers)
+
+    def fault_gzip_bomb(self, item):
+        path = urlsplit(self.path).path
+        content_type = SIMPLE_JSON if path.startswith("/simple/") else "application/json"
+        self.send(200, gzip_bomb(item.size or 64 << 20), content_type=content_type,
+                  headers={"Content-Encoding": "gzip"})
+
+    def fault_deep(self, item):
+        depth = item.size or 100_000
+        path = urlsplit(self.path).path
+        content_type = SIMPLE_JSON if path.startswith("/simple/") else "application/json"
+        body = (b'{"meta": {"api-version": "1.1"}, "name": "x", "releases": {}, "files": ' + b"[" * depth
+                + b"]" * depth + b"}")
+        self.send(200, body, content_type=content_type)
+
+    def fault_redirect(self, item):
+        self.send(302, b"", content_type="text/plain", headers={"Location": item.location or self.path})
 
     def route(self):
         path = unquote(urlsplit(self.path).path)
@@ -660,6 +762,45 @@ class _Handler(BaseHTTPRequestHandler):
             return self.gh_missing()
         return self.gh_send({"full_name": repo.full_name, "default_branch": repo.default_branch,
                              "archived": False})
+
+
+HOSTILE_KINDS = ("silent", "drip", "drip-headers", "bare", "big", "gzip-bomb", "deep", "redirect")
+_GROWN = {}
+_BOMBS = {}
+
+
+def grow(body, size):
+    """A modelled JSON answer (PEP 691 page or JSON API document) grown to about `size` bytes with files of
+    other versions (0.0.0.N): still a valid answer that lists everything the original listed."""
+    key = (hashlib.sha256(body).hexdigest(), size)
+    if key in _GROWN:
+        return _GROWN[key]
+    document = json.loads(body)
+    filler = {"filename": "", "url": "https://files.invalid/x", "hashes": {"sha256": "0" * 64},
+              "requires-python": None, "yanked": False, "core-metadata": False, "size": 1,
+              "upload-time": "2020-01-01T00:00:00.000000Z"}
+    per_file = len(json.dumps(filler)) + 40
+    count = max(0, (size - len(body)) // per_file)
+    name = str(document.get("name") or document.get("info", {}).get("name") or "x") if isinstance(
+        document, dict) else "x"
+    stem = re.sub(r"[-_.]+", "_", canonicalize_name(name))
+    if isinstance(document, dict) and isinstance(document.get("files"), list):
+        document["files"].extend(dict(filler, filename=f"{stem}-0.0.0.{n}.tar.gz") for n in range(count))
+        if isinstance(document.get("versions"), list):
+            document["versions"].extend(f"0.0.0.{n}" for n in range(count))
+    elif isinstance(document, dict) and isinstance(document.get("releases"), dict):
+        document["releases"].update({f"0.0.0.{n}": [dict(filler, filename=f"{stem}-0.0.0.{n}.tar.gz")]
+                                     for n in range(count)})
+    grown = json.dumps(document).encode()
+    _GROWN[key] = grown
+    return grown
+
+
+def gzip_bomb(size):
+    """`size` zero bytes, gzip-compressed (about a thousandth of the size)."""
+    if size not in _BOMBS:
+        _BOMBS[size] = gzip.compress(bytes(size), compresslevel=9)
+    return _BOMBS[size]
 
 
 _SEGMENT = r"([^/]+)"

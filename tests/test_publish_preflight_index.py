@@ -231,3 +231,32 @@ def test_an_unclear_json_api_beside_a_clear_simple_api_is_unknown(stub, project,
     result = run_against(stub, project)
     assert result.returncode == 7, result.stdout
     assert by_check(result)["not-on-pypi"]["status"] == "unknown"
+
+
+# Issue 15: the two false READYs found with hostile local servers, kept as tests (tests/test_faults.py has the rest).
+
+@pytest.mark.parametrize("timeout, delay", [("1", 0.0), ("2", 1.6)])
+def test_a_big_page_still_being_read_at_the_deadline_is_never_ready(stub, project, timeout, delay):
+    """A 30 MB simple page that lists the version, beside a JSON API that answers late: the page arrives in
+    time but reading and parsing it outlasts the deadline. The lookup is unknown (or, read in time, taken)."""
+    stub.index.add_release("demo-pkg", "1.2.3")
+    stub.fault("big", r"^/simple/", size=30 << 20, seconds=delay)
+    stub.fault("latency", r"^/pypi/", seconds=float(timeout) + 3)
+    start = time.monotonic()
+    result = run_against(stub, project, "--timeout", timeout)
+    elapsed = time.monotonic() - start
+    assert result.returncode in (7, 10), result.stdout
+    assert by_check(result)["not-on-pypi"]["status"] in ("unknown", "fail")
+    assert result.json["meta"]["ready"] is False
+    assert elapsed < float(timeout) + 2.5
+
+
+def test_a_blank_proxy_404_from_the_json_api_beside_a_clear_simple_api_is_unknown(stub, project):
+    """The simple API lists other releases; the JSON API answers a proxy's blank 404 (no JSON body): only the
+    JSON API lists releases whose files were all deleted, so this is not "free"."""
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.fault("bare", r"^/pypi/", status=404, body=b"")
+    result = run_against(stub, project)
+    assert result.returncode == 7, result.stdout
+    finding = by_check(result)["not-on-pypi"]
+    assert finding["status"] == "unknown" and "proxy" in finding["detail"]
