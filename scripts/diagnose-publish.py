@@ -109,46 +109,164 @@ def require_libraries():
 
 
 class Unreachable(Exception):
-    """The server could not be asked, or its answer was cut off."""
+    """The server could not be asked, or its answer was not complete in time (late, cut off, too large)."""
 
 
-def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, deadline=None):
     """GET url following redirects; return (status, headers, body bytes, final url).
 
-    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    The whole exchange (connecting, the headers, every byte of the body) ends within `timeout` seconds, or by
+    `deadline` (a time.monotonic() value) when that comes first: the body is read in chunks against that
+    deadline and a watchdog shuts the socket when it passes, so a slow or dripping server cannot stretch it.
+    HTTP error statuses are returned, not raised; anything short of a complete answer in time raises
+    Unreachable: a transport failure, the deadline, a body cut off before its Content-Length, one larger than
+    `limit` bytes, or one in a Content-Encoding nobody asked for (a gzip bomb is never unpacked).
+    user:password@ in the URL is sent as HTTP Basic auth to that origin only (urllib itself never sends it);
+    no credential follows a redirect to another origin, and every message and the final URL returned show
+    credentials as ***@."""
+    import base64
     import http.client
     import socket
+    import threading
+    import time
     import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    start = time.monotonic()
+    end = start + timeout if deadline is None else min(start + timeout, deadline)
+    secrets = []
+
+    def bare(address):
+        """address without user:password@ (remembered as secrets to scrub from any message)."""
+        try:
+            parts = urlsplit(address)
+        except ValueError:
+            return address
+        if "@" not in parts.netloc:
+            return address
+        userinfo, _, host = parts.netloc.rpartition("@")
+        secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
+                                         unquote(userinfo.partition(":")[2])) if len(item) > 1)
+        return urlunsplit(parts._replace(netloc=host))
+
+    def scrub(text):
+        text = str(text)
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            text = text.replace(secret + "@", "***@").replace(secret, "***")
+        return text
+
+    request_url = bare(url)
+    extra = dict(headers or {})
+    if request_url != url and "Authorization" not in extra:
+        parts = urlsplit(url)
+        pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    sockets, expired = [], threading.Event()
+
+    def register(sock):
+        sockets.append(sock)
+        if expired.is_set():
+            kill()
+        return sock
+
+    def kill():
+        expired.set()
+        for sock in list(sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Watched:
+        """A connection whose sockets the watchdog can shut when the deadline passes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
+
+        def connect(self):
+            super().connect()
+            register(self.sock)  # the TLS socket wraps the plain one
+
+    class WatchedHTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class WatchedHTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    handlers = [PlainHandler]
+    if hasattr(urllib.request, "HTTPSHandler"):  # Python built without ssl has none
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(WatchedHTTPS, req, context=self._context)
+        handlers.append(TLSHandler)
 
     class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-        """urllib copies every header to the redirect target: never send credentials to another host."""
+        """urllib copies every header to the redirect target: never send credentials to another origin, and
+        never use (or show) credentials a Location header carries."""
 
         def redirect_request(self, req, fp, code, msg, hdrs, newurl):
-            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
-            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            moved = super().redirect_request(req, fp, code, msg, hdrs, bare(newurl))
+            if moved is not None and urlsplit(moved.full_url)[:2] != urlsplit(req.full_url)[:2]:
                 moved.remove_header("Authorization")
             return moved
 
-    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
-                                                      **(headers or {})))
+    shown_url = scrub(url)
+    watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        request = urllib.request.Request(request_url, headers=dict(
+            {"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"}, **extra))
+        opener = urllib.request.build_opener(*handlers, KeepCredentialsHome)
         try:
-            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
+            response = opener.open(request, timeout=max(0.05, end - time.monotonic()))
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
-            return response.status, response.headers, body, response.geturl()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                raise Unreachable(f"{shown_url}: answered in Content-Encoding {encoding}, which was not asked for")
+            length = response.headers.get("Content-Length") or ""
+            expected = int(length) if length.strip().isdigit() else None
+            if expected is not None and expected > limit:
+                raise Unreachable(f"{shown_url}: the answer is larger than {limit} bytes ({expected})")
+            read = getattr(response, "read1", None) or response.read
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > end or expired.is_set():
+                    raise socket.timeout()
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise Unreachable(f"{shown_url}: the answer is larger than {limit} bytes")
+            if time.monotonic() > end or expired.is_set():
+                raise socket.timeout()
+            if expected is not None and size != expected:
+                raise Unreachable(f"{shown_url}: the answer was cut off ({size} of {expected} bytes)")
+            return response.status, response.headers, b"".join(chunks), scrub(response.geturl())
+    except Unreachable as error:
+        raise Unreachable(scrub(error)) from None
     except urllib.error.URLError as error:
-        raise Unreachable(f"{url}: {error.reason}") from None
+        if expired.is_set() or isinstance(error.reason, socket.timeout):
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {scrub(error.reason)}") from None
     except (socket.timeout, TimeoutError):
-        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+        raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
     except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
-        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+        if expired.is_set():
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
+    finally:
+        watchdog.cancel()
 
 
 def run(main, argv=None):

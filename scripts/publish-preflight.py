@@ -147,46 +147,164 @@ def require_libraries():
 
 
 class Unreachable(Exception):
-    """The server could not be asked, or its answer was cut off."""
+    """The server could not be asked, or its answer was not complete in time (late, cut off, too large)."""
 
 
-def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, deadline=None):
     """GET url following redirects; return (status, headers, body bytes, final url).
 
-    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    The whole exchange (connecting, the headers, every byte of the body) ends within `timeout` seconds, or by
+    `deadline` (a time.monotonic() value) when that comes first: the body is read in chunks against that
+    deadline and a watchdog shuts the socket when it passes, so a slow or dripping server cannot stretch it.
+    HTTP error statuses are returned, not raised; anything short of a complete answer in time raises
+    Unreachable: a transport failure, the deadline, a body cut off before its Content-Length, one larger than
+    `limit` bytes, or one in a Content-Encoding nobody asked for (a gzip bomb is never unpacked).
+    user:password@ in the URL is sent as HTTP Basic auth to that origin only (urllib itself never sends it);
+    no credential follows a redirect to another origin, and every message and the final URL returned show
+    credentials as ***@."""
+    import base64
     import http.client
     import socket
+    import threading
+    import time
     import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    start = time.monotonic()
+    end = start + timeout if deadline is None else min(start + timeout, deadline)
+    secrets = []
+
+    def bare(address):
+        """address without user:password@ (remembered as secrets to scrub from any message)."""
+        try:
+            parts = urlsplit(address)
+        except ValueError:
+            return address
+        if "@" not in parts.netloc:
+            return address
+        userinfo, _, host = parts.netloc.rpartition("@")
+        secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
+                                         unquote(userinfo.partition(":")[2])) if len(item) > 1)
+        return urlunsplit(parts._replace(netloc=host))
+
+    def scrub(text):
+        text = str(text)
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            text = text.replace(secret + "@", "***@").replace(secret, "***")
+        return text
+
+    request_url = bare(url)
+    extra = dict(headers or {})
+    if request_url != url and "Authorization" not in extra:
+        parts = urlsplit(url)
+        pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    sockets, expired = [], threading.Event()
+
+    def register(sock):
+        sockets.append(sock)
+        if expired.is_set():
+            kill()
+        return sock
+
+    def kill():
+        expired.set()
+        for sock in list(sockets):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Watched:
+        """A connection whose sockets the watchdog can shut when the deadline passes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
+
+        def connect(self):
+            super().connect()
+            register(self.sock)  # the TLS socket wraps the plain one
+
+    class WatchedHTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class WatchedHTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    handlers = [PlainHandler]
+    if hasattr(urllib.request, "HTTPSHandler"):  # Python built without ssl has none
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(WatchedHTTPS, req, context=self._context)
+        handlers.append(TLSHandler)
 
     class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-        """urllib copies every header to the redirect target: never send credentials to another host."""
+        """urllib copies every header to the redirect target: never send credentials to another origin, and
+        never use (or show) credentials a Location header carries."""
 
         def redirect_request(self, req, fp, code, msg, hdrs, newurl):
-            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
-            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            moved = super().redirect_request(req, fp, code, msg, hdrs, bare(newurl))
+            if moved is not None and urlsplit(moved.full_url)[:2] != urlsplit(req.full_url)[:2]:
                 moved.remove_header("Authorization")
             return moved
 
-    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
-                                                      **(headers or {})))
+    shown_url = scrub(url)
+    watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        request = urllib.request.Request(request_url, headers=dict(
+            {"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"}, **extra))
+        opener = urllib.request.build_opener(*handlers, KeepCredentialsHome)
         try:
-            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
+            response = opener.open(request, timeout=max(0.05, end - time.monotonic()))
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
-            return response.status, response.headers, body, response.geturl()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                raise Unreachable(f"{shown_url}: answered in Content-Encoding {encoding}, which was not asked for")
+            length = response.headers.get("Content-Length") or ""
+            expected = int(length) if length.strip().isdigit() else None
+            if expected is not None and expected > limit:
+                raise Unreachable(f"{shown_url}: the answer is larger than {limit} bytes ({expected})")
+            read = getattr(response, "read1", None) or response.read
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > end or expired.is_set():
+                    raise socket.timeout()
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise Unreachable(f"{shown_url}: the answer is larger than {limit} bytes")
+            if time.monotonic() > end or expired.is_set():
+                raise socket.timeout()
+            if expected is not None and size != expected:
+                raise Unreachable(f"{shown_url}: the answer was cut off ({size} of {expected} bytes)")
+            return response.status, response.headers, b"".join(chunks), scrub(response.geturl())
+    except Unreachable as error:
+        raise Unreachable(scrub(error)) from None
     except urllib.error.URLError as error:
-        raise Unreachable(f"{url}: {error.reason}") from None
+        if expired.is_set() or isinstance(error.reason, socket.timeout):
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {scrub(error.reason)}") from None
     except (socket.timeout, TimeoutError):
-        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+        raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
     except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
-        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+        if expired.is_set():
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
+    finally:
+        watchdog.cancel()
 
 
 def run(main, argv=None):
@@ -217,6 +335,12 @@ def run(main, argv=None):
 DEFAULT_INDEX = "https://pypi.org"
 TESTPYPI_INDEX = "https://test.pypi.org"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+# The largest index answer read (each API): 12 times NumPy's PEP 691 page (4,056 files in 2.65 MB, astral-sh/uv#20104,
+# 2026-07-03); a larger one is unknown. references/cli-contract.md states it.
+INDEX_ANSWER_LIMIT = 32 << 20
+# A version's dash-separated pieces at most: release (with epoch), pre label, pre number, post label, post number,
+# dev label, dev number (PEP 440 allows "-" before each); a local part may hold more but never equals a release.
+LEGACY_VERSION_PIECES = 7
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
@@ -336,7 +460,7 @@ def string_list(value):
 def parse_version(text):
     try:
         return Version(text) if isinstance(text, str) else None
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number longer than int() converts (an index can list anything)
         return None
 
 
@@ -1218,7 +1342,9 @@ def filename_version(filename):
 
 
 def legacy_filename_versions(filename):
-    """Versions a legacy filename (.egg, .exe, odd sdists) may carry: every dash-separated candidate."""
+    """Versions a legacy filename (.egg, .exe, odd sdists) may carry: every run of dash-separated pieces that
+    parses as a version. Linear in the filename: a PEP 440 version without a local part spans at most
+    LEGACY_VERSION_PIECES pieces and starts with a digit (after an optional v), so only such runs are tried."""
     stem = filename
     for suffix in (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".egg", ".exe", ".msi", ".rpm", ".dmg",
                    ".tar", ".whl"):
@@ -1229,11 +1355,15 @@ def legacy_filename_versions(filename):
         stem = stem.split(marker)[0]
     pieces, found = stem.split("-"), []
     for start in range(1, len(pieces)):
-        for end in range(start + 1, len(pieces) + 1):
+        head = pieces[start].strip()
+        if not (head[1:] if head[:1] in ("v", "V") else head)[:1].isdigit():
+            continue
+        for end in range(start + 1, min(len(pieces), start + LEGACY_VERSION_PIECES) + 1):
             version = parse_version("-".join(pieces[start:end]))
             if version is not None:
                 found.append(version)
     return found
+
 
 
 # ----------------------------------------------------------------------------- reader: workflows
@@ -1449,38 +1579,70 @@ def index_root(url):
     return url
 
 
-def fetch(url, accept, timeout):
+def fetch(url, accept, deadline):
+    """One index GET, complete by `deadline` (time.monotonic()), as plain data; credentials shown as ***@."""
     try:
-        status, headers, body, final = http_get(url, accept=accept, timeout=timeout, limit=32 << 20)
+        status, headers, body, final = http_get(url, accept=accept, timeout=600, deadline=deadline,
+                                                limit=INDEX_ANSWER_LIMIT)
     except Unreachable as error:
-        return {"url": url, "error": str(error)}
-    return {"url": url, "status": status, "type": (headers.get("Content-Type") or "").split(";")[0].strip().lower(),
-            "body": body, "final": final}
+        return {"url": redact_url(url), "error": str(error)}
+    return {"url": redact_url(url), "status": status,
+            "type": (headers.get("Content-Type") or "").split(";")[0].strip().lower(), "body": body, "final": final}
+
+
+class IndexLookup:
+    """The simple API (PEP 691 JSON) and the JSON API, asked concurrently under one deadline; the one place
+    that decides which answers count.
+
+    Each worker reads, parses and judges its answer (read_simple_answer / read_json_answer) and hands it in;
+    only an answer handed in before the deadline counts. result() waits at most until the deadline, then
+    closes the lookup: a missing answer is unknown ("no complete answer ... within"), and a worker still busy
+    (a huge page, a slow parse) can no longer change anything."""
+
+    def __init__(self, root, name, timeout):
+        import threading
+        import time
+        self.name, self.timeout = name, timeout
+        self.deadline = time.monotonic() + timeout
+        self.lock = threading.Lock()
+        self.answers, self.closed = {}, False
+        self.requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_API_ACCEPT, read_simple_answer),
+                         "json": (f"{root}/pypi/{name}/json", "application/json", read_json_answer)}
+        self.threads = [threading.Thread(target=self.ask, args=(key,), daemon=True) for key in self.requests]
+        for thread in self.threads:
+            thread.start()
+
+    def ask(self, key):
+        url, accept, reader = self.requests[key]
+        try:
+            answer = reader(fetch(url, accept, self.deadline), self.name)
+        except Exception as error:  # a reader that trips over an answer has not read it: unknown, never free
+            answer = {"state": "unknown", "reason": f"{redact_url(url)}: unreadable answer ({type(error).__name__})"}
+        self.hand_in(key, answer)
+
+    def hand_in(self, key, answer):
+        import time
+        with self.lock:
+            if not self.closed and time.monotonic() <= self.deadline:
+                self.answers[key] = answer
+
+    def result(self):
+        """{"simple": answer, "json": answer}, decided by the deadline (every answer has a state)."""
+        import time
+        for thread in self.threads:
+            thread.join(max(0.0, self.deadline - time.monotonic()))
+        with self.lock:
+            self.closed = True
+            answers = dict(self.answers)
+        for key, (url, _, _) in self.requests.items():
+            answers.setdefault(key, {"state": "unknown", "reason": f"{redact_url(url)}: no complete answer read "
+                                                                   f"and parsed within {self.timeout:g} s"})
+        return answers
 
 
 def lookup_index(root, name, timeout):
-    """Ask the simple API (PEP 691 JSON) and the JSON API concurrently; the whole lookup stays within timeout."""
-    import threading
-    import time
-    requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_API_ACCEPT),
-                "json": (f"{root}/pypi/{name}/json", "application/json")}
-    answers = {}
-
-    def ask(key, url, accept):
-        answers[key] = fetch(url, accept, timeout)
-
-    threads = [threading.Thread(target=ask, args=(key, url, accept), daemon=True)
-               for key, (url, accept) in requests.items()]
-    deadline = time.monotonic() + timeout
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    for key, (url, _) in requests.items():
-        answers.setdefault(key, {"url": url, "error": f"{url}: no answer within {timeout:g} s"})
-        if "error" in answers[key] and redact_url(root) != root:
-            answers[key]["error"] = answers[key]["error"].replace(root, redact_url(root))
-    return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name)}
+    """Ask both APIs; the whole lookup (reading and parsing included) stays within timeout."""
+    return IndexLookup(root, name, timeout).result()
 
 
 def json_body(answer):
@@ -1550,7 +1712,8 @@ def read_json_answer(answer, name):
         except (UnicodeDecodeError, ValueError, RecursionError):
             is_json = False
         return {"state": "absent" if is_json else "blank-404",
-                "reason": "JSON API: 404" + ("" if is_json else " without a JSON body (proxy-like)")}
+                "reason": "JSON API: 404" + ("" if is_json else " without a JSON body (proxy-like, not the index's own "
+                                                                "answer)")}
     if status != 200:
         return {"state": "unknown", "reason": f"JSON API answered HTTP {status}"}
     if not kind.endswith("json"):
@@ -1596,9 +1759,9 @@ def decide_index(version, simple, jsonapi):
         return dict(base, state="closed", detail=f"the project is {simple['project_status']} on the index "
                                                  "(PEP 792): it accepts no new uploads")
     if simple["state"] == "ok":
-        if jsonapi["state"] == "unknown":
-            # The JSON API was there but answered something unclear (HTML, malformed, 5xx, timeout): only it lists
-            # releases whose files were all deleted, so the simple API alone cannot call the version free.
+        if jsonapi["state"] in ("unknown", "blank-404"):
+            # The JSON API answered something unclear (HTML, malformed, 5xx, timeout, a proxy's blank 404): only it
+            # lists releases whose files were all deleted, so the simple API alone cannot call the version free.
             return dict(base, state="unknown", detail=f"the simple API lists {len(known)} release(s) without "
                                                       f"{version}, but {jsonapi['reason']}")
         if simple["unparsed"] and not simple["has_versions_key"] and jsonapi["state"] != "ok":
@@ -2394,13 +2557,9 @@ def gather(root, args, index_url):
     pyproject = read_pyproject(files)
     info = describe_project(pyproject, read_legacy_metadata(files))
     name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
-    lookup = {}
-    index_thread = None
+    lookup = None
     if name and not args.offline:  # start the (slowest) index lookup first; the local reads overlap it
-        def look():
-            lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
-        index_thread = threading.Thread(target=look, daemon=True)
-        index_thread.start()
+        lookup = IndexLookup(index_url, canonicalize_name(name), args.timeout)
     scm = scm_settings(info)
     git = read_git(root, want_describe=scm[2] if scm else None, commit=files.commit)
     resolved = resolve_version(files, info, git)
@@ -2426,10 +2585,10 @@ def gather(root, args, index_url):
             if built is not None:
                 resolved.update(version=built, unknown=False, how=f"read from the built wheel ({resolved['how']})")
                 version = built if parse_version(built) is not None else None
-    if index_thread is not None:
-        index_thread.join(args.timeout + 1)
-        if lookup and version is not None:
-            facts["index"] = dict(lookup, decision=decide_index(version, lookup["simple"], lookup["json"]))
+    if lookup is not None:
+        answers = lookup.result()  # by the deadline, complete or unknown: never empty
+        if version is not None:
+            facts["index"] = dict(answers, decision=decide_index(version, answers["simple"], answers["json"]))
     facts["version"] = version if version is not None and not parse_version(version).local else None
     return facts
 
