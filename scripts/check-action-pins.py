@@ -1150,7 +1150,7 @@ class GitHub:
             raise LookupFailed(f"GitHub answered {kind or 'no content type'} instead of JSON for {path}")
         try:
             return 200, json.loads(body.decode("utf-8")), headers
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested deeper than json reads
             raise LookupFailed(f"GitHub answered malformed JSON for {path}") from None
 
     def once(self, key, compute):

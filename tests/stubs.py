@@ -55,7 +55,8 @@ class Fault:
     blank 404), "big" (the modelled answer grown to `size` bytes with files of other versions,
     after `seconds`), "gzip-bomb" (status 200, Content-Encoding: gzip nobody asked for, `size`
     zero bytes compressed), "deep" (a PEP 691-looking document nested `size` arrays deep),
-    "redirect" (302 to `location`; an empty location redirects to the same path: a loop)."""
+    "redirect" (302 to `location`, where "{path}" stands for the request's path; an empty location
+    redirects to the same path: a loop)."""
 
     pattern: str
     kind: str
@@ -485,7 +486,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send(200, body, content_type=content_type)
 
     def fault_redirect(self, item):
-        self.send(302, b"", content_type="text/plain", headers={"Location": item.location or self.path})
+        location = item.location.replace("{path}", self.path) if item.location else self.path
+        self.send(302, b"", content_type="text/plain", headers={"Location": location})
 
     def route(self):
         path = unquote(urlsplit(self.path).path)
