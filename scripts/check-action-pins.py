@@ -308,6 +308,8 @@ def run(main, argv=None):
             raise
         exit_status, code = EXIT_INTERNAL, "internal"
         message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    import re
+    message = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]*@", r"\1***@", message)  # no URL credential, ever
     if as_json:
         print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
     sys.stderr.write(f"{SCRIPT}: {message}\n")

@@ -323,6 +323,8 @@ def run(main, argv=None):
             raise
         exit_status, code = EXIT_INTERNAL, "internal"
         message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    import re
+    message = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]*@", r"\1***@", message)  # no URL credential, ever
     if as_json:
         print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
     sys.stderr.write(f"{SCRIPT}: {message}\n")
@@ -431,6 +433,7 @@ def redact_url(url):
         if parts.username is None and parts.password is None:
             return url
         host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
         netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
@@ -1353,13 +1356,14 @@ def legacy_filename_versions(filename):
             break
     for marker in (".win32", ".win-amd64", ".linux-", ".macosx-"):
         stem = stem.split(marker)[0]
-    pieces, found = stem.split("-"), []
+    pieces, found, seen = stem.split("-"), [], {}
     for start in range(1, len(pieces)):
         head = pieces[start].strip()
         if not (head[1:] if head[:1] in ("v", "V") else head)[:1].isdigit():
             continue
         for end in range(start + 1, min(len(pieces), start + LEGACY_VERSION_PIECES) + 1):
-            version = parse_version("-".join(pieces[start:end]))
+            text = "-".join(pieces[start:end])
+            version = seen[text] if text in seen else seen.setdefault(text, parse_version(text))
             if version is not None:
                 found.append(version)
     return found
@@ -1652,7 +1656,9 @@ def json_body(answer):
 
 
 def read_simple_answer(answer, name):
-    """-> {state: ok|absent|unknown, versions, yanked, unparsed, project_status, has_versions_key, reason}."""
+    """-> {state: ok|absent|unknown, versions, yanked, unparsed, legacy, project_status, has_versions_key, reason}.
+
+    unparsed: filenames packaging cannot read; legacy: every version those may carry (legacy_filename_versions)."""
     if "error" in answer:
         return {"state": "unknown", "reason": answer["error"]}
     status, kind = answer["status"], answer["type"]
@@ -1678,7 +1684,7 @@ def read_simple_answer(answer, name):
                                               f"(api-version {api_version or 'missing'})"}
     if isinstance(document.get("name"), str) and canonicalize_name(document["name"]) != name:
         return {"state": "unknown", "reason": f"simple API answered for project {document['name']!r}, not {name}"}
-    versions, yanked, unparsed = set(), set(), []
+    versions, yanked, unparsed, legacy = set(), set(), [], set()
     for item in files:
         filename = item.get("filename") if isinstance(item, dict) else None
         if not isinstance(filename, str):
@@ -1686,6 +1692,7 @@ def read_simple_answer(answer, name):
         version = filename_version(filename)
         if version is None:
             unparsed.append(filename)
+            legacy.update(legacy_filename_versions(filename))
             continue
         versions.add(version)
         if item.get("yanked") not in (None, False):
@@ -1697,7 +1704,7 @@ def read_simple_answer(answer, name):
             versions.add(version)
     status_table = document.get("project-status")
     project_status = status_table.get("status") if isinstance(status_table, dict) else None
-    return {"state": "ok", "versions": versions, "yanked": yanked, "unparsed": unparsed,
+    return {"state": "ok", "versions": versions, "yanked": yanked, "unparsed": unparsed, "legacy": legacy,
             "has_versions_key": isinstance(listed, list), "project_status": project_status,
             "api_version": api_version, "files": len(files)}
 
@@ -1750,8 +1757,11 @@ def decide_index(version, simple, jsonapi):
     yanked = set(simple.get("yanked", ())) | set(jsonapi.get("yanked", ()))
     highest = max(known) if known else None
     base = {"known": known, "highest": highest}
-    legacy_hits = [filename for filename in simple.get("unparsed", ())
-                   if ours in legacy_filename_versions(filename)]
+    # The versions legacy filenames may carry were read with the answer (within the deadline); recomputed only for
+    # an answer built by hand.
+    legacy = simple["legacy"] if "legacy" in simple else {
+        version for filename in simple.get("unparsed", ()) for version in legacy_filename_versions(filename)}
+    legacy_hits = ours in legacy
     if ours in known or legacy_hits:
         how = "yanked, and a yanked version still cannot be reused" if ours in yanked else "released"
         return dict(base, state="taken", detail=f"{version} is already {how} (per the {' and '.join(sources)})")

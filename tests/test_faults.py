@@ -55,6 +55,8 @@ MODES = [
     ("deep-nesting", [("deep", "all", {"size": 200_000})], INCOMPLETE),
     ("redirect-loop", [("redirect", "all", {})], INCOMPLETE),
     ("redirect-other-host", [("other-host", "all", {})], ANY),
+    ("redirect-with-credentials", [("other-host", "all", {"credentials": True})], ANY),
+    ("eggs-3000-dashes", [("eggs", "all", {})], ANY),
     ("blank-404-json-api", [("bare", "json", {"status": 404, "body": b""})], {10}),
     ("apis-disagree", [("disagree", "all", {})], {10}),
     ("yanked", [("yanked", "all", {})], {10}),
@@ -77,10 +79,13 @@ def closed_port():
         return sock.getsockname()[1]
 
 
-def fill(stub, yanked=False, disagree=False):
+def fill(stub, yanked=False, disagree=False, eggs=False):
     """The truth every scenario shares: VERSION is released (with provenance), and the pinned action's tag
-    points at a newer commit than the pin."""
+    points at a newer commit than the pin. `eggs`: 20 legacy .egg files with 3,000 dashes each beside them."""
     stub.index.add_release(NAME, "1.0")
+    if eggs:
+        stub.index.add_release(NAME, "0.1", filenames=[f"{NAME}-{'-'.join(['0'] * 3000)}-{n}-py2.7.egg"
+                                                       for n in range(20)])
     provenance = attestation_provenance("octo-org/demo-pkg", "publish.yml", "pypi")
     stub.index.add_release(NAME, VERSION, provenance=provenance, yanked="broken" if yanked else False)
     if disagree:  # the simple API lists only 1.0, the JSON API also lists VERSION
@@ -135,9 +140,12 @@ def arrange(stub, other, script, faults):
             base = with_secret(f"http://127.0.0.1:{closed_port()}")
         elif kind == "no-port":
             base = f"http://pypi-user:{SECRET}@127.0.0.1"  # port 80: refused here, and the URL has no port
-        elif kind == "other-host":
-            stub.fault("redirect", pattern, location=other.url.replace("127.0.0.1", "localhost") + "{path}")
-        elif kind not in ("yanked", "disagree"):
+        elif kind == "other-host":  # another host name and port; a Location may even carry credentials
+            target = other.url.replace("127.0.0.1", "localhost")
+            if settings_.get("credentials"):
+                target = with_secret(target)
+            stub.fault("redirect", pattern, location=target + "{path}")
+        elif kind not in ("yanked", "disagree", "eggs"):
             stub.fault(kind, pattern, **settings_)
     return base
 
@@ -157,8 +165,8 @@ SCRIPTS = sorted(PATHS)
 def test_hostile_server_never_gives_a_pass(tmp_path, script, mode, faults, expected):
     kinds = {kind for kind, _, _ in faults}
     with StubServer() as stub, StubServer() as other:
-        pinned = fill(stub, yanked="yanked" in kinds, disagree="disagree" in kinds)
-        fill(other, yanked="yanked" in kinds)
+        pinned = fill(stub, yanked="yanked" in kinds, disagree="disagree" in kinds, eggs="eggs" in kinds)
+        fill(other)
         places = workspace(tmp_path, pinned)
         base = arrange(stub, other, script, faults)
         argv, env = command(script, base, places)
