@@ -50,9 +50,13 @@ Options:
                    network connection at all
   --index-url URL  root of a PyPI-compatible index (env PYPI_OPS_INDEX_URL);
                    default https://pypi.org. Reads URL/simple/<name>/ (PEP 691
-                   JSON) and URL/pypi/<name>/json, concurrently
+                   JSON) and URL/pypi/<name>/json, concurrently; user:password@
+                   in it is sent as HTTP Basic auth to that host only and
+                   shown as ***@, never printed
   --testpypi       use https://test.pypi.org
-  --timeout S      bound on the whole index lookup in seconds (default 10)
+  --timeout S      bound on the whole index lookup in seconds, reading and
+                   parsing the answers included (default 10): an answer not
+                   complete by then is unknown
   --build          also build sdist and wheel (python -m build, or uv build)
                    into a temporary directory and validate their metadata
   --ref REF        judge the release as commit or tag REF holds it (default:
