@@ -341,8 +341,9 @@ def run(main, argv=None):
 DEFAULT_INDEX = "https://pypi.org"
 TESTPYPI_INDEX = "https://test.pypi.org"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
-# The largest index answer read (each API): 12 times NumPy's PEP 691 page (4,056 files in 2.65 MB, astral-sh/uv#20104,
-# 2026-07-03); a larger one is unknown. references/cli-contract.md states it.
+# The largest index answer read (each API); a larger one is unknown (references/cli-contract.md states it). Measured
+# on pypi.org 2026-12-06: botocore's PEP 691 page 1.99 MB (4,994 files) and JSON API 3.82 MB, NumPy's 1.93 MB and
+# 3.61 MB; astral-sh/uv#20104 (2026-07-03) measured a 2.65 MB NumPy page. 32 MiB is 8 times the largest.
 INDEX_ANSWER_LIMIT = 32 << 20
 # A version's dash-separated pieces at most: release (with epoch), pre label, pre number, post label, post number,
 # dev label, dev number (PEP 440 allows "-" before each); a local part may hold more but never equals a release.
