@@ -259,6 +259,7 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
             return moved
 
     shown_url = scrub(url)
+    bound = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
     watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
     watchdog.daemon = True
     watchdog.start()
@@ -277,7 +278,7 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
             length = response.headers.get("Content-Length") or ""
             expected = int(length) if length.strip().isdigit() else None
             if expected is not None and expected > limit:
-                raise Unreachable(f"{shown_url}: the answer is larger than {limit} bytes ({expected})")
+                raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound ({expected} bytes)")
             read = getattr(response, "read1", None) or response.read
             chunks, size = [], 0
             while True:
@@ -289,7 +290,7 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
                 chunks.append(chunk)
                 size += len(chunk)
                 if size > limit:
-                    raise Unreachable(f"{shown_url}: the answer is larger than {limit} bytes")
+                    raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound")
             if time.monotonic() > end or expired.is_set():
                 raise socket.timeout()
             if expected is not None and size != expected:

@@ -313,3 +313,11 @@ def test_legacy_filename_versions_is_linear_and_misses_no_release_version():
     for n in range(20):  # the answer: 20 .egg files with 3,000 dashes each
         module.legacy_filename_versions(f"demo-pkg-{'-'.join(['0'] * 3000)}-{n}-py2.7.egg")
     assert time.monotonic() - start < 2.0
+
+
+def test_an_answer_over_the_size_bound_is_unknown_with_that_reason(stub, project):
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.fault("big", r"^/simple/", size=40 << 20)
+    result = run_against(stub, project, "--timeout", "5")
+    assert result.returncode == 7, result.stdout
+    assert "larger than the 32 MiB bound" in by_check(result)["not-on-pypi"]["detail"]
