@@ -352,6 +352,10 @@ LEGACY_VERSION_PIECES = 7
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
+# pypi/warehouse#19860 (merged 2026-04-14) removed trusted publishers from a quarantined project's upload
+# permissions; owners' own credentials were left able to upload (#16265, 2024-07, kept for false positives).
+QUARANTINE_NOTE = ("a quarantined project refuses trusted-publishing (OIDC) uploads, so this tag's workflow cannot "
+                   "publish, while owners can still upload with an API token or password")
 # Metadata-Version values PyPI accepts (warehouse SUPPORTED_METADATA_VERSIONS).
 PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5")
 # Directories that never hold *this* project's import package.
@@ -2106,6 +2110,11 @@ def check_not_on_pypi(facts):
         return finding("not-on-pypi", "fail", f"{detail} on {url}", "bump the version (PyPI filenames are "
                                                                    "immutable); e.g. a .post1 or the next patch")
     if state == "closed":
+        if "quarantined" in detail:  # the words decide_index writes for PEP 792 `quarantined`
+            return finding("not-on-pypi", "fail",
+                           f"{detail} ({url}); {QUARANTINE_NOTE}",
+                           "ask PyPI's administrators to review and lift the quarantine (they set it after a "
+                           "malware report); a token upload by an owner is possible but bypasses that review")
         return finding("not-on-pypi", "fail", f"{detail} ({url})", "ask the project owners to unarchive it on "
                                                                    "the index, or publish under another name")
     if state == "unknown":
@@ -2415,8 +2424,9 @@ def check_workflow_oidc(facts):
     if warns:
         return finding("workflow-oidc", "warn", f"{names}: " + "; ".join(warns), "; ".join(dict.fromkeys(fixes))
                        or None)
-    return finding("workflow-oidc", "pass", f"{names}: id-token: write, environment "
-                   + ", ".join(sorted({str(j['environment']) for _, j in jobs})) + ", no tokens, pinned actions")
+    environments = ", ".join(sorted({str(j["environment"]) for _, j in jobs}))
+    return finding("workflow-oidc", "pass", f"{names}: publishes with trusted publishing (OIDC): id-token: write, "
+                                            f"environment {environments}, no tokens, pinned actions")
 
 
 def check_build(facts):
