@@ -1183,11 +1183,33 @@ class GitHub:
             if not isinstance(document, list):
                 raise LookupFailed(f"GitHub answered a {type(document).__name__} where a list was expected")
             items.extend(document)
-            match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("Link") or "")
-            if not match:
+            url = next_link(headers.get("Link") or "")
+            if url is None:
                 return items
-            url = match.group(1)
+            if url_origin(url) != url_origin(self.base):  # the token goes to the API's origin only
+                raise LookupFailed(f"GitHub's next page for {path} is on another host")
         raise LookupFailed(f"more than {MAX_PAGES * 100} items at {path}")
+
+
+def next_link(header):
+    """The rel="next" target of an RFC 8288 Link header, or None (linear in the header, whatever it holds)."""
+    for part in header.split(","):
+        target, _, params = part.partition(";")
+        target = target.strip()
+        if target[:1] == "<" and target[-1:] == ">" and 'rel="next"' in params.replace(" ", "").split(";"):
+            return target[1:-1]
+    return None
+
+
+def url_origin(url):
+    """(scheme, host, port) of a URL; None when it has none or is malformed."""
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(
+            parts.scheme.lower())
+    except ValueError:
+        return None
 
 
 def expect(document, *keys):

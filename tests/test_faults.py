@@ -8,8 +8,9 @@ that was not complete must give exactly 7. Every run ends within the timeout plu
 traceback and no secret: the index URL, the GitHub API URL and the GitHub token all carry one.
 
 A new mode is one line in MODES: (id, faults, expected exits), a fault being (kind, where, settings) with
-`where` one of "all" (every path the script asks), "simple" (/simple/), "json" (/pypi/), or a special
-(refused, no-port, other-host) that the runner sets up itself. A script that never asks a mode's paths gives
+`where` one of "all" (every path the script asks), "simple" (/simple/), "json" (/pypi/), "tags" (GitHub's
+tag list), and `kind` a stub fault or a special (refused, no-port, other-host, next-elsewhere, eggs, yanked,
+disagree) that the runner sets up itself. A script that never asks a mode's paths gives
 its clean verdict (10). diagnose-publish asks no server at all: the last tests prove it opens no connection.
 """
 
@@ -57,6 +58,9 @@ MODES = [
     ("redirect-other-host", [("other-host", "all", {})], ANY),
     ("redirect-with-credentials", [("other-host", "all", {"credentials": True})], ANY),
     ("eggs-3000-dashes", [("eggs", "all", {})], ANY),
+    ("link-header-bomb", [("status", "tags", {"status": 200, "body": b"[]", "headers": {"Link": "<" * 60000}})],
+     ANY),
+    ("next-page-on-another-host", [("next-elsewhere", "tags", {})], ANY),
     ("blank-404-json-api", [("bare", "json", {"status": 404, "body": b""})], {10}),
     ("apis-disagree", [("disagree", "all", {})], {10}),
     ("yanked", [("yanked", "all", {})], {10}),
@@ -65,12 +69,14 @@ MODES = [
 # The paths each script asks ("all"), and its clean verdict.
 PATHS = {"publish-preflight": r"^/(simple|pypi)/", "verify-release": r"^/(simple|pypi|integrity|files)/",
          "check-action-pins": r"^/repos/"}
-WHERE = {"simple": r"^/simple/", "json": r"^/pypi/"}
+WHERE = {"simple": r"^/simple/", "json": r"^/pypi/", "tags": r"^/repos/[^/]+/[^/]+/tags$"}
+ASKED_BY = {"simple": {"publish-preflight", "verify-release"}, "json": {"publish-preflight"},
+            "tags": {"check-action-pins"}}
 
 
 def asks(script, where):
     """Does `script` ask the paths of `where`? (verify-release reads no JSON API, check-action-pins no index)."""
-    return where == "all" or script == "publish-preflight" or (script == "verify-release" and where == "simple")
+    return where == "all" or script in ASKED_BY[where]
 
 
 def closed_port():
@@ -145,6 +151,9 @@ def arrange(stub, other, script, faults):
             if settings_.get("credentials"):
                 target = with_secret(target)
             stub.fault("redirect", pattern, location=target + "{path}")
+        elif kind == "next-elsewhere":  # a paginated answer whose next page is on another server
+            link = f'<{other.url.replace("127.0.0.1", "localhost")}/repos/{PIN_REPO}/tags?page=2>; rel="next"'
+            stub.fault("status", pattern, status=200, body=b"[]", headers={"Link": link})
         elif kind not in ("yanked", "disagree", "eggs"):
             stub.fault(kind, pattern, **settings_)
     return base
@@ -178,7 +187,7 @@ def test_hostile_server_never_gives_a_pass(tmp_path, script, mode, faults, expec
                                               result.stderr[-2000:])
         assert result.returncode != 0
         assert_clean_output(result, elapsed, TIMEOUT + MARGIN)
-        if "other-host" in kinds:  # the redirect target got no credential: no Authorization header at all
+        if kinds & {"other-host", "next-elsewhere"}:  # the other server got no credential, no token
             assert all("Authorization" not in headers for _, _, headers in other.requests), other.requests
         if script == "publish-preflight":
             assert result.json["meta"]["ready"] is False
