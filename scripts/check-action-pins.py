@@ -90,7 +90,7 @@ try:
 except ImportError:
     yaml = None
 try:
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 except ImportError:
     Version = None
 
@@ -1039,12 +1039,10 @@ def parse_version(tag):
     """A comparable key for the version in a tag's last segment, or None."""
     text = tag.rsplit("/", 1)[-1]
     text = text[1:] if text[:1] in "vV" else text
-    if Version is not None:
-        try:
-            return Version(text)
-        except InvalidVersion:
-            return None
-    return FallbackVersion.parse(text)
+    try:
+        return Version(text) if Version is not None else FallbackVersion.parse(text)
+    except ValueError:  # InvalidVersion, or a number longer than int() converts (GitHub lists any tag name)
+        return None
 
 
 class FallbackVersion:

@@ -104,14 +104,8 @@ SCRIPT = "verify-release"
 SCHEMA = "pypi-ops.verify-release/v1"
 MISSING_LIBRARIES = []
 try:
-    from packaging.utils import (
-        InvalidSdistFilename,
-        InvalidWheelFilename,
-        canonicalize_name,
-        parse_sdist_filename,
-        parse_wheel_filename,
-    )
-    from packaging.version import InvalidVersion, Version
+    from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+    from packaging.version import Version
 except ImportError:
     MISSING_LIBRARIES.append("packaging")
 try:
@@ -479,8 +473,8 @@ def target_from_pyproject(document, root):
 def parse_version(text):
     try:
         return Version(text)
-    except InvalidVersion:
-        raise Fail(EXIT_INPUT, "input", f"{text!r} is not a PEP 440 version") from None
+    except ValueError:  # InvalidVersion, or digits beyond what int() converts
+        raise Fail(EXIT_INPUT, "input", f"{text[:80]!r} is not a PEP 440 version") from None
 
 
 def file_identity(filename):
@@ -492,7 +486,7 @@ def file_identity(filename):
             name, version = parse_sdist_filename(filename)
         else:
             return None
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         return None
     return canonicalize_name(name), version
 
@@ -506,7 +500,7 @@ def distribution_key(filename):
         if filename.endswith(DIST_SUFFIXES):
             name, version = parse_sdist_filename(filename)
             return canonicalize_name(name), version
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         pass
     return None
 
@@ -760,15 +754,18 @@ def request_for(url, access):
     return url, (access["headers"] if same_origin else {})
 
 
-def get_json(url, accept, allowed_types, timeout, access, accepts=None):
+def get_json(url, accept, allowed_types, timeout, access, accepts=None, deadline=None):
     """("ok", document, final url) | ("status", code, detail) | ("fault", None, detail).
 
     Anything that is not a clean JSON answer of an allowed content type is a fault (unknown), and so is one
-    that `accepts(content type, document)` refuses. `url` and everything returned are as shown (credentials
+    that `accepts(content type, document)` refuses, or one not read and parsed within `timeout` seconds (or by
+    `deadline`, a time.monotonic() value). `url` and everything returned are as shown (credentials
     redacted); the request itself carries them."""
     request_url, auth = request_for(url, access)
+    deadline = time.monotonic() + timeout if deadline is None else deadline
     try:
-        status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth)
+        status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth,
+                                                deadline=deadline)
     except Unreachable as error:
         return "fault", None, str(error).replace(request_url, url)
     final = url if final == request_url else redact_url(final)
@@ -784,6 +781,8 @@ def get_json(url, accept, allowed_types, timeout, access, accepts=None):
     if accepts is not None and not accepts(content_type, document):
         return "fault", None, f"{url}: answered {content_type} without a PEP 691 document " \
                               "(`meta.api-version` and a `files` list)"
+    if time.monotonic() > deadline:
+        return "fault", None, f"{url}: no complete answer read and parsed within {timeout:g} s"
     return "ok", document, final
 
 
@@ -797,7 +796,7 @@ def simple_entry(item, base_url):
              "yanked": yanked is not False and yanked is not None,
              "yanked_reason": yanked if isinstance(yanked, str) and yanked else None,
              "has_provenance_key": "provenance" in item, "provenance_url": None,
-             "provenance_value": item.get("provenance")}
+             "provenance_value": item.get("provenance"), "identity": file_identity(item["filename"])}
     if isinstance(item.get("provenance"), str) and item["provenance"]:
         entry["provenance_url"] = urljoin(base_url, item["provenance"])
     return entry
@@ -807,8 +806,9 @@ def fetch_simple(access, name, timeout):
     """The project's PEP 691 page as plain data: {state: ok|no-project|unknown, detail, url, api_version, files}."""
     url = f"{access['root']}/simple/{canonicalize_name(name)}/"
     listing = {"state": "unknown", "detail": "", "url": url, "api_version": None, "files": []}
+    deadline = time.monotonic() + timeout  # reading, parsing and reading every entry: a late listing is unknown
     kind, value, detail = get_json(url, SIMPLE_API_ACCEPT, SIMPLE_API_JSON_TYPES + ("application/json",), timeout,
-                                   access, accepts=simple_api_json)
+                                   access, accepts=simple_api_json, deadline=deadline)
     if kind == "status" and value == 404:
         return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
     if kind == "fault" and (detail.endswith("answered text/html, not JSON")
@@ -826,6 +826,8 @@ def fetch_simple(access, name, timeout):
     entries = [simple_entry(item, detail) for item in files]
     if any(entry is None for entry in entries):
         return dict(listing, detail=f"{url}: a file entry is not shaped as PEP 691 says")
+    if time.monotonic() > deadline:
+        return dict(listing, detail=f"{url}: no complete answer read and parsed within {timeout:g} s")
     api_version = meta.get("api-version")
     return dict(listing, state="ok", detail=f"{url}: {len(entries)} files",
                 api_version=api_version if isinstance(api_version, str) else None, files=entries)
@@ -834,7 +836,8 @@ def fetch_simple(access, name, timeout):
 def release_files(listing, name, version):
     """The listed files whose filename carries this name and version (compared as packaging objects)."""
     wanted = (canonicalize_name(name), version)
-    return [entry for entry in listing["files"] if file_identity(entry["filename"]) == wanted]
+    return [entry for entry in listing["files"]
+            if (entry["identity"] if "identity" in entry else file_identity(entry["filename"])) == wanted]
 
 
 def fetch_listing(access, name, version, wanted, wait, timeout):
@@ -1033,7 +1036,7 @@ def check_files(local, listing, files):
 def api_predates_provenance(api_version):
     try:
         return api_version is None or Version(api_version) < Version(PROVENANCE_KEY_SINCE)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits beyond what int() converts
         return True
 
 
