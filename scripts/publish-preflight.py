@@ -204,32 +204,30 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
         parts = urlsplit(url)
         pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
         extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
-    sockets, expired = [], threading.Event()
+    handles, expired = [], threading.Event()
 
     def register(sock):
-        sockets.append(sock)
+        """Keep a duplicate of each new socket: shutting it down ends the connection at any stage, even while a
+        TLS handshake holds the original."""
+        handles.append(sock.dup())
         if expired.is_set():
             kill()
         return sock
 
     def kill():
         expired.set()
-        for sock in list(sockets):
+        for handle in list(handles):
             try:
-                sock.shutdown(socket.SHUT_RDWR)
+                handle.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
 
     class Watched:
-        """A connection whose sockets the watchdog can shut when the deadline passes."""
+        """A connection whose socket the watchdog can shut when the deadline passes."""
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
-
-        def connect(self):
-            super().connect()
-            register(self.sock)  # the TLS socket wraps the plain one
 
     class WatchedHTTP(Watched, http.client.HTTPConnection):
         pass
@@ -310,6 +308,8 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
         raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
     finally:
         watchdog.cancel()
+        for handle in handles:
+            handle.close()
 
 
 def run(main, argv=None):
