@@ -52,9 +52,9 @@ class Fault:
     headers at once, then its body one byte every `seconds`, default 1), "drip-headers" (the
     whole answer, status line and headers included, one byte every `seconds`), "bare" (`status`
     with `body` verbatim, even empty, as text/plain unless `headers` say otherwise: a proxy's
-    blank 404), "big" (the modelled answer grown to `size` bytes with files of other versions,
-    after `seconds`), "gzip-bomb" (status 200, Content-Encoding: gzip nobody asked for, `size`
-    zero bytes compressed), "deep" (a PEP 691-looking document nested `size` arrays deep),
+    blank 404), "big" (the modelled listing grown to `size` bytes, after `seconds`: see grow()),
+    "gzip-bomb" (status 200, Content-Encoding: gzip nobody asked for, `size` zero bytes
+    compressed), "deep" (a PEP 691-looking document nested `size` arrays deep),
     "redirect" (302 to `location`, where "{path}" stands for the request's path; an empty location
     redirects to the same path: a loop)."""
 
@@ -772,30 +772,51 @@ _BOMBS = {}
 
 
 def grow(body, size):
-    """A modelled JSON answer (PEP 691 page or JSON API document) grown to about `size` bytes with files of
-    other versions (0.0.0.N): still a valid answer that lists everything the original listed."""
-    key = (hashlib.sha256(body).hexdigest(), size)
-    if key in _GROWN:
-        return _GROWN[key]
+    """A modelled JSON answer grown to about `size` bytes, still valid and listing everything it listed: a PEP
+    691 page or JSON API document gains files of other versions (0.0.0.N), a GitHub list (tags, branches) gains
+    entries named pad-N; any other answer is left as it is. (The added part is built once per size and project
+    and spliced in: a fault test must not spend its time here.)"""
     document = json.loads(body)
-    filler = {"filename": "", "url": "https://files.invalid/x", "hashes": {"sha256": "0" * 64},
-              "requires-python": None, "yanked": False, "core-metadata": False, "size": 1,
-              "upload-time": "2020-01-01T00:00:00.000000Z"}
-    per_file = len(json.dumps(filler)) + 40
-    count = max(0, (size - len(body)) // per_file)
+    mark = '"__pypi_ops_filler__"'
     name = str(document.get("name") or document.get("info", {}).get("name") or "x") if isinstance(
         document, dict) else "x"
     stem = re.sub(r"[-_.]+", "_", canonicalize_name(name))
+    count = size // 300
+    text = None
     if isinstance(document, dict) and isinstance(document.get("files"), list):
-        document["files"].extend(dict(filler, filename=f"{stem}-0.0.0.{n}.tar.gz") for n in range(count))
+        document["files"].append(mark[1:-1])
         if isinstance(document.get("versions"), list):
-            document["versions"].extend(f"0.0.0.{n}" for n in range(count))
+            document["versions"].append(mark[1:-1] + "v")
+        text = json.dumps(document).replace(mark, _filler("files", stem, count), 1).replace(
+            mark[:-1] + 'v"', _filler("versions", stem, count), 1)
     elif isinstance(document, dict) and isinstance(document.get("releases"), dict):
-        document["releases"].update({f"0.0.0.{n}": [dict(filler, filename=f"{stem}-0.0.0.{n}.tar.gz")]
-                                     for n in range(count)})
-    grown = json.dumps(document).encode()
-    _GROWN[key] = grown
-    return grown
+        document["releases"][mark[1:-1]] = None
+        text = json.dumps(document).replace(mark + ": null", _filler("releases", stem, count), 1)
+    elif isinstance(document, list):  # a GitHub list (tags, branches): more entries of the same shape
+        document.append(mark[1:-1])
+        text = json.dumps(document).replace(mark, _filler("github", stem, count * 3), 1)
+    return body if text is None else text.encode()
+
+
+def _filler(kind, stem, count):
+    """The comma-separated JSON items grow() splices in (cached)."""
+    key = (kind, stem, count)
+    if key not in _GROWN:
+        entry = {"filename": "", "url": "https://files.invalid/x", "hashes": {"sha256": "0" * 64},
+                 "requires-python": None, "yanked": False, "core-metadata": False, "size": 1,
+                 "upload-time": "2020-01-01T00:00:00.000000Z"}
+        if kind == "files":
+            items = (json.dumps(dict(entry, filename=f"{stem}-0.0.0.{n}.tar.gz")) for n in range(count))
+        elif kind == "versions":
+            items = (f'"0.0.0.{n}"' for n in range(count))
+        elif kind == "releases":
+            items = (f'"0.0.0.{n}": [{json.dumps(dict(entry, filename=f"{stem}-0.0.0.{n}.tar.gz"))}]'
+                     for n in range(count))
+        else:
+            items = (json.dumps({"name": f"pad-{n}", "commit": {"sha": "0" * 40, "url": entry["url"]}})
+                     for n in range(count))
+        _GROWN[key] = ", ".join(items)
+    return _GROWN[key]
 
 
 def gzip_bomb(size):

@@ -35,6 +35,12 @@ NAME, VERSION = "demo-pkg", "1.2.3"
 PIN_REPO = "actions/checkout"
 INCOMPLETE, ANY = {7}, {7, 10}
 
+
+def listings(kind, **settings_):
+    """The fault on every listing: the PEP 691 page, the JSON API document and GitHub's tag list."""
+    return [(kind, where, settings_) for where in ("simple", "json", "tags")]
+
+
 MODES = [
     ("refused", [("refused", "all", {})], INCOMPLETE),
     ("no-port", [("no-port", "all", {})], INCOMPLETE),
@@ -48,8 +54,8 @@ MODES = [
     ("html-200", [("html", "all", {})], INCOMPLETE),
     ("truncated-json", [("truncated", "all", {})], INCOMPLETE),
     ("malformed-json", [("malformed", "all", {})], INCOMPLETE),
-    ("30mb-fast", [("big", "all", {"size": 30 << 20})], ANY),
-    ("30mb-at-deadline", [("big", "all", {"size": 30 << 20, "seconds": TIMEOUT - 0.3})], ANY),
+    ("30mb-fast", listings("big", size=30 << 20), ANY),
+    ("30mb-at-deadline", listings("big", size=30 << 20, seconds=TIMEOUT - 0.3), ANY),
     ("40mb-over-the-bound", [("big", "simple", {"size": 40 << 20}), ("big", "json", {"size": 40 << 20})], ANY),
     ("30mb-simple-late-json", [("big", "simple", {"size": 30 << 20}), ("latency", "json", {"seconds": 4})], ANY),
     ("gzip-bomb", [("gzip-bomb", "all", {"size": 64 << 20})], INCOMPLETE),
