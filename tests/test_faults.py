@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import git, run_script
+from conftest import run_script
 from preflight_support import init_repo, static_project
 from stubs import StubServer, attestation_provenance
 
@@ -114,19 +114,24 @@ def fill(stub, yanked=False, disagree=False, eggs=False):
     return old
 
 
-def workspace(tmp_path, pinned):
-    """Inputs of the three scripts: a git project at VERSION, a dist/ whose sdist differs from the index's, and a
-    workflow pinning actions/checkout to `pinned` with a v4.1.0 comment (v4.1.0 is another commit)."""
-    project = init_repo(static_project(tmp_path / "p", name=NAME, version=VERSION))
-    dist = tmp_path / "dist"
-    dist.mkdir()
-    (dist / f"demo_pkg-{VERSION}.tar.gz").write_bytes(b"not the bytes the index has")
-    workflows = tmp_path / "w" / ".github" / "workflows"
-    workflows.mkdir(parents=True)
-    (workflows / "ci.yml").write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
-                                      f"      - uses: {PIN_REPO}@{pinned} # v4.1.0\n", encoding="utf-8")
-    git(tmp_path / "w", "init", "-q", "-b", "main")
-    return {"project": project, "dist": dist, "workflows": tmp_path / "w"}
+def workspace(tmp_path, pinned, script=None):
+    """Inputs of the three scripts (only `script`'s when given): a git project at VERSION, a dist/ whose sdist
+    differs from the index's, and a workflow pinning actions/checkout to `pinned` with a v4.1.0 comment (v4.1.0
+    is another commit)."""
+    places = {}
+    if script in (None, "publish-preflight"):
+        places["project"] = init_repo(static_project(tmp_path / "p", name=NAME, version=VERSION))
+    if script in (None, "verify-release"):
+        places["dist"] = tmp_path / "dist"
+        places["dist"].mkdir()
+        (places["dist"] / f"demo_pkg-{VERSION}.tar.gz").write_bytes(b"not the bytes the index has")
+    if script in (None, "check-action-pins"):
+        workflows = tmp_path / "w" / ".github" / "workflows"
+        workflows.mkdir(parents=True)
+        (workflows / "ci.yml").write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+                                          f"      - uses: {PIN_REPO}@{pinned} # v4.1.0\n", encoding="utf-8")
+        places["workflows"] = tmp_path / "w"
+    return places
 
 
 def command(script, base, places, output="--json"):
@@ -194,7 +199,7 @@ def test_hostile_server_never_gives_a_pass(tmp_path, script, mode, faults, expec
     with StubServer() as stub, StubServer() as other:
         pinned = fill(stub, yanked="yanked" in kinds, disagree="disagree" in kinds, eggs="eggs" in kinds)
         fill(other)
-        places = workspace(tmp_path, pinned)
+        places = workspace(tmp_path, pinned, script)
         base = arrange(stub, other, script, faults)
         argv, env = command(script, base, places)
         start = time.monotonic()
@@ -215,7 +220,7 @@ def test_hostile_server_never_gives_a_pass(tmp_path, script, mode, faults, expec
 def test_pins_other_formats_carry_no_secret(tmp_path, output, kind, settings_):
     """SARIF and workflow annotations carry the same notes as --json: no credential in any of them."""
     with StubServer() as stub:
-        places = workspace(tmp_path, fill(stub))
+        places = workspace(tmp_path, fill(stub), "check-action-pins")
         base = arrange(stub, stub, "check-action-pins", [(kind, "all", settings_)])
         argv, env = command("check-action-pins", base, places, output=output)
         start = time.monotonic()
@@ -228,7 +233,7 @@ def test_pins_other_formats_carry_no_secret(tmp_path, output, kind, settings_):
 @pytest.mark.parametrize("kind, settings_", [("no-port", {}), ("status", {"status": 500})])
 def test_index_credentials_stay_out_of_the_text_report(tmp_path, script, kind, settings_):
     with StubServer() as stub:
-        places = workspace(tmp_path, fill(stub))
+        places = workspace(tmp_path, fill(stub), script)
         argv, env = command(script, arrange(stub, stub, script, [(kind, "all", settings_)]), places, output="-q")
         argv.remove("-q")
         result = run_script(script, *argv, env=env, timeout=60)
@@ -245,7 +250,7 @@ def test_property_no_size_or_delay_around_the_deadline_gives_ready_for_a_taken_v
         tmp_path_factory, simple_size, simple_delay, json_size, json_delay):
     tmp_path = tmp_path_factory.mktemp("property")
     with StubServer() as stub:
-        places = workspace(tmp_path, fill(stub))
+        places = workspace(tmp_path, fill(stub), "publish-preflight")
         stub.fault("big", WHERE["simple"], size=simple_size, seconds=simple_delay)
         stub.fault("big", WHERE["json"], size=json_size, seconds=json_delay)
         argv, env = command("publish-preflight", with_secret(stub.url), places)
