@@ -176,7 +176,7 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
     from urllib.parse import unquote, urlsplit, urlunsplit
 
     start = time.monotonic()
-    end = start + timeout if deadline is None else min(start + timeout, deadline)
+    end = max(start, start + timeout if deadline is None else min(start + timeout, deadline))
     secrets = []
 
     def bare(address):
