@@ -1595,9 +1595,10 @@ def index_root(url):
 
 def fetch(url, accept, deadline):
     """One index GET, complete by `deadline` (time.monotonic()), as plain data; credentials shown as ***@."""
+    import time
     try:
-        status, headers, body, final = http_get(url, accept=accept, timeout=600, deadline=deadline,
-                                                limit=INDEX_ANSWER_LIMIT)
+        status, headers, body, final = http_get(url, accept=accept, timeout=deadline - time.monotonic(),
+                                                deadline=deadline, limit=INDEX_ANSWER_LIMIT)
     except Unreachable as error:
         return {"url": redact_url(url), "error": str(error)}
     return {"url": redact_url(url), "status": status,

@@ -92,9 +92,10 @@ def closed_port():
         return sock.getsockname()[1]
 
 
-def fill(stub, yanked=False, disagree=False, eggs=False):
+def fill(stub, yanked=False, disagree=False, eggs=False, only_simple=False):
     """The truth every scenario shares: VERSION is released (with provenance), and the pinned action's tag
-    points at a newer commit than the pin. `eggs`: 20 legacy .egg files with 3,000 dashes each beside them."""
+    points at a newer commit than the pin. `eggs`: 20 legacy .egg files with 3,000 dashes each beside them;
+    `disagree`: only the JSON API lists VERSION; `only_simple`: only the simple API does."""
     stub.index.add_release(NAME, "1.0")
     if eggs:
         stub.index.add_release(NAME, "0.1", filenames=[f"{NAME}-{'-'.join(['0'] * 3000)}-{n}-py2.7.egg"
@@ -106,6 +107,9 @@ def fill(stub, yanked=False, disagree=False, eggs=False):
                 "files": [{"filename": "demo_pkg-1.0.tar.gz", "url": f"{stub.url}/files/demo-pkg/demo_pkg-1.0.tar.gz",
                            "hashes": {"sha256": "0" * 64}, "yanked": False}]}
         stub.serve(f"/simple/{NAME}/", page, content_type="application/vnd.pypi.simple.v1+json")
+    if only_simple:
+        stub.serve(f"/pypi/{NAME}/json", {"info": {"name": NAME, "version": "1.0"}, "releases": {"1.0": [
+            {"filename": "demo_pkg-1.0.tar.gz", "digests": {"sha256": "0" * 64}, "yanked": False}]}})
     repo = stub.github.repo(PIN_REPO)
     old, new = repo.chain("v4.0.0 commit", "v4.1.0 commit")
     repo.tag("v4.0.0", old)
@@ -241,16 +245,20 @@ def test_index_credentials_stay_out_of_the_text_report(tmp_path, script, kind, s
         assert SECRET not in result.stdout + result.stderr and "***@" in result.stdout + result.stderr
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(simple_size=st.integers(min_value=1 << 10, max_value=24 << 20),
        simple_delay=st.floats(min_value=0.0, max_value=TIMEOUT + 0.5),
        json_size=st.integers(min_value=1 << 10, max_value=24 << 20),
-       json_delay=st.floats(min_value=0.0, max_value=TIMEOUT + 0.5))
+       json_delay=st.floats(min_value=0.0, max_value=TIMEOUT + 0.5),
+       listed_by=st.sampled_from(["both", "simple", "json"]))
 def test_property_no_size_or_delay_around_the_deadline_gives_ready_for_a_taken_version(
-        tmp_path_factory, simple_size, simple_delay, json_size, json_delay):
+        tmp_path_factory, simple_size, simple_delay, json_size, json_delay, listed_by):
+    """Both answers grow and arrive late by any amount around the deadline; the taken version is listed by both
+    APIs or by one only. Whatever arrives in time, the verdict is never READY."""
     tmp_path = tmp_path_factory.mktemp("property")
     with StubServer() as stub:
-        places = workspace(tmp_path, fill(stub), "publish-preflight")
+        pinned = fill(stub, disagree=listed_by == "json", only_simple=listed_by == "simple")
+        places = workspace(tmp_path, pinned, "publish-preflight")
         stub.fault("big", WHERE["simple"], size=simple_size, seconds=simple_delay)
         stub.fault("big", WHERE["json"], size=json_size, seconds=json_delay)
         argv, env = command("publish-preflight", with_secret(stub.url), places)
