@@ -173,24 +173,24 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
     import time
     import urllib.error
     import urllib.request
-    from urllib.parse import unquote, urlsplit, urlunsplit
+    from urllib.parse import unquote, urlsplit
 
     start = time.monotonic()
     end = max(start, start + timeout if deadline is None else min(start + timeout, deadline))
-    secrets = []
+    secrets, userinfos = [], []
 
     def bare(address):
-        """address without user:password@ (remembered as secrets to scrub from any message)."""
-        try:
-            parts = urlsplit(address)
-        except ValueError:
+        """address without user:password@ (remembered as secrets to scrub from any message); read by hand, so
+        that a URL urllib cannot parse (an unbalanced [, a bad port) loses its credentials too."""
+        head, separator, rest = str(address).partition("://")
+        cut = min([at for at in (rest.find("/"), rest.find("?"), rest.find("#")) if at >= 0], default=len(rest))
+        if not separator or "@" not in rest[:cut]:
             return address
-        if "@" not in parts.netloc:
-            return address
-        userinfo, _, host = parts.netloc.rpartition("@")
+        userinfo, _, host = rest[:cut].rpartition("@")
+        userinfos.append(userinfo)
         secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
                                          unquote(userinfo.partition(":")[2])) if len(item) > 1)
-        return urlunsplit(parts._replace(netloc=host))
+        return head + separator + host + rest[cut:]
 
     def scrub(text):
         text = str(text)
@@ -201,8 +201,8 @@ def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, dead
     request_url = bare(url)
     extra = dict(headers or {})
     if request_url != url and "Authorization" not in extra:
-        parts = urlsplit(url)
-        pair = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}"
+        user, _, password = userinfos[0].partition(":")
+        pair = f"{unquote(user)}:{unquote(password)}"
         extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
     handles, expired = [], threading.Event()
 

@@ -245,6 +245,19 @@ def test_index_credentials_stay_out_of_the_text_report(tmp_path, script, kind, s
         assert SECRET not in result.stdout + result.stderr and "***@" in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("script", SCRIPTS)
+@pytest.mark.parametrize("base", [f"http://pypi-user:{SECRET}@[::1", f"http://pypi-user:{SECRET}@127.0.0.1:port",
+                                  f"https://{TOKEN}@127.0.0.1:99999"], ids=["bracket", "port", "range"])
+def test_a_url_urllib_cannot_parse_loses_its_credentials_too(tmp_path, script, base):
+    """The issue's leak came from an early error: the URL's credentials in the message of a request that never
+    went out. A URL that cannot even be parsed is a usage error or unknown, and still shows no secret."""
+    places = workspace(tmp_path, "0" * 40, script)
+    argv, env = command(script, base, places)
+    result = run_script(script, *argv, env=env, timeout=60)
+    assert result.returncode in (2, 7), (result.returncode, result.stdout, result.stderr)
+    assert_clean_output(result, 0, TIMEOUT + MARGIN)
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(simple_size=st.integers(min_value=1 << 10, max_value=24 << 20),
        simple_delay=st.floats(min_value=0.0, max_value=TIMEOUT + 0.5),
