@@ -7,7 +7,8 @@
 
 Usage:
   publish-preflight.py [--json] [-q] [--build] [--offline] [--index-url URL]
-                       [--testpypi] [--timeout S] [--ref REF] [PATH]
+                       [--testpypi] [--timeout S] [--ref REF]
+                       [--publisher-changed] [PATH]
 
 Reads PATH/pyproject.toml (PATH defaults to .) and runs read-only checks.
 
@@ -29,6 +30,10 @@ explains each):
   not-on-pypi        the version is not in the index's whole release list
   version-order      the version is not lower than the highest release
   first-publish      the pending-publisher form to fill in for a new project
+  publisher-continuity
+                     the publisher (repository, workflow filename,
+                     environment) PyPI's provenance names for the newest
+                     attested release is the one this checkout's tag presents
   git-tag            HEAD's release tag matches; no tag of it points elsewhere
   git-clean          no uncommitted changes to tracked files
   release-files      the files the verdict read (workflows, pyproject.toml,
@@ -62,6 +67,10 @@ Options:
   --ref REF        judge the release as commit or tag REF holds it (default:
                    HEAD's commit when a release tag points at it, else the
                    work tree)
+  --publisher-changed
+                   a publisher for this checkout's new repository/workflow is
+                   already registered on the index: publisher-continuity warns
+                   instead of failing (recorded as meta.publisher_changed)
 
 Without --json, stdout has one line per check: check<TAB>status<TAB>detail,
 and the human report goes to stderr.
@@ -349,6 +358,8 @@ INDEX_ANSWER_LIMIT = 32 << 20
 # A version's dash-separated pieces at most: release (with epoch), pre label, pre number, post label, post number,
 # dev label, dev number (PEP 440 allows "-" before each); a local part may hold more but never equals a release.
 LEGACY_VERSION_PIECES = 7
+INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"  # PEP 740 provenance objects (PyPI's Integrity API)
+PROVENANCE_KEY_SINCE = "1.3"  # the simple API version that added the per-file `provenance` key (PEP 740)
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
@@ -449,6 +460,142 @@ def redact_url(url):
     except ValueError:
         return "<index URL>"
 # --- pypi-ops shared (publish-preflight, verify-release): end ---
+
+
+# --- pypi-ops shared provenance (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
+# What each kind of trusted publisher puts in a PEP 740 bundle (pypi-attestations' publisher models, as
+# warehouse serialises them). GitLab names its CI file `workflow_filepath`, a path, not `workflow`.
+PUBLISHER_KINDS = {
+    "GitHub": {"repository": "repository", "workflow": "workflow", "environment": "environment"},
+    "GitLab": {"repository": "repository", "workflow": "workflow_filepath", "environment": "environment"},
+    "Google": {"email": "email"},
+}
+
+
+def upload_instant(text):
+    """Seconds since the epoch of a PEP 700 `upload-time` (yyyy-mm-ddThh:mm:ss[.ffffff]Z), else None."""
+    from datetime import datetime, timezone
+    if not isinstance(text, str) or not text.endswith("Z"):
+        return None
+    whole, _, fraction = text[:-1].partition(".")
+    if fraction and not fraction.isdigit():
+        return None
+    try:
+        moment = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return moment.timestamp() + (float("0." + fraction) if fraction else 0.0)
+
+
+def history_file_version(filename):
+    """The Version a wheel or sdist filename carries (packaging parses it), else None (legacy .egg/.exe)."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)[1]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        pass
+    return None
+
+
+def release_history(document, base_url):
+    """The releases of a parsed PEP 691 project page, oldest first: [{version, uploaded, instant, yanked, files,
+    coverage}]. Each file: {filename, uploaded, yanked, has_key, provenance (absolute URL or None), bad_value}.
+
+    Order: by first upload (PEP 700 `upload-time`) when every release has one, else by version. `coverage` is
+    what the page's PEP 740 `provenance` keys say: all, partial or none of the files have provenance; None when
+    a file lacks the key (index older than api-version 1.3, or a proxy that drops it) or has a value that is
+    neither a URL nor null."""
+    from urllib.parse import urljoin
+    releases = {}
+    items = document.get("files") if isinstance(document, dict) else None
+    for item in items if isinstance(items, list) else []:
+        filename = item.get("filename") if isinstance(item, dict) else None
+        version = history_file_version(filename) if isinstance(filename, str) else None
+        if version is None:
+            continue
+        value = item.get("provenance")
+        uploaded = item.get("upload-time") if isinstance(item.get("upload-time"), str) else None
+        entry = {"filename": filename, "uploaded": uploaded, "yanked": item.get("yanked") not in (None, False),
+                 "has_key": "provenance" in item, "bad_value": value is not None and not (isinstance(value, str)
+                                                                                           and value),
+                 "provenance": urljoin(base_url, value) if isinstance(value, str) and value else None}
+        releases.setdefault(version, []).append(entry)
+    found = []
+    for version, files in releases.items():
+        instants = [upload_instant(entry["uploaded"]) for entry in files]
+        known = [instant for instant in instants if instant is not None]
+        first = min(range(len(files)), key=lambda i: instants[i]) if len(known) == len(files) else None
+        attested = sum(entry["provenance"] is not None for entry in files)
+        readable = all(entry["has_key"] and not entry["bad_value"] for entry in files)
+        coverage = None if not readable else "all" if attested == len(files) else "partial" if attested else "none"
+        found.append({"version": version, "files": files, "coverage": coverage,
+                      "instant": None if first is None else instants[first],
+                      "uploaded": None if first is None else files[first]["uploaded"],
+                      "yanked": all(entry["yanked"] for entry in files)})
+    by_time = all(release["instant"] is not None for release in found)
+    found.sort(key=lambda release: (release["instant"], release["version"]) if by_time else (0, release["version"]))
+    return [dict(release, version=str(release["version"])) for release in found]
+
+
+def publisher_view(publisher):
+    """A bundle's publisher as plain fields: kind, repository, workflow, environment for the forges (GitLab's
+    `workflow_filepath` read as workflow), email for Google, every plain field for a kind we do not know."""
+    kind = publisher.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        return {field: publisher.get(attribute) for field, attribute in
+                dict(PUBLISHER_KINDS[kind], kind="kind").items()}
+    if kind == "Google":
+        return {"kind": kind, "email": publisher.get("email")}
+    return dict({key: value for key, value in publisher.items()
+                 if key != "claims" and (value is None or isinstance(value, (str, int, bool)))}, kind=kind)
+
+
+def provenance_publishers(document):
+    """The publishers (publisher_view) an Integrity API provenance object names, one per bundle, without
+    repeats; None when the document is not shaped as PEP 740 says (version 1, a non-empty attestation_bundles
+    list, each bundle with a publisher object)."""
+    bundles = document.get("attestation_bundles") if isinstance(document, dict) else None
+    if not isinstance(bundles, list) or not bundles or not all(
+            isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
+        return None
+    views = []
+    for bundle in bundles:
+        view = publisher_view(bundle["publisher"])
+        if view not in views:
+            views.append(view)
+    return views
+
+
+def publisher_changes(old, new):
+    """[(field, old value, new value)] where two publisher views differ. Another kind is one change; within a
+    kind every field is compared, repository and environment without case (GitHub and GitLab ignore it), with
+    a missing, null and empty environment all meaning none. Only an `environment` change keeps the identity."""
+    if old.get("kind") != new.get("kind"):
+        return [("kind", old.get("kind"), new.get("kind"))]
+    changes = []
+    for field in sorted((set(old) | set(new)) - {"kind"}):
+        before, after = old.get(field), new.get(field)
+        if field in ("repository", "environment") and all(v is None or isinstance(v, str) for v in (before, after)):
+            same = (before or "").casefold() == (after or "").casefold()
+        else:
+            same = before == after
+        if not same:
+            changes.append((field, before, after))
+    return changes
+
+
+def describe_publisher(view):
+    kind = view.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        text = f"{kind}: {view.get('repository')} {view.get('workflow')}"
+        return text + (f" (environment {view['environment']})" if view.get("environment") else "")
+    if kind == "Google":
+        return f"Google: {view.get('email')}"
+    fields = ", ".join(f"{key}={value}" for key, value in sorted(view.items()) if key != "kind" and value)
+    return f"{kind}: {fields or 'no fields'}"
+# --- pypi-ops shared provenance (publish-preflight, verify-release): end ---
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -1606,7 +1753,8 @@ def fetch(url, accept, deadline):
 
 
 class IndexLookup:
-    """The simple API (PEP 691 JSON) and the JSON API, asked concurrently under one deadline; the one place
+    """The simple API (PEP 691 JSON) and the JSON API, asked concurrently under one deadline (and after a clear
+    simple answer, the provenance of the newest release that has one: read_last_publisher); the one place
     that decides which answers count.
 
     Each worker reads, parses and judges its answer (read_simple_answer / read_json_answer) and hands it in;
@@ -1629,11 +1777,19 @@ class IndexLookup:
 
     def ask(self, key):
         url, accept, reader = self.requests[key]
+        raw = None
         try:
-            answer = reader(fetch(url, accept, self.deadline), self.name)
+            raw = fetch(url, accept, self.deadline)
+            answer = reader(raw, self.name)
         except Exception as error:  # a reader that trips over an answer has not read it: unknown, never free
             answer = {"state": "unknown", "reason": f"{redact_url(url)}: unreadable answer ({type(error).__name__})"}
         self.hand_in(key, answer)
+        if key == "simple" and answer["state"] == "ok":  # then one provenance object, within the same deadline
+            try:
+                self.hand_in("provenance", read_last_publisher(raw, self.deadline))
+            except Exception as error:  # unread, never "the same publisher"
+                self.hand_in("provenance", {"state": "fault", "version": None,
+                                            "detail": f"unreadable provenance ({type(error).__name__})"})
 
     def hand_in(self, key, answer):
         import time
@@ -1642,7 +1798,9 @@ class IndexLookup:
                 self.answers[key] = answer
 
     def result(self):
-        """{"simple": answer, "json": answer}, decided by the deadline (every answer has a state)."""
+        """{"simple": answer, "json": answer[, "provenance": the last publisher]}, decided by the deadline (every
+        answer has a state; a provenance object not read in time is left out, which publisher-continuity reads
+        as unread)."""
         import time
         for thread in self.threads:
             thread.join(max(0.0, self.deadline - time.monotonic()))
@@ -1800,6 +1958,85 @@ def decide_index(version, simple, jsonapi):
         return dict(base, state="unknown", detail=f"{simple['reason']}, not confirmed: {jsonapi['reason']}")
     extra = f"; the JSON API lists {len(known)} release(s) without {version}" if jsonapi["state"] == "ok" else ""
     return dict(base, state="unknown", detail=f"{simple['reason']}{extra}")
+
+
+# ----------------------------------------------------------------------------- reader: earlier releases' provenance
+
+def read_last_publisher(simple_answer, deadline):
+    """The publisher of the newest release on the index that carries PEP 740 provenance.
+
+    -> {state: ok|none|no-key|fault|unread, detail, version, publishers, releases, api_version}. The project
+    page (already fetched) says, by its `provenance` keys, which files have provenance; one provenance object
+    of the newest such release is fetched, within what is left of the lookup's time bound."""
+    import time
+    found = {"state": "unread", "detail": "", "version": None, "publishers": None, "releases": 0,
+             "api_version": None}
+    try:
+        document = json_body(simple_answer)
+    except (KeyError, UnicodeDecodeError, ValueError, RecursionError):
+        return found
+    meta = document.get("meta") if isinstance(document, dict) else None
+    api_version = str(meta.get("api-version", "")) if isinstance(meta, dict) else ""
+    releases = release_history(document, simple_answer.get("final") or simple_answer["url"])
+    found.update(releases=len(releases), api_version=api_version or None)
+    for release in reversed(releases):
+        if release["coverage"] is None:
+            return dict(found, state="no-key", version=release["version"], detail=(
+                f"the index serves no provenance (simple API api-version {api_version or 'missing'}; PEP 740's "
+                f"`provenance` key needs {PROVENANCE_KEY_SINCE}): a mirror or proxy cannot show which publisher "
+                f"uploaded {release['version']}; run against the index you publish to"))
+        if release["coverage"] == "none":
+            continue
+        url = next(entry["provenance"] for entry in sorted(
+            release["files"], key=lambda entry: (not entry["filename"].endswith((".tar.gz", ".zip")),
+                                                 entry["filename"])) if entry["provenance"])
+        shown, left = redact_url(url), deadline - time.monotonic()
+        if left <= 0:
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"no time left within --timeout to read {shown}")
+        answer = fetch(url, f"{INTEGRITY_JSON}, application/json;q=0.5", deadline)
+        if "error" in answer:
+            return dict(found, state="fault", version=release["version"],
+                        detail=answer["error"].replace(url, shown))
+        if answer["status"] != 200 or answer["type"] not in (INTEGRITY_JSON, "application/json"):
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"{shown}: HTTP {answer['status']} ({answer['type'] or 'no content type'})")
+        try:
+            publishers = provenance_publishers(json_body(answer))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            publishers = None
+        if not publishers:
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"{shown}: not a PEP 740 provenance object")
+        return dict(found, state="ok", version=release["version"], publishers=publishers, url=shown)
+    return dict(found, state="none", detail=(
+        f"none of the {len(releases)} release(s) on the index carries provenance (uploaded without PEP 740 "
+        "attestations): there is no earlier publisher to compare with"))
+
+
+def gitlab_project(url):
+    """"group[/subgroup]/project" from a gitlab.com remote URL (https, ssh or scp-like), else None."""
+    from urllib.parse import urlsplit
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        if "://" in url:
+            parts = urlsplit(url)
+            host, path = (parts.hostname or "").lower(), parts.path
+        elif ":" in url and "/" not in url.split(":", 1)[0]:
+            user_host, path = url.split(":", 1)
+            host = user_host.rpartition("@")[2].lower()
+        else:
+            return None
+    except ValueError:
+        return None
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if host != "gitlab.com" or len(segments) < 2:
+        return None
+    if segments[-1].endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    return "/".join(segments) if all(segments) else None
 
 
 # ----------------------------------------------------------------------------- reader: --build
@@ -2208,6 +2445,105 @@ def check_first_publish(facts):
                    f"{form}{candidates}", f"if this is the first release, {add}")
 
 
+def presented_publisher(facts):
+    """(publisher view, gaps): what this checkout's release tag will present to PyPI. Kind and repository come
+    from `git remote origin`, the workflow filename and environment from the one job that publishes on the
+    release tag (as first-publish chooses it); a field that cannot be read is left out and named in gaps."""
+    origin = facts["git"]["origin"]
+    view, gaps = {}, []
+    if github_repository(origin):
+        view.update(kind="GitHub", repository=github_repository(origin))
+    elif gitlab_project(origin):
+        view.update(kind="GitLab", repository=gitlab_project(origin))
+    else:
+        gaps.append("the git remote origin is not a github.com or gitlab.com URL")
+    if view.get("kind") == "GitLab":
+        if facts.get("gitlab_ci"):
+            view["workflow"] = ".gitlab-ci.yml"
+        gaps.append("GitLab's CI file and environment are compared only as .gitlab-ci.yml, without environment")
+        return view, gaps
+    jobs = publishing_jobs(facts)
+    on_release = [(w, j) for w, j in jobs if runs_on_release_tag(w, j)]
+    chosen = jobs if len(jobs) == 1 else on_release if len(on_release) == 1 else []
+    if chosen:
+        workflow, job = chosen[0]
+        view.setdefault("kind", "GitHub")
+        view["workflow"] = workflow["file"]
+        if "${{" in str(job["environment"] or ""):
+            gaps.append(f"the job's environment is an expression ({job['environment']}), not compared")
+        else:
+            view["environment"] = job["environment"]
+    else:
+        gaps.append("no workflow in .github/workflows publishes on the release tag" if not jobs else
+                    f"{len(jobs)} jobs publish and not exactly one runs on the release tag: "
+                    + ", ".join(publisher_candidate(w, j) for w, j in jobs))
+    return view, gaps
+
+
+def check_publisher_continuity(facts):
+    check = "publisher-continuity"
+    index_label = "TestPyPI" if facts["testpypi"] else "PyPI"
+    if facts["offline"]:
+        return finding(check, "skip", "index not consulted (--offline): the publisher of earlier releases was "
+                                      "not read", "run again without --offline before tagging")
+    index = facts["index"]
+    if index is None:
+        return finding(check, "skip", "the index was not asked (no valid name and version)")
+    simple, last = index["simple"], index.get("provenance") or {"state": "unread", "detail": ""}
+    if simple["state"] == "absent":
+        return finding(check, "skip", "new project: no earlier release whose publisher could differ "
+                                      "(first-publish has the pending-publisher form)")
+    if simple["state"] != "ok":
+        return finding(check, "unknown", f"the index lookup failed ({simple['reason']}): the publisher of earlier "
+                                         "releases is not known", "retry later or check access to the index")
+    if last["state"] in ("none", "no-key"):
+        return finding(check, "skip", last["detail"])
+    if last["state"] == "unread":
+        return finding(check, "unknown", "the provenance of earlier releases was not read within --timeout",
+                       "retry later, or with a larger --timeout; never read this as the same publisher")
+    if last["state"] != "ok":
+        return finding(check, "unknown", f"the provenance of {last['version']} could not be read: {last['detail']}",
+                       "retry later; never read this as the same publisher")
+    previous = last["publishers"]
+    before = "; ".join(describe_publisher(view) for view in previous)
+    presented, gaps = presented_publisher(facts)
+    said = f"the newest release with provenance, {last['version']}, was published by {before}"
+    gap_text = f" ({'; '.join(gaps)})" if gaps else ""
+    if not set(presented) - {"kind", "environment"}:
+        return finding(check, "skip", f"{said}; what this checkout will present is not known{gap_text}",
+                       f"make sure the release tag's workflow matches {before}")
+    shown = presented.get("kind", "?") + ": " + " ".join(
+        str(presented.get(field)) for field in ("repository", "workflow") if field in presented)
+    if presented.get("environment"):
+        shown += f" (environment {presented['environment']})"
+    compared = [{key: value for key, value in view.items() if key in presented} for view in previous]
+    changes = [publisher_changes(view, presented) for view in compared]
+    if any(not change for change in changes):
+        return finding(check, "pass", f"{said}; this checkout presents the same{gap_text}")
+    identity = [change for change in changes if all(field == "environment" for field, _, _ in change)]
+    settings = f"{facts['index_url']}/manage/project/{canonicalize_name(facts['info']['name'])}/settings/publishing/"
+    if identity:
+        _, old, new = identity[0][0]
+        if not old:
+            return finding(check, "pass", f"{said} (registered without an environment, so any is accepted); this "
+                                          f"checkout presents {shown}{gap_text}")
+        return finding(check, "warn", f"{said}; this checkout's publishing job uses environment {new or '(none)'}, "
+                                      f"not {old}: if the publisher on {index_label} names environment {old}, the "
+                                      f"upload is refused (invalid-publisher){gap_text}",
+                       f"set the job's environment back to {old}, or add a publisher with environment "
+                       f"{new or '(none)'} on {settings}")
+    differ = "; ".join(f"{field} {old!r} -> {new!r}" for field, old, new in changes[0] if field != "environment")
+    if facts.get("publisher_changed"):
+        return finding(check, "warn", f"{said}; this checkout presents {shown} ({differ}); --publisher-changed: a "
+                                      f"publisher for the new values is said to be registered on {index_label} "
+                                      f"(this cannot be checked from here){gap_text}")
+    return finding(check, "fail", f"{said}; this checkout's tag will present {shown} ({differ}): {index_label} "
+                                  f"will refuse the upload (invalid-publisher) unless a publisher for the new "
+                                  f"values is registered{gap_text}",
+                   f"either add a trusted publisher for {shown} on {settings} first and rerun with "
+                   f"--publisher-changed, or change the workflow back to {before}")
+
+
 def git_refused(check, facts):
     path = os.path.abspath(facts["root"])
     return finding(check, "fail", "git refuses to work in this repository: it belongs to another user "
@@ -2488,6 +2824,7 @@ CHECKS = [
     ("not-on-pypi", check_not_on_pypi),
     ("version-order", check_version_order),
     ("first-publish", check_first_publish),
+    ("publisher-continuity", check_publisher_continuity),
     ("git-tag", check_git_tag),
     ("git-clean", check_git_clean),
     ("release-files", check_release_files),
@@ -2591,7 +2928,8 @@ def gather(root, args, index_url):
     git = read_git(root, want_describe=scm[2] if scm else None, commit=files.commit)
     resolved = resolve_version(files, info, git)
     facts = {"root": root, "files": files, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
-             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
+             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None,
+             "publisher_changed": args.publisher_changed}
     build_thread = None
     if args.build:
         def build_now():
@@ -2603,6 +2941,8 @@ def gather(root, args, index_url):
     facts["package_text"] = files.read_text(facts["package"][0]) if facts["package"][0] else None
     facts["lock"] = read_lock(files, name) if name else None
     facts["workflows"] = read_workflows(files)
+    facts["gitlab_ci"] = gitlab_project(git["origin"]) is not None and \
+        files.read_text(os.path.join(files.root, ".gitlab-ci.yml")) is not None
     facts["dist"] = read_dist_dir(root)  # what is on this disk: upload steps run where dist/ is
     facts["twin"] = read_twin(files, git, facts)
     if build_thread is not None:
@@ -2635,9 +2975,9 @@ def render_report(results, facts, status):
     version = facts["resolved"]["version"] or "?"
     lines = [f"publish-preflight: {name} {version} ({os.path.abspath(facts['root'])})"]
     import textwrap
-    indent = " " * 29
+    indent = " " * 31
     for result in results:
-        head = f"  {result['status'].upper():<8}{result['check']:<19}"
+        head = f"  {result['status'].upper():<8}{result['check']:<21}"
         lines.append(textwrap.fill(" ".join(str(result["detail"]).split()), width=118, initial_indent=head,
                                    subsequent_indent=indent, break_on_hyphens=False, break_long_words=False))
         if result["fix"] and result["status"] in ("fail", "warn", "unknown"):
@@ -2673,6 +3013,7 @@ def main(argv):
     parser.add_argument("--testpypi", action="store_true")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--ref")
+    parser.add_argument("--publisher-changed", action="store_true")
     parser.add_argument("path", nargs="?", default=".")
     args = parser.parse_args(argv)
     if args.help:
@@ -2696,7 +3037,7 @@ def main(argv):
         name = facts["info"]["name"]
         print_json(envelope(results, name=name if isinstance(name, str) else None,
                             version=facts["resolved"]["version"], ready=status == EXIT_OK, index=facts["index_url"],
-                            offline=args.offline, exit=status))
+                            offline=args.offline, publisher_changed=args.publisher_changed, exit=status))
     else:
         for result in results:
             detail = " ".join(str(result["detail"]).split())
