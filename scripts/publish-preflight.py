@@ -494,7 +494,7 @@ def history_file_version(filename):
             return parse_wheel_filename(filename)[1]
         if filename.endswith((".tar.gz", ".zip")):
             return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         pass
     return None
 

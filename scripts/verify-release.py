@@ -141,13 +141,7 @@ SCRIPT = "verify-release"
 SCHEMA = "pypi-ops.verify-release/v1"
 MISSING_LIBRARIES = []
 try:
-    from packaging.utils import (
-        InvalidSdistFilename,
-        InvalidWheelFilename,
-        canonicalize_name,
-        parse_sdist_filename,
-        parse_wheel_filename,
-    )
+    from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
     from packaging.version import InvalidVersion, Version
 except ImportError:
     MISSING_LIBRARIES.append("packaging")
@@ -511,7 +505,7 @@ def history_file_version(filename):
             return parse_wheel_filename(filename)[1]
         if filename.endswith((".tar.gz", ".zip")):
             return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         pass
     return None
 
