@@ -219,6 +219,42 @@ def test_hostile_server_never_gives_a_pass(tmp_path, script, mode, faults, expec
             assert result.json["meta"]["ready"] is False
 
 
+def other_releases_only(stub):
+    """The simple API lists 1.0 only: VERSION is free as far as it knows."""
+    stub.index.projects.clear()
+    stub.index.add_release(NAME, "1.0")
+
+
+FINDINGS = [  # issue 15's findings, as reported: (id, setup, preflight --timeout, exits allowed)
+    ("30mb-page-late-json-timeout-1", [("big", "simple", {"size": 30 << 20}), ("latency", "json", {"seconds": 4})],
+     1.0, ANY),
+    ("30mb-page-at-1.6s-timeout-2", [("big", "simple", {"size": 30 << 20, "seconds": 1.6}),
+                                     ("latency", "json", {"seconds": 5})], 2.0, ANY),
+    ("blank-404-beside-other-releases", [("others", "", {}), ("bare", "json", {"status": 404, "body": b""})],
+     TIMEOUT, INCOMPLETE),
+    ("20-eggs-of-3000-dashes-timeout-5", [("eggs", "", {})], 5.0, ANY),
+]
+
+
+@pytest.mark.parametrize("setup, timeout, expected", [pytest.param(*case[1:], id=case[0]) for case in FINDINGS])
+def test_the_issues_findings_are_never_ready(tmp_path, setup, timeout, expected):
+    with StubServer() as stub:
+        pinned = fill(stub, eggs=any(kind == "eggs" for kind, _, _ in setup))
+        for kind, where, settings_ in setup:
+            if kind == "others":
+                other_releases_only(stub)
+            elif kind != "eggs":
+                stub.fault(kind, WHERE[where], **settings_)
+        places = workspace(tmp_path, pinned, "publish-preflight")
+        argv, env = command("publish-preflight", with_secret(stub.url), places)
+        argv[argv.index("--timeout") + 1] = str(timeout)
+        start = time.monotonic()
+        result = run_script("publish-preflight", *argv, env=env, timeout=120)
+        assert result.returncode in expected, result.stdout[-3000:]
+        assert result.json["meta"]["ready"] is False
+        assert_clean_output(result, time.monotonic() - start, timeout + MARGIN)
+
+
 @pytest.mark.parametrize("output", ["sarif", "github", "text"])
 @pytest.mark.parametrize("kind, settings_", [("no-port", {}), ("drip", {"seconds": 1.0})])
 def test_pins_other_formats_carry_no_secret(tmp_path, output, kind, settings_):
