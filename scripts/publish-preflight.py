@@ -61,9 +61,13 @@ Options:
                    network connection at all
   --index-url URL  root of a PyPI-compatible index (env PYPI_OPS_INDEX_URL);
                    default https://pypi.org. Reads URL/simple/<name>/ (PEP 691
-                   JSON) and URL/pypi/<name>/json, concurrently
+                   JSON) and URL/pypi/<name>/json, concurrently; user:password@
+                   in it is sent as HTTP Basic auth to that host only and
+                   shown as ***@, never printed
   --testpypi       use https://test.pypi.org
-  --timeout S      bound on the whole index lookup in seconds (default 10)
+  --timeout S      bound on the whole index lookup in seconds, reading and
+                   parsing the answers included (default 10): an answer not
+                   complete by then is unknown
   --build          also build sdist and wheel (python -m build, or uv build)
                    from a copy of exactly the release's files (git's listing,
                    or the release commit checked out with its tags) in a
@@ -165,46 +169,165 @@ def require_libraries():
 
 
 class Unreachable(Exception):
-    """The server could not be asked, or its answer was cut off."""
+    """The server could not be asked, or its answer was not complete in time (late, cut off, too large)."""
 
 
-def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, deadline=None):
     """GET url following redirects; return (status, headers, body bytes, final url).
 
-    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    The whole exchange (connecting, the headers, every byte of the body) ends within `timeout` seconds, or by
+    `deadline` (a time.monotonic() value) when that comes first: the body is read in chunks against that
+    deadline and a watchdog shuts the socket when it passes, so a slow or dripping server cannot stretch it.
+    HTTP error statuses are returned, not raised; anything short of a complete answer in time raises
+    Unreachable: a transport failure, the deadline, a body cut off before its Content-Length, one larger than
+    `limit` bytes, or one in a Content-Encoding nobody asked for (a gzip bomb is never unpacked).
+    user:password@ in the URL is sent as HTTP Basic auth to that origin only (urllib itself never sends it);
+    no credential follows a redirect to another origin, and every message and the final URL returned show
+    credentials as ***@."""
+    import base64
     import http.client
     import socket
+    import threading
+    import time
     import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
+
+    start = time.monotonic()
+    end = max(start, start + timeout if deadline is None else min(start + timeout, deadline))
+    secrets, userinfos = [], []
+
+    def bare(address):
+        """address without user:password@ (remembered as secrets to scrub from any message); read by hand, so
+        that a URL urllib cannot parse (an unbalanced [, a bad port) loses its credentials too."""
+        head, separator, rest = str(address).partition("://")
+        cut = min([at for at in (rest.find("/"), rest.find("?"), rest.find("#")) if at >= 0], default=len(rest))
+        if not separator or "@" not in rest[:cut]:
+            return address
+        userinfo, _, host = rest[:cut].rpartition("@")
+        userinfos.append(userinfo)
+        secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
+                                         unquote(userinfo.partition(":")[2])) if len(item) > 1)
+        return head + separator + host + rest[cut:]
+
+    def scrub(text):
+        text = str(text)
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            text = text.replace(secret + "@", "***@").replace(secret, "***")
+        return text
+
+    request_url = bare(url)
+    extra = dict(headers or {})
+    if request_url != url and "Authorization" not in extra:
+        user, _, password = userinfos[0].partition(":")
+        pair = f"{unquote(user)}:{unquote(password)}"
+        extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    handles, expired = [], threading.Event()
+
+    def register(sock):
+        """Keep a duplicate of each new socket: shutting it down ends the connection at any stage, even while a
+        TLS handshake holds the original."""
+        handles.append(sock.dup())
+        if expired.is_set():
+            kill()
+        return sock
+
+    def kill():
+        expired.set()
+        for handle in list(handles):
+            try:
+                handle.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Watched:
+        """A connection whose socket the watchdog can shut when the deadline passes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
+
+    class WatchedHTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class WatchedHTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    handlers = [PlainHandler]
+    if hasattr(urllib.request, "HTTPSHandler"):  # Python built without ssl has none
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(WatchedHTTPS, req, context=self._context)
+        handlers.append(TLSHandler)
 
     class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-        """urllib copies every header to the redirect target: never send credentials to another host."""
+        """urllib copies every header to the redirect target: never send credentials to another origin, and
+        never use (or show) credentials a Location header carries."""
 
         def redirect_request(self, req, fp, code, msg, hdrs, newurl):
-            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
-            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            moved = super().redirect_request(req, fp, code, msg, hdrs, bare(newurl))
+            if moved is not None and urlsplit(moved.full_url)[:2] != urlsplit(req.full_url)[:2]:
                 moved.remove_header("Authorization")
             return moved
 
-    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
-                                                      **(headers or {})))
+    shown_url = scrub(url)
+    bound = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+    watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        request = urllib.request.Request(request_url, headers=dict(
+            {"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"}, **extra))
+        opener = urllib.request.build_opener(*handlers, KeepCredentialsHome)
         try:
-            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
+            response = opener.open(request, timeout=max(0.05, end - time.monotonic()))
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
-            return response.status, response.headers, body, response.geturl()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                raise Unreachable(f"{shown_url}: answered in Content-Encoding {encoding}, which was not asked for")
+            length = response.headers.get("Content-Length") or ""
+            expected = int(length) if length.strip().isdigit() else None
+            if expected is not None and expected > limit:
+                raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound ({expected} bytes)")
+            read = getattr(response, "read1", None) or response.read
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > end or expired.is_set():
+                    raise socket.timeout()
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound")
+            if time.monotonic() > end or expired.is_set():
+                raise socket.timeout()
+            if expected is not None and size != expected:
+                raise Unreachable(f"{shown_url}: the answer was cut off ({size} of {expected} bytes)")
+            return response.status, response.headers, b"".join(chunks), scrub(response.geturl())
+    except Unreachable as error:
+        raise Unreachable(scrub(error)) from None
     except urllib.error.URLError as error:
-        raise Unreachable(f"{url}: {error.reason}") from None
+        if expired.is_set() or isinstance(error.reason, socket.timeout):
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {scrub(error.reason)}") from None
     except (socket.timeout, TimeoutError):
-        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+        raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
     except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
-        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+        if expired.is_set():
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
+    finally:
+        watchdog.cancel()
+        for handle in handles:
+            handle.close()
 
 
 def run(main, argv=None):
@@ -223,6 +346,8 @@ def run(main, argv=None):
             raise
         exit_status, code = EXIT_INTERNAL, "internal"
         message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    import re
+    message = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]*@", r"\1***@", message)  # no URL credential, ever
     if as_json:
         print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
     sys.stderr.write(f"{SCRIPT}: {message}\n")
@@ -235,6 +360,13 @@ def run(main, argv=None):
 DEFAULT_INDEX = "https://pypi.org"
 TESTPYPI_INDEX = "https://test.pypi.org"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+# The largest index answer read (each API); a larger one is unknown (references/cli-contract.md states it). Measured
+# on pypi.org 2026-12-06: botocore's PEP 691 page 1.99 MB (4,994 files) and JSON API 3.82 MB, NumPy's 1.93 MB and
+# 3.61 MB; astral-sh/uv#20104 (2026-07-03) measured a 2.65 MB NumPy page. 32 MiB is 8 times the largest.
+INDEX_ANSWER_LIMIT = 32 << 20
+# A version's dash-separated pieces at most: release (with epoch), pre label, pre number, post label, post number,
+# dev label, dev number (PEP 440 allows "-" before each); a local part may hold more but never equals a release.
+LEGACY_VERSION_PIECES = 7
 INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"  # PEP 740 provenance objects (PyPI's Integrity API)
 PROVENANCE_KEY_SINCE = "1.3"  # the simple API version that added the per-file `provenance` key (PEP 740)
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
@@ -379,6 +511,7 @@ def redact_url(url):
         if parts.username is None and parts.password is None:
             return url
         host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
         netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
@@ -418,7 +551,7 @@ def history_file_version(filename):
             return parse_wheel_filename(filename)[1]
         if filename.endswith((".tar.gz", ".zip")):
             return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         pass
     return None
 
@@ -544,7 +677,7 @@ def string_list(value):
 def parse_version(text):
     try:
         return Version(text) if isinstance(text, str) else None
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number longer than int() converts (an index can list anything)
         return None
 
 
@@ -1838,7 +1971,9 @@ def filename_version(filename):
 
 
 def legacy_filename_versions(filename):
-    """Versions a legacy filename (.egg, .exe, odd sdists) may carry: every dash-separated candidate."""
+    """Versions a legacy filename (.egg, .exe, odd sdists) may carry: every run of dash-separated pieces that
+    parses as a version. Linear in the filename: a PEP 440 version without a local part spans at most
+    LEGACY_VERSION_PIECES pieces and starts with a digit (after an optional v), so only such runs are tried."""
     stem = filename
     for suffix in (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".egg", ".exe", ".msi", ".rpm", ".dmg",
                    ".tar", ".whl"):
@@ -1847,13 +1982,18 @@ def legacy_filename_versions(filename):
             break
     for marker in (".win32", ".win-amd64", ".linux-", ".macosx-"):
         stem = stem.split(marker)[0]
-    pieces, found = stem.split("-"), []
+    pieces, found, seen = stem.split("-"), [], {}
     for start in range(1, len(pieces)):
-        for end in range(start + 1, len(pieces) + 1):
-            version = parse_version("-".join(pieces[start:end]))
+        head = pieces[start].strip()
+        if not (head[1:] if head[:1] in ("v", "V") else head)[:1].isdigit():
+            continue
+        for end in range(start + 1, min(len(pieces), start + LEGACY_VERSION_PIECES) + 1):
+            text = "-".join(pieces[start:end])
+            version = seen[text] if text in seen else seen.setdefault(text, parse_version(text))
             if version is not None:
                 found.append(version)
     return found
+
 
 
 # ----------------------------------------------------------------------------- reader: workflows
@@ -2069,39 +2209,82 @@ def index_root(url):
     return url
 
 
-def fetch(url, accept, timeout):
+def fetch(url, accept, deadline):
+    """One index GET, complete by `deadline` (time.monotonic()), as plain data; credentials shown as ***@."""
+    import time
     try:
-        status, headers, body, final = http_get(url, accept=accept, timeout=timeout, limit=32 << 20)
+        status, headers, body, final = http_get(url, accept=accept, timeout=deadline - time.monotonic(),
+                                                deadline=deadline, limit=INDEX_ANSWER_LIMIT)
     except Unreachable as error:
-        return {"url": url, "error": str(error)}
-    return {"url": url, "status": status, "type": (headers.get("Content-Type") or "").split(";")[0].strip().lower(),
-            "body": body, "final": final}
+        return {"url": redact_url(url), "error": str(error)}
+    return {"url": redact_url(url), "status": status,
+            "type": (headers.get("Content-Type") or "").split(";")[0].strip().lower(), "body": body, "final": final}
+
+
+class IndexLookup:
+    """The simple API (PEP 691 JSON) and the JSON API, asked concurrently under one deadline (and after a clear
+    simple answer, the provenance of the newest release that has one: read_last_publisher); the one place
+    that decides which answers count.
+
+    Each worker reads, parses and judges its answer (read_simple_answer / read_json_answer) and hands it in;
+    only an answer handed in before the deadline counts. result() waits at most until the deadline, then
+    closes the lookup: a missing answer is unknown ("no complete answer ... within"), and a worker still busy
+    (a huge page, a slow parse) can no longer change anything."""
+
+    def __init__(self, root, name, timeout):
+        import threading
+        import time
+        self.name, self.timeout = name, timeout
+        self.deadline = time.monotonic() + timeout
+        self.lock = threading.Lock()
+        self.answers, self.closed = {}, False
+        self.requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_API_ACCEPT, read_simple_answer),
+                         "json": (f"{root}/pypi/{name}/json", "application/json", read_json_answer)}
+        self.threads = [threading.Thread(target=self.ask, args=(key,), daemon=True) for key in self.requests]
+        for thread in self.threads:
+            thread.start()
+
+    def ask(self, key):
+        url, accept, reader = self.requests[key]
+        raw = None
+        try:
+            raw = fetch(url, accept, self.deadline)
+            answer = reader(raw, self.name)
+        except Exception as error:  # a reader that trips over an answer has not read it: unknown, never free
+            answer = {"state": "unknown", "reason": f"{redact_url(url)}: unreadable answer ({type(error).__name__})"}
+        self.hand_in(key, answer)
+        if key == "simple" and answer["state"] == "ok":  # then one provenance object, within the same deadline
+            try:
+                self.hand_in("provenance", read_last_publisher(raw, self.deadline))
+            except Exception as error:  # unread, never "the same publisher"
+                self.hand_in("provenance", {"state": "fault", "version": None,
+                                            "detail": f"unreadable provenance ({type(error).__name__})"})
+
+    def hand_in(self, key, answer):
+        import time
+        with self.lock:
+            if not self.closed and time.monotonic() <= self.deadline:
+                self.answers[key] = answer
+
+    def result(self):
+        """{"simple": answer, "json": answer[, "provenance": the last publisher]}, decided by the deadline (every
+        answer has a state; a provenance object not read in time is left out, which publisher-continuity reads
+        as unread)."""
+        import time
+        for thread in self.threads:
+            thread.join(max(0.0, self.deadline - time.monotonic()))
+        with self.lock:
+            self.closed = True
+            answers = dict(self.answers)
+        for key, (url, _, _) in self.requests.items():
+            answers.setdefault(key, {"state": "unknown", "reason": f"{redact_url(url)}: no complete answer read "
+                                                                   f"and parsed within {self.timeout:g} s"})
+        return answers
 
 
 def lookup_index(root, name, timeout):
-    """Ask the simple API (PEP 691 JSON) and the JSON API concurrently; the whole lookup stays within timeout."""
-    import threading
-    import time
-    requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_API_ACCEPT),
-                "json": (f"{root}/pypi/{name}/json", "application/json")}
-    answers = {}
-
-    def ask(key, url, accept):
-        answers[key] = fetch(url, accept, timeout)
-
-    threads = [threading.Thread(target=ask, args=(key, url, accept), daemon=True)
-               for key, (url, accept) in requests.items()]
-    deadline = time.monotonic() + timeout
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    for key, (url, _) in requests.items():
-        answers.setdefault(key, {"url": url, "error": f"{url}: no answer within {timeout:g} s"})
-        if "error" in answers[key] and redact_url(root) != root:
-            answers[key]["error"] = answers[key]["error"].replace(root, redact_url(root))
-    return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name),
-            "simple_answer": answers["simple"]}
+    """Ask both APIs; the whole lookup (reading and parsing included) stays within timeout."""
+    return IndexLookup(root, name, timeout).result()
 
 
 def json_body(answer):
@@ -2111,7 +2294,9 @@ def json_body(answer):
 
 
 def read_simple_answer(answer, name):
-    """-> {state: ok|absent|unknown, versions, yanked, unparsed, project_status, has_versions_key, reason}."""
+    """-> {state: ok|absent|unknown, versions, yanked, unparsed, legacy, project_status, has_versions_key, reason}.
+
+    unparsed: filenames packaging cannot read; legacy: every version those may carry (legacy_filename_versions)."""
     if "error" in answer:
         return {"state": "unknown", "reason": answer["error"]}
     status, kind = answer["status"], answer["type"]
@@ -2137,7 +2322,7 @@ def read_simple_answer(answer, name):
                                               f"(api-version {api_version or 'missing'})"}
     if isinstance(document.get("name"), str) and canonicalize_name(document["name"]) != name:
         return {"state": "unknown", "reason": f"simple API answered for project {document['name']!r}, not {name}"}
-    versions, yanked, unparsed = set(), set(), []
+    versions, yanked, unparsed, legacy = set(), set(), [], set()
     for item in files:
         filename = item.get("filename") if isinstance(item, dict) else None
         if not isinstance(filename, str):
@@ -2145,6 +2330,7 @@ def read_simple_answer(answer, name):
         version = filename_version(filename)
         if version is None:
             unparsed.append(filename)
+            legacy.update(legacy_filename_versions(filename))
             continue
         versions.add(version)
         if item.get("yanked") not in (None, False):
@@ -2156,7 +2342,7 @@ def read_simple_answer(answer, name):
             versions.add(version)
     status_table = document.get("project-status")
     project_status = status_table.get("status") if isinstance(status_table, dict) else None
-    return {"state": "ok", "versions": versions, "yanked": yanked, "unparsed": unparsed,
+    return {"state": "ok", "versions": versions, "yanked": yanked, "unparsed": unparsed, "legacy": legacy,
             "has_versions_key": isinstance(listed, list), "project_status": project_status,
             "api_version": api_version, "files": len(files)}
 
@@ -2171,7 +2357,8 @@ def read_json_answer(answer, name):
         except (UnicodeDecodeError, ValueError, RecursionError):
             is_json = False
         return {"state": "absent" if is_json else "blank-404",
-                "reason": "JSON API: 404" + ("" if is_json else " without a JSON body (proxy-like)")}
+                "reason": "JSON API: 404" + ("" if is_json else " without a JSON body (proxy-like, not the index's own "
+                                                                "answer)")}
     if status != 200:
         return {"state": "unknown", "reason": f"JSON API answered HTTP {status}"}
     if not kind.endswith("json"):
@@ -2208,8 +2395,11 @@ def decide_index(version, simple, jsonapi):
     yanked = set(simple.get("yanked", ())) | set(jsonapi.get("yanked", ()))
     highest = max(known) if known else None
     base = {"known": known, "highest": highest}
-    legacy_hits = [filename for filename in simple.get("unparsed", ())
-                   if ours in legacy_filename_versions(filename)]
+    # The versions legacy filenames may carry were read with the answer (within the deadline); recomputed only for
+    # an answer built by hand.
+    legacy = simple["legacy"] if "legacy" in simple else {
+        version for filename in simple.get("unparsed", ()) for version in legacy_filename_versions(filename)}
+    legacy_hits = ours in legacy
     if ours in known or legacy_hits:
         how = "yanked, and a yanked version still cannot be reused" if ours in yanked else "released"
         return dict(base, state="taken", detail=f"{version} is already {how} (per the {' and '.join(sources)})")
@@ -2217,9 +2407,9 @@ def decide_index(version, simple, jsonapi):
         return dict(base, state="closed", detail=f"the project is {simple['project_status']} on the index "
                                                  "(PEP 792): it accepts no new uploads")
     if simple["state"] == "ok":
-        if jsonapi["state"] == "unknown":
-            # The JSON API was there but answered something unclear (HTML, malformed, 5xx, timeout): only it lists
-            # releases whose files were all deleted, so the simple API alone cannot call the version free.
+        if jsonapi["state"] in ("unknown", "blank-404"):
+            # The JSON API answered something unclear (HTML, malformed, 5xx, timeout, a proxy's blank 404): only it
+            # lists releases whose files were all deleted, so the simple API alone cannot call the version free.
             return dict(base, state="unknown", detail=f"the simple API lists {len(known)} release(s) without "
                                                       f"{version}, but {jsonapi['reason']}")
         if simple["unparsed"] and not simple["has_versions_key"] and jsonapi["state"] != "ok":
@@ -2273,7 +2463,7 @@ def read_last_publisher(simple_answer, deadline):
         if left <= 0:
             return dict(found, state="fault", version=release["version"],
                         detail=f"no time left within --timeout to read {shown}")
-        answer = fetch(url, f"{INTEGRITY_JSON}, application/json;q=0.5", left)
+        answer = fetch(url, f"{INTEGRITY_JSON}, application/json;q=0.5", deadline)
         if "error" in answer:
             return dict(found, state="fault", version=release["version"],
                         detail=answer["error"].replace(url, shown))
@@ -3458,21 +3648,13 @@ def read_twin(files, git, facts):
 
 def gather(root, args, index_url):
     import threading
-    import time
     files = release_files(root, args.ref)
     pyproject = read_pyproject(files)
     info = describe_project(pyproject, read_legacy_metadata(files))
     name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
-    lookup = {}
-    index_thread = None
+    lookup = None
     if name and not args.offline:  # start the (slowest) index lookup first; the local reads overlap it
-        def look():
-            deadline = time.monotonic() + args.timeout
-            lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
-            if lookup["simple"]["state"] == "ok":  # then one provenance object, within the same bound
-                lookup["provenance"] = read_last_publisher(lookup["simple_answer"], deadline)
-        index_thread = threading.Thread(target=look, daemon=True)
-        index_thread.start()
+        lookup = IndexLookup(index_url, canonicalize_name(name), args.timeout)
     git = read_git(root, want_describe=describe_for(info), commit=files.commit)
     resolved = resolve_version(files, info, git)
     facts = {"root": root, "files": files, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
@@ -3500,10 +3682,10 @@ def gather(root, args, index_url):
             if built is not None:
                 resolved.update(version=built, unknown=False, how=f"read from the built wheel ({resolved['how']})")
                 version = built if parse_version(built) is not None else None
-    if index_thread is not None:
-        index_thread.join(args.timeout + 1)
-        if lookup and version is not None:
-            facts["index"] = dict(lookup, decision=decide_index(version, lookup["simple"], lookup["json"]))
+    if lookup is not None:
+        answers = lookup.result()  # by the deadline, complete or unknown: never empty
+        if version is not None:
+            facts["index"] = dict(answers, decision=decide_index(version, answers["simple"], answers["json"]))
     facts["version"] = version if version is not None and not parse_version(version).local else None
     return facts
 

@@ -139,7 +139,7 @@ def answer(versions=(), yanked=(), unparsed=(), versions_key=True, status=None):
     (answer(["1.0"]), answer(["1.0"]), "free"),
     # only the JSON API lists releases whose files were all deleted: an unclear answer there is not "free"
     (answer(["1.0"]), {"state": "unknown", "reason": "JSON API answered HTTP 500"}, "unknown"),
-    (answer(["1.0"]), {"state": "blank-404", "reason": "404"}, "free"),
+    (answer(["1.0"]), {"state": "blank-404", "reason": "404"}, "unknown"),  # a proxy's 404 is not an answer
     (answer(["1.0"]), answer(["1.0", "2.0"]), "taken"),
     (answer(["2.0"], yanked=["2.0"]), answer([]), "taken"),
     (answer(["1.0"], status="archived"), answer(["1.0"]), "closed"),
