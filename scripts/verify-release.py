@@ -141,13 +141,7 @@ SCRIPT = "verify-release"
 SCHEMA = "pypi-ops.verify-release/v1"
 MISSING_LIBRARIES = []
 try:
-    from packaging.utils import (
-        InvalidSdistFilename,
-        InvalidWheelFilename,
-        canonicalize_name,
-        parse_sdist_filename,
-        parse_wheel_filename,
-    )
+    from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
     from packaging.version import InvalidVersion, Version
 except ImportError:
     MISSING_LIBRARIES.append("packaging")
@@ -201,46 +195,165 @@ def require_libraries():
 
 
 class Unreachable(Exception):
-    """The server could not be asked, or its answer was cut off."""
+    """The server could not be asked, or its answer was not complete in time (late, cut off, too large)."""
 
 
-def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, deadline=None):
     """GET url following redirects; return (status, headers, body bytes, final url).
 
-    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    The whole exchange (connecting, the headers, every byte of the body) ends within `timeout` seconds, or by
+    `deadline` (a time.monotonic() value) when that comes first: the body is read in chunks against that
+    deadline and a watchdog shuts the socket when it passes, so a slow or dripping server cannot stretch it.
+    HTTP error statuses are returned, not raised; anything short of a complete answer in time raises
+    Unreachable: a transport failure, the deadline, a body cut off before its Content-Length, one larger than
+    `limit` bytes, or one in a Content-Encoding nobody asked for (a gzip bomb is never unpacked).
+    user:password@ in the URL is sent as HTTP Basic auth to that origin only (urllib itself never sends it);
+    no credential follows a redirect to another origin, and every message and the final URL returned show
+    credentials as ***@."""
+    import base64
     import http.client
     import socket
+    import threading
+    import time
     import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
+
+    start = time.monotonic()
+    end = max(start, start + timeout if deadline is None else min(start + timeout, deadline))
+    secrets, userinfos = [], []
+
+    def bare(address):
+        """address without user:password@ (remembered as secrets to scrub from any message); read by hand, so
+        that a URL urllib cannot parse (an unbalanced [, a bad port) loses its credentials too."""
+        head, separator, rest = str(address).partition("://")
+        cut = min([at for at in (rest.find("/"), rest.find("?"), rest.find("#")) if at >= 0], default=len(rest))
+        if not separator or "@" not in rest[:cut]:
+            return address
+        userinfo, _, host = rest[:cut].rpartition("@")
+        userinfos.append(userinfo)
+        secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
+                                         unquote(userinfo.partition(":")[2])) if len(item) > 1)
+        return head + separator + host + rest[cut:]
+
+    def scrub(text):
+        text = str(text)
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            text = text.replace(secret + "@", "***@").replace(secret, "***")
+        return text
+
+    request_url = bare(url)
+    extra = dict(headers or {})
+    if request_url != url and "Authorization" not in extra:
+        user, _, password = userinfos[0].partition(":")
+        pair = f"{unquote(user)}:{unquote(password)}"
+        extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    handles, expired = [], threading.Event()
+
+    def register(sock):
+        """Keep a duplicate of each new socket: shutting it down ends the connection at any stage, even while a
+        TLS handshake holds the original."""
+        handles.append(sock.dup())
+        if expired.is_set():
+            kill()
+        return sock
+
+    def kill():
+        expired.set()
+        for handle in list(handles):
+            try:
+                handle.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Watched:
+        """A connection whose socket the watchdog can shut when the deadline passes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
+
+    class WatchedHTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class WatchedHTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    handlers = [PlainHandler]
+    if hasattr(urllib.request, "HTTPSHandler"):  # Python built without ssl has none
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(WatchedHTTPS, req, context=self._context)
+        handlers.append(TLSHandler)
 
     class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-        """urllib copies every header to the redirect target: never send credentials to another host."""
+        """urllib copies every header to the redirect target: never send credentials to another origin, and
+        never use (or show) credentials a Location header carries."""
 
         def redirect_request(self, req, fp, code, msg, hdrs, newurl):
-            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
-            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            moved = super().redirect_request(req, fp, code, msg, hdrs, bare(newurl))
+            if moved is not None and urlsplit(moved.full_url)[:2] != urlsplit(req.full_url)[:2]:
                 moved.remove_header("Authorization")
             return moved
 
-    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
-                                                      **(headers or {})))
+    shown_url = scrub(url)
+    bound = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+    watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        request = urllib.request.Request(request_url, headers=dict(
+            {"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"}, **extra))
+        opener = urllib.request.build_opener(*handlers, KeepCredentialsHome)
         try:
-            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
+            response = opener.open(request, timeout=max(0.05, end - time.monotonic()))
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
-            return response.status, response.headers, body, response.geturl()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                raise Unreachable(f"{shown_url}: answered in Content-Encoding {encoding}, which was not asked for")
+            length = response.headers.get("Content-Length") or ""
+            expected = int(length) if length.strip().isdigit() else None
+            if expected is not None and expected > limit:
+                raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound ({expected} bytes)")
+            read = getattr(response, "read1", None) or response.read
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > end or expired.is_set():
+                    raise socket.timeout()
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound")
+            if time.monotonic() > end or expired.is_set():
+                raise socket.timeout()
+            if expected is not None and size != expected:
+                raise Unreachable(f"{shown_url}: the answer was cut off ({size} of {expected} bytes)")
+            return response.status, response.headers, b"".join(chunks), scrub(response.geturl())
+    except Unreachable as error:
+        raise Unreachable(scrub(error)) from None
     except urllib.error.URLError as error:
-        raise Unreachable(f"{url}: {error.reason}") from None
+        if expired.is_set() or isinstance(error.reason, socket.timeout):
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {scrub(error.reason)}") from None
     except (socket.timeout, TimeoutError):
-        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+        raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
     except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
-        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+        if expired.is_set():
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
+    finally:
+        watchdog.cancel()
+        for handle in handles:
+            handle.close()
 
 
 def run(main, argv=None):
@@ -259,6 +372,8 @@ def run(main, argv=None):
             raise
         exit_status, code = EXIT_INTERNAL, "internal"
         message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    import re
+    message = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]*@", r"\1***@", message)  # no URL credential, ever
     if as_json:
         print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
     sys.stderr.write(f"{SCRIPT}: {message}\n")
@@ -350,6 +465,7 @@ def redact_url(url):
         if parts.username is None and parts.password is None:
             return url
         host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
         netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
@@ -389,7 +505,7 @@ def history_file_version(filename):
             return parse_wheel_filename(filename)[1]
         if filename.endswith((".tar.gz", ".zip")):
             return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         pass
     return None
 
@@ -532,8 +648,8 @@ def target_from_pyproject(document, root):
 def parse_version(text):
     try:
         return Version(text)
-    except InvalidVersion:
-        raise Fail(EXIT_INPUT, "input", f"{text!r} is not a PEP 440 version") from None
+    except ValueError:  # InvalidVersion, or digits beyond what int() converts
+        raise Fail(EXIT_INPUT, "input", f"{text[:80]!r} is not a PEP 440 version") from None
 
 
 def file_identity(filename):
@@ -545,7 +661,7 @@ def file_identity(filename):
             name, version = parse_sdist_filename(filename)
         else:
             return None
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         return None
     return canonicalize_name(name), version
 
@@ -559,7 +675,7 @@ def distribution_key(filename):
         if filename.endswith(DIST_SUFFIXES):
             name, version = parse_sdist_filename(filename)
             return canonicalize_name(name), version
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         pass
     return None
 
@@ -813,15 +929,18 @@ def request_for(url, access):
     return url, (access["headers"] if same_origin else {})
 
 
-def get_json(url, accept, allowed_types, timeout, access, accepts=None):
+def get_json(url, accept, allowed_types, timeout, access, accepts=None, deadline=None):
     """("ok", document, final url) | ("status", code, detail) | ("fault", None, detail).
 
     Anything that is not a clean JSON answer of an allowed content type is a fault (unknown), and so is one
-    that `accepts(content type, document)` refuses. `url` and everything returned are as shown (credentials
+    that `accepts(content type, document)` refuses, or one not read and parsed within `timeout` seconds (or by
+    `deadline`, a time.monotonic() value). `url` and everything returned are as shown (credentials
     redacted); the request itself carries them."""
     request_url, auth = request_for(url, access)
+    deadline = time.monotonic() + timeout if deadline is None else deadline
     try:
-        status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth)
+        status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth,
+                                                deadline=deadline)
     except Unreachable as error:
         return "fault", None, str(error).replace(request_url, url)
     final = url if final == request_url else redact_url(final)
@@ -837,6 +956,8 @@ def get_json(url, accept, allowed_types, timeout, access, accepts=None):
     if accepts is not None and not accepts(content_type, document):
         return "fault", None, f"{url}: answered {content_type} without a PEP 691 document " \
                               "(`meta.api-version` and a `files` list)"
+    if time.monotonic() > deadline:
+        return "fault", None, f"{url}: no complete answer read and parsed within {timeout:g} s"
     return "ok", document, final
 
 
@@ -850,7 +971,7 @@ def simple_entry(item, base_url):
              "yanked": yanked is not False and yanked is not None,
              "yanked_reason": yanked if isinstance(yanked, str) and yanked else None,
              "has_provenance_key": "provenance" in item, "provenance_url": None,
-             "provenance_value": item.get("provenance")}
+             "provenance_value": item.get("provenance"), "identity": file_identity(item["filename"])}
     if isinstance(item.get("provenance"), str) and item["provenance"]:
         entry["provenance_url"] = urljoin(base_url, item["provenance"])
     return entry
@@ -860,8 +981,9 @@ def fetch_simple(access, name, timeout):
     """The project's PEP 691 page as plain data: {state: ok|no-project|unknown, detail, url, api_version, files}."""
     url = f"{access['root']}/simple/{canonicalize_name(name)}/"
     listing = {"state": "unknown", "detail": "", "url": url, "api_version": None, "files": []}
+    deadline = time.monotonic() + timeout  # reading, parsing and reading every entry: a late listing is unknown
     kind, value, detail = get_json(url, SIMPLE_API_ACCEPT, SIMPLE_API_JSON_TYPES + ("application/json",), timeout,
-                                   access, accepts=simple_api_json)
+                                   access, accepts=simple_api_json, deadline=deadline)
     if kind == "status" and value == 404:
         return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
     if kind == "fault" and (detail.endswith("answered text/html, not JSON")
@@ -879,6 +1001,8 @@ def fetch_simple(access, name, timeout):
     entries = [simple_entry(item, detail) for item in files]
     if any(entry is None for entry in entries):
         return dict(listing, detail=f"{url}: a file entry is not shaped as PEP 691 says")
+    if time.monotonic() > deadline:
+        return dict(listing, detail=f"{url}: no complete answer read and parsed within {timeout:g} s")
     api_version = meta.get("api-version")
     return dict(listing, state="ok", detail=f"{url}: {len(entries)} files",
                 api_version=api_version if isinstance(api_version, str) else None, files=entries, page=value,
@@ -888,7 +1012,8 @@ def fetch_simple(access, name, timeout):
 def release_files(listing, name, version):
     """The listed files whose filename carries this name and version (compared as packaging objects)."""
     wanted = (canonicalize_name(name), version)
-    return [entry for entry in listing["files"] if file_identity(entry["filename"]) == wanted]
+    return [entry for entry in listing["files"]
+            if (entry["identity"] if "identity" in entry else file_identity(entry["filename"])) == wanted]
 
 
 def fetch_listing(access, name, version, wanted, wait, timeout):
@@ -1272,7 +1397,7 @@ def check_files(local, listing, files):
 def api_predates_provenance(api_version):
     try:
         return api_version is None or Version(api_version) < Version(PROVENANCE_KEY_SINCE)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits beyond what int() converts
         return True
 
 
