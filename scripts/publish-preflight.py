@@ -36,6 +36,10 @@ explains each):
                      changed between the work tree and the release commit
   workflow-oidc      the publishing workflow uses trusted publishing safely
   build              (--build) sdist and wheel build, metadata PyPI accepts
+  upload-reader      the program in the upload step (the publish action at its
+                     ref, twine, uv publish, ...) reads the Metadata-Version
+                     the build writes (from --build's files, else from the
+                     backend [build-system] requires allows)
   dist-stale         dist/ holds no files of other versions
 
 Each check reports pass, fail, warn, skip or unknown. Nothing in PATH is
@@ -244,8 +248,87 @@ VERSION_REWRITING_PLUGINS = ("poetry-dynamic-versioning",)
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 # Upload commands in `run:` steps (the first four can only upload with a token or password; uv and pdm also
 # speak trusted publishing).
-UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish", "hatch publish", "flit publish")
+UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish", "hatch publish", "flit publish",
+                   "maturin publish", "maturin upload")
 UPLOAD_MARKERS = ("gh-action-pypi-publish",) + UPLOAD_COMMANDS  # sniffed only in files that do not parse
+
+# ---- Dated facts: who reads the metadata in the upload step, and what the build writes (checked 2026-12-06)
+# Each row names its source; tests/test_publish_preflight_upload_reader.py runs the real twine 6.2.0 and 7.0.0
+# `check` on real hatchling (2.5) and setuptools (2.4) builds to prove the twine 6 and twine 7 rows.
+# Metadata-Versions are compared with packaging's Version (2.10 would sort after 2.9).
+NEWEST_METADATA_VERSION = "2.5"  # the highest PyPI accepts (warehouse forklift SUPPORTED_METADATA_VERSIONS)
+# pypa/gh-action-pypi-publish: (first release of the row, bundled twine, highest Metadata-Version its
+# `twine check` accepts (None: not known), source). A release belongs to the last row at or below it.
+ACTION_READERS = (
+    ("1.0.0", "4.x or older", None,
+     "requirements/runtime.txt at v1.8.11: twine==4.0.2, pkginfo==1.9.6 (action snapshot, 2024-03-08)"),
+    ("1.8.14", "5.x", "2.3",
+     "requirements/runtime.txt at v1.8.14 (81e9d935, 2024-03-08): twine==5.0.0, pkginfo==1.10.0; twine 5 names "
+     "1.0 ... 2.3 as the supported Metadata-Versions (pypa/twine#1146)"),
+    ("1.12.3", "6.x", "2.4",
+     "pypa/gh-action-pypi-publish#308 (2024-12): v1.12.3 moves to twine 6, 2.4 is read; v1.14.1 bundles "
+     "twine==6.1.0 and refuses 2.5 (launchdarkly/python-server-sdk#511, 2026-08-28; getzep/graphiti#1821 for v1.13.0)"),
+    ("1.14.2", "7.0.0", "2.5",
+     "v1.14.2 release notes (quoted in lusky3/play-store-mcp#115): internal twine bumped to 7 for metadata 2.5; "
+     "livekit/agents#6836: v1.14.2 ships packaging==26.2 + twine==7.0.0"),
+)
+NEWEST_ACTION_RELEASE = "1.14.2"  # newest release this table knows (dc37677b, 2026-08-07)
+# Commit SHAs of action releases, confirmed from Dependabot bump commits in a pypa/twine snapshot
+# (.github/workflows/release.yml, HEAD f536ac5 of 2026-08-07) and /work/shared/facts/action-pins.tsv.
+ACTION_RELEASE_SHAS = {
+    "ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e": "1.13.0",  # pinned in many public workflows (action-pins.tsv)
+    "cef221092ed1bacb1cc03d23a2d87d1d172e277b": "1.14.0",  # pypa/twine#1307 (2026-04-07)
+    "ba38be9e461d3875417946c167d0b5f3d385a247": "1.14.1",  # pypa/twine#1345 (2026-07-27)
+    "dc37677b2e1c63e2034f94d8a5b11f265b73ba33": "1.14.2",  # pypa/twine#1361 (2026-08-07)
+}
+# Branches and tags of the action that move with every release: they run whatever is newest.
+ACTION_MOVING_REFS = ("release/v1", "unstable/v1", "master", "main", "v1")
+# twine installed in the job: (first version of the row, highest Metadata-Version `twine check`/`upload`
+# accepts (None: not known), source). From pypa/twine's own sources (snapshot /work/.mirror/pypa+twine, f536ac5).
+TWINE_READERS = (
+    ("0", None, "twine before 5 reads metadata with pkginfo of its time: not checked here"),
+    ("5.0.0", "2.3", "twine 5 reads with pkginfo (5.1.1 pins pkginfo < 1.11, pyproject.toml at v5.1.1); its error "
+                     "lists 1.0 ... 2.3 (pypa/twine#1146)"),
+    ("6.0.0", "2.4", "twine 6.0 (pkginfo, 2024-11-29) reads 2.4 (pypa/gh-action-pypi-publish#308)"),
+    ("6.1.0", "2.4", "twine/package.py at 6.1.0 and 6.2.0 sets packaging's _VALID_METADATA_VERSIONS to 1.0 ... 2.4 "
+                     "whatever packaging is installed"),
+    ("7.0.0", "2.5", "twine 7.0.0 (2026-07-27) drops that list (pypa/twine#1317) and requires packaging >= 26.1 "
+                     "(pypa/twine#1310), which reads 2.5"),
+)
+NEWEST_TWINE = "7.0.0"  # newest twine release this table knows (tag 7.0.0, 2026-07-27)
+# Uploaders that send the Metadata-Version as read without checking it, so PyPI is the judge.
+UNCHECKED_READERS = {
+    "uv publish": "uv publish sends the Metadata-Version it reads without checking it (astral-sh/uv "
+                  "crates/uv-publish/src/lib.rs form_metadata at 0044000e, crates/uv-pypi-types "
+                  "metadata23.rs at 8f57c570): PyPI decides",
+}
+# `<tool> publish` uploads what the tool's own backend builds: same project, same reader and writer.
+OWN_BACKEND_PUBLISHERS = {"poetry publish": "poetry", "flit publish": "flit", "hatch publish": "hatch",
+                          "pdm publish": "pdm", "maturin publish": "maturin", "maturin upload": "maturin"}
+# Build backends: requirement name -> ((first release, Metadata-Version it writes by default), ...), newest
+# release known (its date), source. Read from each project's tags (git show TAG:<file>).
+BACKEND_WRITES = {
+    "hatchling": (("0", "2.1"), ("1.22.0", "2.2"), ("1.22.1", "2.3"), ("1.27.0", "2.4"), ("1.32.0", "2.5")),
+    "setuptools": (("0", "2.1"), ("75.8.0", "2.2"), ("77.0.0", "2.4")),
+    "flit_core": (("0", "2.1"), ("3.10.0", "2.3"), ("3.11.0", "2.4"), ("4.0.0", "2.5")),
+    "poetry-core": (("0", "2.1"), ("2.0.0", "2.3"), ("2.2.0", "2.4")),
+    "pdm-backend": (("0", "2.2"), ("2.4.0", "2.4")),
+    "uv_build": (("0", "2.4"),),
+}
+BACKEND_NEWEST = {
+    "hatchling": ("1.33.0", "pypa/hatch backend/src/hatchling/metadata/spec.py DEFAULT_METADATA_VERSION at tags "
+                            "hatchling-v1.22.0/.1, v1.27.0 (2024-12-15), v1.32.0 (2026-08-10); 1.33.0 installed here"),
+    "setuptools": ("84.0.0", "pypa/setuptools setuptools/_core_metadata.py get_metadata_version at tags v75.8.0, "
+                             "v77.0.0 (2025-03-19) ... v84.0.0 (2026-08-08)"),
+    "flit_core": ("4.0.0", "pypa/flit flit_core/flit_core/common.py metadata_version at tags 3.10.0, 3.11.0 "
+                           "(2025-02-19), 4.0.0 (2026-04-29)"),
+    "poetry-core": ("2.3.2", "python-poetry/poetry-core src/poetry/core/masonry/metadata.py at tags 2.0.0, 2.2.0 "
+                             "(2025-09-14) ... 2.3.2 (2026-03-29)"),
+    "pdm-backend": ("2.4.9", "pdm-project/pdm-backend vendored pyproject_metadata auto_metadata_version at 2.4.0 "
+                             "(2024-09-20) ... 2.4.9 (2026-06-05): 2.4 with a license expression, else 2.2/2.1"),
+    "uv_build": ("0.13.9", "a uv 0.13.9 build of a uv_build project writes 2.4 (built here, 2026-12-06); other "
+                           "releases not read"),
+}
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
 COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
@@ -1281,10 +1364,9 @@ def parse_workflow_text(filename, text):
         if isinstance(job.get("uses"), str):
             # a called workflow's jobs get (at most) the GITHUB_TOKEN permissions of the calling job
             granted = has_id_token(job.get("permissions", workflow_permissions))
-            calls.append({"job": str(job_id), "uses": job["uses"], "id_token": granted})
+            calls.append({"job": str(job_id), "uses": local_uses(job["uses"]), "id_token": granted})
             continue
-        steps = [step for step in job.get("steps") or [] if isinstance(step, dict)] \
-            if isinstance(job.get("steps"), list) else []
+        steps = job_steps(job)
         how = publishing_method(steps)
         if how:
             publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
@@ -1292,6 +1374,30 @@ def parse_workflow_text(filename, text):
             publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs)
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
             "jobs": publishing, "calls": calls}
+
+
+def local_uses(uses):
+    """`$/path` (GitHub's newer spelling of this repository's own path, July 2026) as the `./path` it means."""
+    return "./" + uses[2:] if isinstance(uses, str) and uses.startswith("$/") else uses
+
+
+def job_steps(job, budget=2000):
+    """The job's steps in order, with the steps of `parallel:` groups (at any depth) in their place.
+
+    A group is a step whose `parallel:` is a list of steps (GitHub step groups, 2026-06-25); the group entry itself
+    is kept too (its `if:` gates every step inside). Background steps (`background: true`) are ordinary steps."""
+    found, stack = [], [iter(job.get("steps") if isinstance(job.get("steps"), list) else [])]
+    while stack and len(found) < budget:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            continue
+        if not isinstance(step, dict):
+            continue
+        found.append(dict(step, uses=local_uses(step["uses"])) if isinstance(step.get("uses"), str) else step)
+        if isinstance(step.get("parallel"), list) and len(stack) < 50:
+            stack.append(iter(step["parallel"]))
+    return found
 
 
 def publishing_method(steps):
@@ -1356,7 +1462,7 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
         uses = step.get("uses")
         if isinstance(uses, str):
             ref = uses.split("@", 1)[1] if "@" in uses else ""
-            if not uses.startswith(("./", "docker://")) and not re.fullmatch(r"[0-9a-f]{40}", ref):
+            if not uses.startswith(("./", "$/", "docker://")) and not re.fullmatch(r"[0-9a-f]{40}", ref):
                 unpinned.append(uses)
             if uses.lower().startswith(PUBLISH_ACTION):
                 inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
@@ -1383,7 +1489,118 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
     return {"job": job_id, "how": how, "id_token": id_token, "granted_by": granted_by,
             "environment": environment, "problems": list(dict.fromkeys(problems)), "unpinned": unpinned,
             "attestations_off": attestations_off and how == "action", "testpypi": targets == {"testpypi"},
-            "targets": sorted(targets), "gated": gated}
+            "targets": sorted(targets), "gated": gated, "readers": upload_readers(steps)}
+
+
+def shell_words(command):
+    """The words of each line of a `run:` script (shlex; a line that does not split is split on blanks)."""
+    import shlex
+    lines, joined = [], ""
+    for raw in command.splitlines():
+        joined += raw.rstrip()[:-1] + " " if raw.rstrip().endswith("\\") else raw
+        if raw.rstrip().endswith("\\"):
+            continue
+        try:
+            words = shlex.split(joined, comments=True)
+        except ValueError:
+            words = joined.split()
+        joined = ""
+        # `a && b`, `a; b`, `a | b` are several commands
+        current = []
+        for word in words:
+            if word in ("&&", "||", ";", "|"):
+                lines.append(current)
+                current = []
+            else:
+                current.append(word.rstrip(";"))
+        lines.append(current)
+    return [line for line in lines if line]
+
+
+def requirement_word(word):
+    """A command word as a requirement: `twine==6.2.0`, `twine>=7`, uvx's `twine@6.2.0`; None when not one."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    if word.startswith("-") or "/" in word:
+        return None
+    name, at, version = word.partition("@")
+    try:
+        return Requirement(f"{name}=={version}" if at and version and " " not in word else word)
+    except InvalidRequirement:
+        return None
+
+
+def twine_requirements(words):
+    """(twine specifiers, requirement files) a command installs or runs: pip/uv pip/pipx/uv tool install
+    (and -r FILE), `uvx --from twine==X twine`, `uvx twine@X`, `pipx run twine==X`, `pipx run --spec twine==X`."""
+    programs = [word.rsplit("/", 1)[-1] for word in words]
+    installs = next((i + n for i in range(len(programs)) for n, form in ((2, ["pip", "install"]),
+                     (2, ["pipx", "install"]), (3, ["uv", "pip", "install"]), (3, ["uv", "tool", "install"]))
+                     if programs[i:i + n] == form), None)
+    runs = next((i + n for i in range(len(programs)) for n, form in ((1, ["uvx"]), (3, ["uv", "tool", "run"]),
+                 (2, ["pipx", "run"])) if programs[i:i + n] == form), None)
+    candidates, files = [], []
+    if installs is not None:
+        for index in range(installs, len(words)):
+            word, previous = words[index], words[index - 1]
+            if previous in ("-r", "--requirement", "-c", "--constraint"):
+                files.append(word)
+            elif word.startswith(("--requirement=", "--constraint=")):
+                files.append(word.split("=", 1)[1])
+            elif word.startswith("-r") and len(word) > 2 and not word.startswith("--"):
+                files.append(word[2:])
+            elif not word.startswith("-") and previous not in ("-i", "--index-url", "--extra-index-url", "-e"):
+                candidates.append(word)
+    elif runs is not None:
+        rest = words[runs:]
+        spec = [rest[i + 1] for i, word in enumerate(rest[:-1]) if word in ("--from", "--spec")]
+        spec += [word.split("=", 1)[1] for word in rest if word.startswith(("--from=", "--spec="))]
+        program = next((word for i, word in enumerate(rest) if not word.startswith("-")
+                        and (i == 0 or rest[i - 1] not in ("--from", "--spec", "--python", "-p", "--with"))), None)
+        candidates = spec or ([program] if program else [])
+    found = []
+    for word in candidates:
+        requirement = requirement_word(word)
+        if requirement is not None and canonicalize_name(requirement.name) == "twine":
+            found.append(str(requirement.specifier))
+    return found, files
+
+
+def upload_readers(steps):
+    """What reads the metadata in the upload step(s): [{kind, where, ...}] with kind action (ref), twine
+    (specifiers installed in the job, requirement files), uv (the setup-uv version), or a `<tool> publish`."""
+    readers, twine_specs, twine_files, uv_version = [], [], [], None
+    for step in steps:
+        uses = step.get("uses")
+        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+        if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == "astral-sh/setup-uv":
+            uv_version = str(inputs["version"]) if inputs.get("version") is not None else uv_version
+        command = step.get("run") if isinstance(step.get("run"), str) else ""
+        for words in shell_words(command) if command else []:
+            specs, files = twine_requirements(words)
+            twine_specs += specs
+            twine_files += files
+    for number, step in enumerate(steps, 1):
+        where = str(step.get("name") or step.get("id") or f"step {number}")
+        uses = step.get("uses")
+        if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == PUBLISH_ACTION:
+            readers.append({"kind": "action", "where": where, "ref": uses.split("@", 1)[1] if "@" in uses else ""})
+        command = step.get("run") if isinstance(step.get("run"), str) else ""
+        for words in shell_words(command) if command else []:
+            programs = [word.rsplit("/", 1)[-1] for word in words]
+            programs = [requirement_word(word).name.lower() if requirement_word(word) is not None else word
+                        for word in programs]  # pipx run twine==6.1.0 upload
+            pairs = {" ".join(programs[i:i + 2]) for i in range(len(programs))}
+            if "twine upload" in pairs:
+                inline, _ = twine_requirements(words)  # uvx --from twine==X twine upload ...
+                readers.append({"kind": "twine", "where": where, "specs": inline or twine_specs,
+                                "files": [] if inline else twine_files, "inline": bool(inline)})
+            elif "uv publish" in pairs:
+                readers.append({"kind": "uv publish", "where": where, "version": uv_version})
+            else:
+                for tool in OWN_BACKEND_PUBLISHERS:
+                    if tool in pairs:
+                        readers.append({"kind": tool, "where": where})
+    return readers
 
 
 def read_workflows(files):
@@ -1400,8 +1617,35 @@ def read_workflows(files):
             # An unparsable file has no structure to read; its text only tells whether it may be the one that
             # publishes (an undecodable file may be, too).
             workflow["may_publish"] = text is None or any(marker in text for marker in UPLOAD_MARKERS)
+        for job in workflow.get("jobs", []):
+            for reader in job["readers"]:
+                if reader["kind"] == "twine" and reader["files"]:
+                    reader["from_files"] = twine_in_requirement_files(files, reader["files"])
         workflows.append(workflow)
     return workflows
+
+
+def twine_in_requirement_files(files, names):
+    """{file: [twine specifiers] or None (not readable)} for the requirement files a job installs from; paths are
+    relative to the checkout (the git top level, where a job's steps start)."""
+    found = {}
+    base = files.top or files.root
+    for name in names[:6]:
+        if "${{" in name or os.path.isabs(name):
+            found[name] = None
+            continue
+        text = files.read_text(os.path.join(base, name), limit=1 << 20)
+        if text is None:
+            found[name] = None
+            continue
+        specs = []
+        for line in text.replace("\\\n", " ").splitlines():
+            words = line.split("#", 1)[0].split()
+            requirement = requirement_word(words[0].rstrip(";")) if words else None
+            if requirement is not None and canonicalize_name(requirement.name) == "twine":
+                specs.append(str(requirement.specifier))
+        found[name] = specs
+    return found
 
 
 def release_gate(condition):
@@ -1738,6 +1982,86 @@ def artifact_metadata(path):
     except (OSError, zipfile.BadZipFile, tarfile.TarError, KeyError):
         return None
     return None
+
+
+def highest_allowed(specifiers, starts, newest):
+    """The highest version a requirement's specifiers allow among the row starts, the newest release known and
+    the versions the specifiers name (a resolver takes the newest allowed), capped at `newest`; None if none."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    try:
+        allowed = SpecifierSet(",".join(text for text in specifiers if text))
+    except InvalidSpecifier:
+        return None
+    probes = {Version(start) for start in starts} | {Version(newest)}
+    for specifier in allowed:
+        version = parse_version(specifier.version)
+        if version is not None and "*" not in specifier.version:
+            probes.add(version)
+    inside = [probe for probe in probes if probe <= Version(newest) and allowed.contains(probe, prereleases=True)]
+    return max(inside) if inside else None
+
+
+def row_for(rows, version):
+    """The last row whose first version is at or below `version`."""
+    chosen = None
+    for row in rows:
+        if Version(row[0]) <= version:
+            chosen = row
+    return chosen
+
+
+def backend_metadata_version(info):
+    """{version, how}: the Metadata-Version the build backend writes, from [build-system] (the backend and the
+    versions its `requires` allows) and a hatchling `core-metadata-version` setting; version None when unknown."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    family = backend_family(info["backend"])
+    name = {"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core", "poetry": "poetry-core",
+            "pdm": "pdm-backend", "uv": "uv_build"}.get(family)
+    if family == "hatch":
+        targets = table(info["pyproject"], "tool", "hatch", "build", "targets")
+        chosen = [text_value(table(targets, target).get("core-metadata-version")) for target in ("wheel", "sdist")]
+        chosen = [value for value in chosen if parse_version(value) is not None]
+        if chosen:
+            return {"version": max(chosen, key=Version), "how": "[tool.hatch.build.targets.*] core-metadata-version"}
+    if name is None:
+        return {"version": None, "how": f"which Metadata-Version {info['backend'] or 'the backend'} writes is not in "
+                                        "this script's table"}
+    specifiers, shown = [], name
+    for text in info["requires"]:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) == canonicalize_name(name):
+            specifiers.append(str(requirement.specifier))
+            shown = text
+    rows = BACKEND_WRITES[name]
+    newest, _ = BACKEND_NEWEST[name]
+    version = highest_allowed(specifiers, [row[0] for row in rows], newest)
+    if version is None:
+        return {"version": None, "how": f"[build-system] requires {shown}: no {name} release this script knows "
+                                        "is allowed"}
+    writes = row_for(rows, version)[1]
+    which = (f"{name} {version}" if any(specifiers) and version != Version(newest)
+             else f"the newest {name} ({newest} when this table was made)")
+    return {"version": writes, "how": f"decided from [build-system] requires {shown!r}: {which} writes {writes}"}
+
+
+def read_written_metadata(build, info):
+    """{version, how, exact}: the Metadata-Version the release's files carry: exact from --build's files, else
+    what the backend writes (backend_metadata_version)."""
+    from email.parser import BytesParser
+    found = {}
+    for artifact in (build or {}).get("artifacts") or []:
+        if artifact["metadata"]:
+            found[artifact["filename"]] = BytesParser().parsebytes(artifact["metadata"]).get("Metadata-Version")
+    versions = [value for value in found.values() if parse_version(value) is not None]
+    if versions:
+        highest = max(versions, key=Version)
+        return {"version": highest, "exact": True,
+                "how": "read from the built files (" + ", ".join(f"{name}: {value}" for name, value in found.items())
+                       + ")"}
+    return dict(backend_metadata_version(info), exact=False)
 
 
 def validate_metadata(raw, filename, expected_version):
@@ -2285,6 +2609,109 @@ def check_build(facts):
     return finding("build", "pass", f"{names} built with {build['tool']}; {checked}: valid")
 
 
+def action_release(ref):
+    """(release version or None, how the ref was read) for a pypa/gh-action-pypi-publish ref."""
+    if not ref:
+        return None, "no ref"
+    if ref.lower() in ACTION_RELEASE_SHAS:
+        return Version(ACTION_RELEASE_SHAS[ref.lower()]), f"@{ref[:12]} is v{ACTION_RELEASE_SHAS[ref.lower()]}"
+    if len(ref) == 40 and all(char in "0123456789abcdef" for char in ref.lower()):
+        return None, f"@{ref[:12]} is a commit this script's table of releases does not know"
+    version = parse_version(ref)
+    if ref in ACTION_MOVING_REFS or (version is not None and len(version.release) < 3):
+        return Version(NEWEST_ACTION_RELEASE), (f"@{ref} moves with every release: it runs whatever is newest "
+                                                f"(v{NEWEST_ACTION_RELEASE} as far as this table knows)")
+    if version is None:
+        return None, f"@{ref} is not a release tag this script can read"
+    if version > Version(NEWEST_ACTION_RELEASE):
+        return None, f"@{ref} is newer than the newest release this table knows (v{NEWEST_ACTION_RELEASE})"
+    return version, f"@{ref}"
+
+
+def reader_accepts(reader, info):
+    """(highest Metadata-Version the reader accepts or None when not known, what it is, why)."""
+    kind = reader["kind"]
+    if kind == "action":
+        release, how = action_release(reader["ref"])
+        if release is None:
+            return None, f"{PUBLISH_ACTION}{how if how.startswith('@') else ''}", how
+        _, twine, highest, source = row_for(ACTION_READERS, release)
+        ref = reader["ref"][:12] if len(reader["ref"]) == 40 else reader["ref"]
+        return highest, f"{PUBLISH_ACTION}@{ref} (v{release}, twine {twine})", f"{how}; {source}"
+    if kind == "twine":
+        specs = list(reader["specs"])
+        for name, found in (reader.get("from_files") or {}).items():
+            if found is None:
+                return None, "twine", f"the requirement file {name} it is installed from cannot be read here"
+            specs += found
+        if not specs:
+            return None, "twine", "no step of the job installs twine with a version this script can read"
+        version = highest_allowed(specs, [row[0] for row in TWINE_READERS], NEWEST_TWINE)
+        if version is None:
+            return None, "twine", f"no twine release this script knows matches {', '.join(filter(None, specs))}"
+        _, highest, source = row_for(TWINE_READERS, version)
+        shown = ", ".join(filter(None, specs)) or "no version pin: the newest"
+        return highest, f"twine {version} ({shown})", source
+    if kind in UNCHECKED_READERS:
+        version = f" (setup-uv version {reader['version']})" if reader.get("version") else ""
+        return NEWEST_METADATA_VERSION, f"{kind}{version}", UNCHECKED_READERS[kind]
+    family = OWN_BACKEND_PUBLISHERS.get(kind)
+    if family and backend_family(info["backend"]) == family:
+        return NEWEST_METADATA_VERSION, kind, f"{kind} uploads what its own backend builds"
+    return None, kind, f"{kind} uploads files built by {info['backend'] or 'setuptools'}; what it reads is not known"
+
+
+def capped_backend(info, highest):
+    """`name<first release that writes more than highest`, or None (not a backend in the table)."""
+    name = {"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core", "poetry": "poetry-core",
+            "pdm": "pdm-backend", "uv": "uv_build"}.get(backend_family(info["backend"]))
+    above = [row[0] for row in BACKEND_WRITES.get(name, ()) if Version(row[1]) > Version(highest)]
+    return f"{name}<{above[0]}" if above else None
+
+
+def check_upload_reader(facts):
+    """Can the program that reads the metadata in the upload step read the Metadata-Version the build writes?"""
+    jobs = publishing_jobs(facts)
+    readers = [(workflow, job, reader) for workflow, job in jobs for reader in job.get("readers", [])]
+    if not readers:
+        return finding("upload-reader", "skip", "no publishing job to judge (see workflow-oidc)")
+    written = facts["written_metadata"]
+    info = facts["info"]
+    fails, warns, passes, fixes = [], [], [], []
+    for workflow, job, reader in readers:
+        highest, name, why = reader_accepts(reader, info)
+        label = f"{workflow['file']} job {job['job']} uploads with {name}"
+        if highest is None:
+            warns.append(f"{label}: which Metadata-Versions it reads is not known ({why})")
+            fixes.append("pin pypa/gh-action-pypi-publish to a release (v1.14.2: "
+                         "dc37677b2e1c63e2034f94d8a5b11f265b73ba33) or install twine>=7 in the job"
+                         if reader["kind"] in ("action", "twine") else "check that it reads Metadata-Version "
+                         f"{written['version'] or NEWEST_METADATA_VERSION}, or upload with twine>=7")
+        elif Version(highest) >= Version(NEWEST_METADATA_VERSION):
+            passes.append(f"{label}, which reads every Metadata-Version PyPI accepts (up to {highest})")
+        elif written["version"] is None:
+            warns.append(f"{label}, which reads Metadata-Version {highest} at most; what the build writes is not "
+                         f"known: {written['how']}")
+            fixes.append("run with --build to read the Metadata-Version from the built files")
+        elif Version(written["version"]) > Version(highest):
+            fails.append(f"{label}, which reads Metadata-Version {highest} at most, but the files carry "
+                         f"{written['version']} ({written['how']}): the upload stops with \"'{written['version']}' "
+                         "is not a valid metadata version\"")
+            cap = capped_backend(info, highest)
+            cap = f", or cap the backend: requires = [\"{cap}\"]" if cap else ""
+            fixes.append(("pin pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2 "
+                          "(its twine 7.0.0 reads 2.5)" if reader["kind"] == "action" else
+                          "install twine>=7 in the job (pip install \"twine>=7\")") + cap)
+        else:
+            passes.append(f"{label}, which reads up to {highest}; the files carry {written['version']} "
+                          f"({written['how']})")
+    if fails:
+        return finding("upload-reader", "fail", "; ".join(fails + warns), "; ".join(dict.fromkeys(fixes)))
+    if warns:
+        return finding("upload-reader", "warn", "; ".join(warns + passes), "; ".join(dict.fromkeys(fixes)))
+    return finding("upload-reader", "pass", "; ".join(passes))
+
+
 def check_dist_stale(facts):
     dist, version = facts["dist"], parse_version(facts["version"])
     if dist is None:
@@ -2313,6 +2740,7 @@ CHECKS = [
     ("release-files", check_release_files),
     ("workflow-oidc", check_workflow_oidc),
     ("build", check_build),
+    ("upload-reader", check_upload_reader),
     ("dist-stale", check_dist_stale),
 ]
 
@@ -2436,6 +2864,7 @@ def gather(root, args, index_url):
             if built is not None:
                 resolved.update(version=built, unknown=False, how=f"read from the built wheel ({resolved['how']})")
                 version = built if parse_version(built) is not None else None
+    facts["written_metadata"] = read_written_metadata(facts["build"], info)
     if index_thread is not None:
         index_thread.join(args.timeout + 1)
         if lookup and version is not None:
