@@ -1405,6 +1405,8 @@ def publishing_method(steps):
         uses = step.get("uses")
         if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == PUBLISH_ACTION:
             return "action"
+    for reader in upload_readers(steps):  # by the words of the command: `pipx run twine==6.1.0 upload` too
+        return "twine upload" if reader["kind"] == "twine" else reader["kind"]
     for step in steps:
         command = step.get("run")
         for upload in UPLOAD_COMMANDS if isinstance(command, str) else ():
