@@ -1330,8 +1330,11 @@ def load_yaml(text):
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
-def parse_workflow_text(filename, text):
-    """A workflow file -> {file, error} or {file, reusable, triggers, jobs: [publishing job facts], calls}."""
+def parse_workflow_text(filename, text, read_script=None):
+    """A workflow file -> {file, error} or {file, reusable, triggers, jobs: [publishing job facts], calls}.
+
+    read_script(path) -> text or None reads a file of the repository (paths relative to the checkout): `run:`
+    steps that call the repository's own scripts are followed into them (follow_scripts)."""
     try:
         data = load_yaml(text)
     except yaml.YAMLError as error:
@@ -1367,11 +1370,13 @@ def parse_workflow_text(filename, text):
             calls.append({"job": str(job_id), "uses": local_uses(job["uses"]), "id_token": granted})
             continue
         steps = job_steps(job)
+        if read_script is not None:
+            steps = [followed_step(step, read_script) for step in steps]
         how = publishing_method(steps)
         if how:
             publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
-                                                      workflow_env, "permissions" in data))
-            publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs)
+                                                      workflow_env, "permissions" in data, triggers))
+            publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs, triggers=triggers)
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
             "jobs": publishing, "calls": calls}
 
@@ -1398,6 +1403,116 @@ def job_steps(job, budget=2000):
         if isinstance(step.get("parallel"), list) and len(stack) < 50:
             stack.append(iter(step["parallel"]))
     return found
+
+
+SCRIPT_DEPTH = 3  # how deep `run:` steps are followed into the repository's scripts (a script calling a script)
+SHELLS = ("sh", "bash", "zsh", "dash", "source", ".", "exec", "sudo", "env", "time", "nohup")
+PYTHONS = ("python", "python3", "py")
+
+
+def followed_step(step, read_script):
+    """The step with the text of the repository scripts its `run:` calls appended (a `followed` list names them)."""
+    if not isinstance(step.get("run"), str):
+        return step
+    base = str(step.get("working-directory") or "").strip().strip("/")
+    texts, followed = follow_scripts(step["run"], read_script, base, SCRIPT_DEPTH, set())
+    return dict(step, run=step["run"] + "\n" + "\n".join(texts), followed=followed) if texts else step
+
+
+def follow_scripts(command, read_script, base, depth, seen):
+    """([script texts], [paths]) of the repository's files a shell command runs: `scripts/publish`,
+    `./release.sh`, `bash x.sh`, `python tools/release.py` (an upload through twine's API or a subprocess is
+    turned into a `twine upload` line), `make TARGET` (the target's recipe), at most `depth` levels deep."""
+    texts, followed = [], []
+    if depth <= 0:
+        return texts, followed
+    for words in shell_words(command):
+        words = script_command(words)
+        if not words:
+            continue
+        program = words[0]
+        if program_name(program) == "make":
+            targets = [word for word in words[1:] if not word.startswith("-") and "=" not in word] or [None]
+            text = read_script("/".join(filter(None, [base, "Makefile"])))
+            recipe = make_recipe(text, targets[0]) if text else ""
+            if recipe and "Makefile" not in seen:
+                seen.add("Makefile")
+                followed.append("/".join(filter(None, [base, "Makefile"])))
+                texts.append(recipe)
+                more, paths = follow_scripts(recipe, read_script, base, depth - 1, seen)
+                texts, followed = texts + more, followed + paths
+            continue
+        if "${{" in program or program.startswith(("/", "$", "~")) or not (
+                "/" in program or program.endswith((".sh", ".py", ".bash"))):
+            continue
+        path = os.path.normpath("/".join(filter(None, [base, program]))).replace(os.sep, "/")
+        if path.startswith("../") or path in seen:
+            continue
+        seen.add(path)
+        text = read_script(path)
+        if text is None:
+            continue
+        followed.append(path)
+        if path.endswith(".py") or text.startswith("#!") and "python" in text.split("\n", 1)[0]:
+            texts.append(python_uploads(text))
+            continue
+        texts.append(text)
+        more, paths = follow_scripts(text, read_script, base, depth - 1, seen)
+        texts, followed = texts + more, followed + paths
+    return [text for text in texts if text], followed
+
+
+def script_command(words):
+    """The words from the program a command line runs on, past `VAR=value`, shells and interpreters with their
+    options (`bash -e x.sh`, `python3 tools/release.py`) and `uv run`/`poetry run`/`pdm run`/`hatch run`;
+    None for `python -m MODULE` and `sh -c TEXT` (no file)."""
+    index = 0
+    while index < len(words):
+        word, name = words[index], program_name(words[index])
+        if index == 0 and "=" in word and not word.startswith("-") and "/" not in word.split("=", 1)[0]:
+            index += 1
+        elif name in ("uv", "poetry", "pdm", "hatch", "pipenv", "rye") and words[index + 1:index + 2] == ["run"]:
+            index += 2
+        elif name in SHELLS + PYTHONS:
+            index += 1
+            while index < len(words) and words[index].startswith("-"):
+                if words[index] in ("-m", "-c"):
+                    return None
+                index += 1
+        else:
+            return words[index:]
+    return None
+
+
+def python_uploads(text):
+    """`twine upload` / `uv publish` lines for a Python script that uploads through a subprocess or twine's API."""
+    compact = " ".join(text.replace("'", '"').split())
+    lines = []
+    if any(form in compact for form in ('"twine", "upload"', "twine upload", "twine.commands.upload",
+                                        "from twine.commands import upload", '"-m", "twine"')):
+        lines.append("twine upload")
+    if '"uv", "publish"' in compact or "uv publish" in compact:
+        lines.append("uv publish")
+    return "\n".join(lines)
+
+
+def make_recipe(text, target):
+    """The recipe lines (tab-indented, `@`/`-` stripped) of a Makefile target, the first target when None."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            if inside:
+                lines.append(line.strip().lstrip("@-"))
+            continue
+        head = line.split("#", 1)[0]
+        if ":" in head and not head.startswith((" ", ".")) and "=" not in head.split(":", 1)[0]:
+            names = head.split(":", 1)[0].split()
+            inside = target in names if target else not lines and bool(names)
+            if inside is False and lines and target is None:
+                break
+        elif head.strip():
+            inside = False
+    return "\n".join(lines)
 
 
 def publishing_method(steps):
@@ -1444,7 +1559,71 @@ def has_id_token(permissions):
     return isinstance(permissions, dict) and permissions.get("id-token") == "write"
 
 
-def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env, workflow_sets=True):
+def upload_target(where):
+    """'pypi', 'testpypi' or 'other HOST' for an upload URL or a repository name (twine -r, uv --index).
+
+    An expression (`${{ ... }}`) or an unknown repository name is counted as PyPI: a credential aimed at an index
+    that cannot be told is judged as if it were PyPI's."""
+    from urllib.parse import urlsplit
+    text = " ".join(str(where or "").split()).lower()
+    if not text or text in ("pypi", "upload.pypi.org"):
+        return "pypi"
+    if "test.pypi.org" in text or text in ("testpypi", "test-pypi", "test"):
+        return "testpypi"
+    if "://" in text:
+        host = (urlsplit(text.split("${{", 1)[0] if not text.startswith("${{") else "").hostname or "")
+        if host in ("upload.pypi.org", "pypi.org", "www.pypi.org"):
+            return "pypi"
+        if host:
+            return f"other {host}"
+    return "pypi"
+
+
+def command_target(words, env):
+    """The index an upload command sends to: --repository-url/--publish-url/-r/--repository/--index, else
+    TWINE_REPOSITORY_URL/TWINE_REPOSITORY/UV_PUBLISH_URL from the environment, else PyPI."""
+    for index, word in enumerate(words):
+        for flag in ("--repository-url", "--publish-url", "--repository", "--index", "-r"):
+            if word == flag and index + 1 < len(words):
+                return upload_target(words[index + 1])
+            if word.startswith(flag + "=") and flag.startswith("--"):
+                return upload_target(word.split("=", 1)[1])
+    for name in ("TWINE_REPOSITORY_URL", "UV_PUBLISH_URL", "TWINE_REPOSITORY", "UV_PUBLISH_INDEX"):
+        if env.get(name):
+            return upload_target(env[name])
+    return "pypi"
+
+
+def step_uploads(step, env):
+    """[(target, problems)] for each upload a step makes (the action, or an upload command in its run: text)."""
+    import re
+    found = []
+    uses = step.get("uses")
+    if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == PUBLISH_ACTION:
+        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+        target = upload_target(inputs.get("repository-url", inputs.get("repository_url", "")))
+        found.append((target, ["passes `password:` to the publish action (an API token, not OIDC)"]
+                      if "password" in inputs else []))
+    command = step.get("run") if isinstance(step.get("run"), str) else ""
+    for words in shell_words(command) if command else []:
+        programs = [program_name(word) for word in words]
+        pairs = {" ".join(programs[i:i + 2]) for i in range(len(programs))}
+        if not pairs & set(UPLOAD_COMMANDS):
+            continue
+        line = " ".join(words)
+        problems = (["passes a password/token on the upload command line"]
+                    if re.search(r"(--password|-p\s|--token|-t\s|-u\s\S+\s+-p)", line + " ") else [])
+        target = command_target(words, env)
+        if target == "pypi" and re.search(r"test\.pypi\.org|testpypi|test-pypi", line):
+            target = "testpypi"
+        found.append((target, problems))
+    return found
+
+
+def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env, workflow_sets=True,
+                            triggers=None):
+    """The facts of a publishing job; every credential is attributed to the index the upload it serves goes to
+    (a password sent to another index is not a PyPI token)."""
     import re
     if "permissions" in job:
         id_token, granted_by = has_id_token(job.get("permissions")), "the job"
@@ -1456,42 +1635,68 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
     if isinstance(environment, dict):
         environment = environment.get("name")
     environment = str(environment) if isinstance(environment, (str, int, float)) and str(environment) else None
-    problems, unpinned, attestations_off, targets = [], [], False, set()
-    env_names = set(workflow_env) | set(job.get("env") if isinstance(job.get("env"), dict) else {})
+    unpinned, attestations_off, targets = [], False, set()
+    by_target, job_wide = {}, []  # problems of one upload's credentials; problems that concern every upload
+    job_env = dict(workflow_env, **(job.get("env") if isinstance(job.get("env"), dict) else {}))
+
+    def token_problems(names):
+        return [f"sets {name} (a token for the upload)" for name in sorted(str(item) for item in names)
+                if name.upper() in TOKEN_ENV_NAMES]
+
+    def secret_problems(value):
+        return [f"uses secret {name}" for name in sorted(secret_names(value)) if name.upper() != "GITHUB_TOKEN"
+                and re.search(r"PYPI|TWINE|PUBLISH|UPLOAD|PASSWORD", name.upper())]
+
     for step in steps:
-        if isinstance(step.get("env"), dict):
-            env_names |= set(step["env"])
+        step_env = step.get("env") if isinstance(step.get("env"), dict) else {}
         uses = step.get("uses")
         if isinstance(uses, str):
             ref = uses.split("@", 1)[1] if "@" in uses else ""
             if not uses.startswith(("./", "$/", "docker://")) and not re.fullmatch(r"[0-9a-f]{40}", ref):
                 unpinned.append(uses)
-            if uses.lower().startswith(PUBLISH_ACTION):
-                inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
-                if "password" in inputs:
-                    problems.append("passes `password:` to the publish action (an API token, not OIDC)")
-                if str(inputs.get("attestations", "true")).lower() == "false":
-                    attestations_off = True
-                url = str(inputs.get("repository-url", inputs.get("repository_url", "")))
-                targets.add("testpypi" if "test.pypi.org" in url else "pypi")
-        command = step.get("run")
-        uploads = [upload for upload in UPLOAD_COMMANDS if isinstance(command, str) and upload in command]
-        if uploads and re.search(r"(--password|-p\s|--token|-t\s)", command):
-            problems.append("passes a password/token on the upload command line")
-        if uploads:
-            targets.add("testpypi" if re.search(r"test\.pypi\.org|testpypi|test-pypi", command) else "pypi")
-    for name in sorted(str(item) for item in env_names):
-        if name.upper() in TOKEN_ENV_NAMES:
-            problems.append(f"sets {name} (a token for the upload)")
-    job_without_env = {key: value for key, value in job.items() if key != "environment"}
-    for name in sorted(secret_names(job_without_env) | secret_names(workflow_env)):
-        if name.upper() != "GITHUB_TOKEN" and re.search(r"PYPI|TWINE|PUBLISH|UPLOAD|PASSWORD", name.upper()):
-            problems.append(f"uses secret {name}")
-    gated = any(release_gate(item) for item in [job.get("if")] + [step.get("if") for step in steps])
+            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+            if uses.lower().startswith(PUBLISH_ACTION) and str(inputs.get("attestations", "true")).lower() == "false":
+                attestations_off = True
+        uploads = step_uploads(step, dict(job_env, **step_env))
+        if not uploads:  # credentials in a step that uploads nothing serve every upload of the job
+            job_wide += token_problems(step_env) + secret_problems(step)
+            continue
+        for target, problems in uploads:
+            targets.add(target)
+            by_target.setdefault(target, []).extend(problems + token_problems(step_env) + secret_problems(step))
+    job_wide += token_problems(job_env)
+    job_rest = {key: value for key, value in job.items() if key not in ("environment", "steps")}
+    job_wide += secret_problems(job_rest) + secret_problems(workflow_env)
+    ours = [target for target in targets if not target.startswith("other ")]
+    problems = job_wide + [problem for target in ours for problem in by_target.get(target, [])]
+    elsewhere = sorted(target[6:] for target in targets if target.startswith("other ") and by_target.get(target))
+    gated = any(release_gate(item, triggers) for item in [job.get("if")] + [step.get("if") for step in steps])
+    readers = [dict(reader, target=target)
+               for reader, target in zip(upload_readers(steps), reader_targets(steps, job_env))]
     return {"job": job_id, "how": how, "id_token": id_token, "granted_by": granted_by,
             "environment": environment, "problems": list(dict.fromkeys(problems)), "unpinned": unpinned,
-            "attestations_off": attestations_off and how == "action", "testpypi": targets == {"testpypi"},
-            "targets": sorted(targets), "gated": gated, "readers": upload_readers(steps)}
+            "attestations_off": attestations_off and how == "action", "testpypi": set(ours) == {"testpypi"},
+            "targets": sorted(ours) if ours else sorted(targets), "other_indexes": elsewhere,
+            "only_other": bool(targets) and not ours, "gated": gated, "readers": readers,
+            "via": sorted({path for step in steps for path in step.get("followed", [])})}
+
+
+def reader_targets(steps, job_env):
+    """The index of each reader upload_readers finds, in the same order."""
+    found = []
+    for step in steps:
+        step_env = step.get("env") if isinstance(step.get("env"), dict) else {}
+        found += [target for target, _ in step_uploads(step, dict(job_env, **step_env))]
+    return found
+
+
+def program_name(word):
+    """A command word as the program it names: the last path part, without a leading `${VAR}`/`$VAR`, and a
+    requirement (`twine==6.1.0`, `twine@6.2.0`) as its name."""
+    import re
+    word = re.sub(r"^(?:\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)+", "", word).rsplit("/", 1)[-1]
+    requirement = requirement_word(word) if any(char in word for char in "=<>@~!") else None
+    return requirement.name.lower() if requirement is not None else word
 
 
 def shell_words(command):
@@ -1588,9 +1793,7 @@ def upload_readers(steps):
             readers.append({"kind": "action", "where": where, "ref": uses.split("@", 1)[1] if "@" in uses else ""})
         command = step.get("run") if isinstance(step.get("run"), str) else ""
         for words in shell_words(command) if command else []:
-            programs = [word.rsplit("/", 1)[-1] for word in words]
-            programs = [requirement_word(word).name.lower() if requirement_word(word) is not None else word
-                        for word in programs]  # pipx run twine==6.1.0 upload
+            programs = [program_name(word) for word in words]  # pipx run twine==6.1.0 upload
             pairs = {" ".join(programs[i:i + 2]) for i in range(len(programs))}
             if "twine upload" in pairs:
                 inline, _ = twine_requirements(words)  # uvx --from twine==X twine upload ...
@@ -1602,6 +1805,7 @@ def upload_readers(steps):
                 for tool in OWN_BACKEND_PUBLISHERS:
                     if tool in pairs:
                         readers.append({"kind": tool, "where": where})
+                        break
     return readers
 
 
@@ -1611,10 +1815,15 @@ def read_workflows(files):
     if listed is None:
         return None
     workflows = []
+    base = files.top or files.root
+
+    def read_script(path):
+        return files.read_text(os.path.join(base, path), limit=1 << 20)
+
     for name in [name for name in listed if name.endswith((".yml", ".yaml"))]:
         text = files.read_text(os.path.join(directory, name))
         workflow = ({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
-                    else parse_workflow_text(name, text))
+                    else parse_workflow_text(name, text, read_script))
         if "error" in workflow:
             # An unparsable file has no structure to read; its text only tells whether it may be the one that
             # publishes (an undecodable file may be, too).
@@ -1650,13 +1859,22 @@ def twine_in_requirement_files(files, names):
     return found
 
 
-def release_gate(condition):
-    """Whether an `if:` limits a job or step to release tags or release events."""
-    return isinstance(condition, str) and ("refs/tags" in condition or "ref_type" in condition
-                                           or "'release'" in condition)
+def release_gate(condition, triggers=None):
+    """Whether an `if:` limits a job or step to release tags or release events, read as GitHub evaluates it with
+    the workflow's triggers: `refs/tags` (startsWith(github.ref, 'refs/tags/')), `github.ref_type == 'tag'`,
+    `github.event_name == 'release'`, or `github.event.action == 'published'` (also 'released', 'created') when
+    a `release` trigger is what delivers that action."""
+    if not isinstance(condition, str):
+        return False
+    text = " ".join(condition.replace('"', "'").split())
+    if "refs/tags" in text or "ref_type" in text or "'release'" in text:
+        return True
+    release = isinstance(triggers, dict) and "release" in triggers
+    return release and "github.event.action" in text and any(
+        f"== '{action}'" in text or f"=='{action}'" in text for action in ("published", "released", "created"))
 
 
-def gated_by_needs(job, jobs, seen=None):
+def gated_by_needs(job, jobs, seen=None, triggers=None):
     """A job whose `needs` (transitively) include a release-gated job is skipped with it, unless its own `if:`
     runs it anyway (always(), !cancelled(), failure())."""
     seen = set() if seen is None else seen
@@ -1668,7 +1886,7 @@ def gated_by_needs(job, jobs, seen=None):
         if name in seen or not isinstance(needed, dict):
             continue
         seen.add(name)
-        if release_gate(needed.get("if")) or gated_by_needs(needed, jobs, seen):
+        if release_gate(needed.get("if"), triggers) or gated_by_needs(needed, jobs, seen, triggers):
             return True
     return False
 

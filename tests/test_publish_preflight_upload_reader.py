@@ -206,7 +206,7 @@ def test_unknown_action_release_warns(tmp_path, ref, expected):
 # ----------------------------------------------------------------------------- twine, uv and others in run: steps
 
 def twine_step(run):
-    return textwrap.dedent(f"""\
+    return textwrap.dedent("""\
         - name: Upload
           env:
             TWINE_NON_INTERACTIVE: "1"
