@@ -1809,8 +1809,13 @@ def upload_readers(steps):
     return readers
 
 
+def workflows_directory(files):
+    """.github/workflows/ at the git top level (the only place GitHub reads workflows), else under the project."""
+    return os.path.join(files.top or files.root, ".github", "workflows")
+
+
 def read_workflows(files):
-    directory = os.path.join(files.root, ".github", "workflows")
+    directory = workflows_directory(files)
     listed = files.listdir(directory)
     if listed is None:
         return None
@@ -2512,10 +2517,93 @@ def check_version_order(facts):
 
 def publishing_jobs(facts):
     """[(workflow, job)] of the jobs that can upload to the index in use: a job aimed only at the other index
-    (TestPyPI for PyPI, and vice versa) is not a candidate for this index's trusted publisher."""
+    (TestPyPI for PyPI, and vice versa) is not a candidate for this index's trusted publisher; nor is a job of a
+    workflow that the release tag does not start (its on.push.tags filter), when another one is started."""
     index = "testpypi" if facts["testpypi"] else "pypi"
-    return [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])
+    jobs = [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])
             if index in job.get("targets") or not job.get("targets")]
+    started = [(workflow, job) for workflow, job in jobs if tag_starts(workflow["triggers"], release_tag(facts))]
+    return started or jobs
+
+
+def release_tag(facts):
+    """The tag this release is pushed as: HEAD's tag(s) naming the version, else the one git-tag suggests
+    (`v` + version unless most release tags have no `v`); None without a version or git."""
+    version, git = parse_version(facts.get("version")), facts.get("git") or {}
+    if version is None or not git.get("repo"):
+        return None
+    name = facts["info"]["name"]
+    ours = sorted(tag for tag, commit in git["tags"].items() if commit == git["head"] and tag_version(tag, name)
+                  == version)
+    if ours:
+        return ours[0]
+    tags = release_tags(facts)
+    style = "v" if not tags or sum(tag[:1] in "vV" for tag in tags) * 2 >= len(tags) else ""
+    return f"{style}{version}"
+
+
+def github_filter_match(pattern, text):
+    """GitHub's filter pattern syntax (workflow syntax, "Filter pattern cheat sheet"): `*` any characters but
+    `/`, `**` any characters, `?` zero or one of the preceding character, `+` one or more of it, `[...]` one
+    character of a set or range, `\\` escapes; the whole name must match."""
+    import re
+    out, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char in "?+" and out:
+            out.append(char)
+        elif char == "[" and "]" in pattern[index + 1:]:
+            end = pattern.index("]", index + 1)
+            out.append("[" + pattern[index + 1:end].replace("\\", "\\\\") + "]")
+            index = end + 1
+            continue
+        elif char == "\\" and index + 1 < len(pattern):
+            out.append(re.escape(pattern[index + 1]))
+            index += 2
+            continue
+        else:
+            out.append(re.escape(char))
+        index += 1
+    try:
+        return re.fullmatch("".join(out), text) is not None
+    except re.error:
+        return False
+
+
+def tag_filter(workflow):
+    """The on.push.tags (or tags-ignore, prefixed `ignore:`) patterns of a workflow, for messages."""
+    push = workflow["triggers"].get("push")
+    push = push if isinstance(push, dict) else {}
+    return push.get("tags") if "tags" in push else [f"ignore:{p}" for p in string_list(push.get("tags-ignore"))] \
+        or ["(none: branch filters only)"]
+
+
+def tag_starts(triggers, tag):
+    """Whether pushing `tag` starts a workflow with these triggers (True also when unknown or when a `release`
+    event, not the push, is what starts it); False only when the push filters exclude the tag."""
+    if tag is None or "release" in triggers or "push" not in triggers:
+        return True
+    push = triggers.get("push")
+    if not isinstance(push, dict) or not push:
+        return True
+    if "tags" in push:
+        started = False
+        for pattern in string_list(push.get("tags")):  # later patterns win; `!` excludes
+            if pattern.startswith("!"):
+                started = started and not github_filter_match(pattern[1:], tag)
+            elif github_filter_match(pattern, tag):
+                started = True
+        return started
+    if "tags-ignore" in push:
+        return not any(github_filter_match(pattern, tag) for pattern in string_list(push.get("tags-ignore")))
+    # only branch filters: GitHub does not run the workflow for tag pushes
+    return not ("branches" in push or "branches-ignore" in push)
 
 
 def runs_on_release_tag(workflow, job):
@@ -2727,7 +2815,8 @@ def check_workflow_oidc(facts):
                  + f": {w['error']}" for w in broken]
         return finding("workflow-oidc", "fail", "GitHub refuses to run workflow files that do not parse, so they "
                                                 "never publish: " + "; ".join(shown), broken_workflow_fix(broken))
-    jobs = [(w, j) for w in workflows for j in w.get("jobs", [])]
+    # A job whose uploads all go to another index (a private or project index) does not publish to PyPI/TestPyPI.
+    jobs = [(w, j) for w in workflows for j in w.get("jobs", []) if not j.get("only_other")]
     if not jobs:
         external = sorted({call["uses"] for w in workflows for call in w.get("calls", [])
                            if not call["uses"].startswith("./")})
@@ -2738,6 +2827,23 @@ def check_workflow_oidc(facts):
                           "them: the publish job belongs in a top-level workflow of this repository)"
                           if external else ""),
                        "copy assets/publish.yml to .github/workflows/publish.yml")
+    tag = release_tag(facts)
+    index = "testpypi" if facts["testpypi"] else "pypi"
+    ours = [(w, j) for w, j in jobs if index in j.get("targets", [index]) or not j.get("targets")]
+    idle = [(w, j) for w, j in jobs if not tag_starts(w["triggers"], tag)]
+    filters = "; ".join(sorted({f"{w['file']} runs on tags {', '.join(map(repr, string_list(tag_filter(w))))}"
+                                for w, _ in idle}))
+    if ours and all((w, j) in idle for w, j in ours):
+        version = facts["version"]
+        fitting = [candidate for candidate in (f"v{version}", str(version), f"{facts['info']['name']}-v{version}")
+                   if any(tag_starts(w["triggers"], candidate) for w, _ in idle)]
+        return finding("workflow-oidc", "fail", f"pushing tag {tag} starts no workflow that publishes: {filters}",
+                       (f"tag the release {fitting[0]} (git tag -a {fitting[0]} -m \"Release {version}\"), which "
+                        "the filter matches" if fitting else f"version {version} has no tag those filters match: "
+                        f"release a version they accept, or change on.push.tags in "
+                        f"{', '.join(sorted({w['file'] for w, _ in idle}))}")
+                       + " (GitHub's filter syntax: * any but /, ** any, ? and + repeat the previous character)")
+    jobs = [(w, j) for w, j in jobs if (w, j) not in idle]
     warns = [f".github/workflows/{w['file']} does not parse ({w['error']}); GitHub will not run it"
              for w in broken_elsewhere]
     fails, fixes = [], [broken_workflow_fix(broken_elsewhere)] if broken_elsewhere else []
@@ -2750,10 +2856,12 @@ def check_workflow_oidc(facts):
                 local_calls.setdefault(call["uses"].rsplit("/", 1)[-1].split("@")[0], []).append(call["id_token"])
     index = "testpypi" if facts["testpypi"] else "pypi"
     for workflow, job in jobs:
-        where = f"{workflow['file']} job {job['job']}"
+        where = f"{workflow['file']} job {job['job']}" + (f" (uploads through {', '.join(job['via'])})"
+                                                          if job.get("via") else "")
         # Jobs that upload only to the other index are reported, but do not decide this release.
         judged = fails if index in job.get("targets", [index]) or not job.get("targets") else warns
-        other = "" if judged is fails else f" (it uploads to {'PyPI' if index == 'testpypi' else 'TestPyPI'} only)"
+        shown = sorted({"PyPI" if t == "pypi" else "TestPyPI" if t == "testpypi" else t[6:] for t in job["targets"]})
+        other = "" if judged is fails else f" (it uploads to {', '.join(shown)} only)"
         granted = job["id_token"]
         if job["granted_by"] is None and workflow.get("reusable"):
             grants = local_calls.get(workflow["file"], [])
@@ -2783,15 +2891,28 @@ def check_workflow_oidc(facts):
             warns.append(f"{where} uses unpinned actions: {', '.join(job['unpinned'][:4])}")
             fixes.append(f"pin them to commit SHAs: python3 scripts/check-action-pins.py "
                          f".github/workflows/{workflow['file']}")
-    names = ", ".join(f"{w['file']}:{j['job']}" for w, j in jobs)
+    names = ", ".join(f"{w['file']}:{j['job']}" + (f" (uploads through {', '.join(j['via'])})" if j.get("via") else "")
+                      for w, j in jobs)
+    elsewhere = sorted({f"{w['file']}:{j['job']} -> {host}" for w, j in
+                        [(w, j) for w in workflows for j in w.get("jobs", [])] for host in j.get("other_indexes", [])})
+    if idle:
+        elsewhere.append(f"not started by tag {tag}, so not judged: {filters}")
+    if elsewhere:  # said, never judged: those credentials are for another index
+        hosts = [item for item in elsewhere if " -> " in item]
+        warns_note = "".join(["; credentials sent to other indexes are not PyPI tokens and are not judged here: "
+                              + ", ".join(hosts[:4]) if hosts else ""]
+                             + [f"; {item}" for item in elsewhere if " -> " not in item])
+    else:
+        warns_note = ""
     if fails:
-        return finding("workflow-oidc", "fail", "; ".join(fails + warns), "; ".join(dict.fromkeys(fixes)))
+        return finding("workflow-oidc", "fail", "; ".join(fails + warns) + warns_note,
+                       "; ".join(dict.fromkeys(fixes)))
     if warns:
-        return finding("workflow-oidc", "warn", f"{names}: " + "; ".join(warns), "; ".join(dict.fromkeys(fixes))
-                       or None)
+        return finding("workflow-oidc", "warn", f"{names}: " + "; ".join(warns) + warns_note,
+                       "; ".join(dict.fromkeys(fixes)) or None)
     environments = ", ".join(sorted({str(j["environment"]) for _, j in jobs}))
     return finding("workflow-oidc", "pass", f"{names}: publishes with trusted publishing (OIDC): id-token: write, "
-                                            f"environment {environments}, no tokens, pinned actions")
+                                            f"environment {environments}, no tokens, pinned actions{warns_note}")
 
 
 def check_build(facts):
@@ -2892,7 +3013,9 @@ def capped_backend(info, highest):
 def check_upload_reader(facts):
     """Can the program that reads the metadata in the upload step read the Metadata-Version the build writes?"""
     jobs = publishing_jobs(facts)
-    readers = [(workflow, job, reader) for workflow, job in jobs for reader in job.get("readers", [])]
+    index = "testpypi" if facts["testpypi"] else "pypi"
+    readers = [(workflow, job, reader) for workflow, job in jobs for reader in job.get("readers", [])
+               if reader.get("target", index) == index]
     if not readers:
         return finding("upload-reader", "skip", "no publishing job to judge (see workflow-oidc)")
     written = facts["written_metadata"]
@@ -2903,9 +3026,10 @@ def check_upload_reader(facts):
         label = f"{workflow['file']} job {job['job']} uploads with {name}"
         if highest is None:
             warns.append(f"{label}: which Metadata-Versions it reads is not known ({why})")
-            fixes.append("pin pypa/gh-action-pypi-publish to a release (v1.14.2: "
-                         "dc37677b2e1c63e2034f94d8a5b11f265b73ba33) or install twine>=7 in the job"
-                         if reader["kind"] in ("action", "twine") else "check that it reads Metadata-Version "
+            fixes.append("pin pypa/gh-action-pypi-publish to a release: "
+                         "dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2" if reader["kind"] == "action" else
+                         "install twine>=7 in the job (pip install \"twine>=7\") before `twine upload`"
+                         if reader["kind"] == "twine" else "check that it reads Metadata-Version "
                          f"{written['version'] or NEWEST_METADATA_VERSION}, or upload with twine>=7")
         elif Version(highest) >= Version(NEWEST_METADATA_VERSION):
             passes.append(f"{label}, which reads every Metadata-Version PyPI accepts (up to {highest})")
@@ -3027,7 +3151,7 @@ def read_twin(files, git, facts):
     the verdict depends on, or a workflow, is changed or untracked. None when there is no such pair."""
     if not git["repo"] or git["head_commit"] is None or files.commit not in (None, git["head_commit"]):
         return None
-    workflows = files.relative(os.path.join(files.root, ".github", "workflows"))
+    workflows = files.relative(workflows_directory(files))
     changed = set(git["dirty_repo"]) | set(git["untracked"])
     relevant = sorted(path for path in changed if path in files.read_paths or (
         workflows is not None and path.startswith(workflows + "/") and path.endswith((".yml", ".yaml"))))

@@ -5,6 +5,8 @@ guitarrapc/githubactions-lab's parallel.yaml as published)."""
 
 from __future__ import annotations
 
+import shutil
+
 from preflight_support import WORKFLOWS, by_check, init_repo, load_script_module, preflight, static_project
 
 V1_14_0 = "pypa/gh-action-pypi-publish@cef221092ed1bacb1cc03d23a2d87d1d172e277b # v1.14.0"
@@ -86,3 +88,102 @@ def test_fixture_headers_name_their_sources():
         head = (WORKFLOWS / name).read_text(encoding="utf-8").split("\n", 3)[:3]
         assert head[0].startswith("#"), name
 
+
+
+# ----------------------------------------------------------------------------- real release workflows (issue 16)
+
+REPOS = WORKFLOWS / "repos"
+SETUPTOOLS_PROJECT = """
+    [build-system]
+    requires = ["setuptools>=77"]
+    build-backend = "setuptools.build_meta"
+
+    [project]
+    name = "{name}"
+    version = "{version}"
+    """
+
+
+def real_repo(tmp_path, source, name="demo-pkg", version="1.2.3", subdir=None, tag=None, pyproject=None):
+    """A git repository holding the real workflow files (and scripts) of `source`, with a small project at the
+    top or in `subdir`; `tag` is made on the commit (the release tag)."""
+    from preflight_support import commit_all, write_project
+    top = tmp_path / source
+    shutil.copytree(REPOS / source, top)
+    write_project(top / (subdir or ""), (pyproject or SETUPTOOLS_PROJECT).format(name=name, version=version),
+                  {f"src/{name.replace('-', '_')}/__init__.py": f'__version__ = "{version}"\n'})
+    init_repo(top, remote=f"https://github.com/octo-org/{source}.git")
+    if tag:
+        commit_all(top, "release", tag)
+    return top / (subdir or "")
+
+
+def test_httpx_upload_inside_scripts_publish_with_a_token_fails(tmp_path):
+    found = checks(real_repo(tmp_path, "httpx", name="httpx"))[1]["workflow-oidc"]
+    assert found["status"] == "fail", found
+    assert "sets TWINE_PASSWORD" in found["detail"] and "uses secret PYPI_TOKEN" in found["detail"]
+    assert "lacks `id-token: write`" in found["detail"]
+    assert "no workflow publishes" not in found["detail"]
+
+
+def test_pip_tools_password_for_jazzband_is_not_a_pypi_token(tmp_path):
+    result, found = checks(real_repo(tmp_path, "pip-tools", name="pip-tools"))
+    oidc = found["workflow-oidc"]
+    assert oidc["status"] != "fail", oidc
+    assert "password" not in oidc["detail"].split("not judged here")[0]
+    assert "jazzband.co" in oidc["detail"]
+    reader = found["upload-reader"]  # v1.13.0 (twine 6) reads the 2.4 setuptools writes; Jazzband's upload not judged
+    assert reader["status"] == "pass" and reader["detail"].count("uploads with") == 1, reader
+
+
+def test_attrs_release_gate_on_event_action_is_recognised(tmp_path):
+    oidc = checks(real_repo(tmp_path, "attrs", name="attrs"))[1]["workflow-oidc"]
+    assert oidc["status"] == "warn", oidc  # unpinned actions, a TestPyPI job on every push: warnings only
+    assert "release-pypi" in oidc["detail"]
+    assert "publishes on every push" not in oidc["detail"].split("TestPyPI only")[0].split("release-test-pypi")[0]
+    module = load_script_module()
+    condition = "github.repository_owner == 'python-attrs' && github.event.action == 'published'"
+    assert module.release_gate(condition, {"release": {"types": ["published"]}})
+    assert not module.release_gate(condition, {"push": None})  # without the release trigger it gates nothing
+
+
+def test_meson_python_tag_filter(tmp_path):
+    dev = real_repo(tmp_path / "dev", "meson-python", name="meson-python", version="0.21.0.dev0")
+    found = checks(dev)[1]["workflow-oidc"]
+    assert found["status"] == "fail" and "starts no workflow that publishes" in found["detail"], found
+    assert "'[0-9]+.[0-9]+.[0-9]+'" in found["detail"]
+    release = real_repo(tmp_path / "rel", "meson-python", name="meson-python", version="0.21.0", tag="0.21.0")
+    found = checks(release)[1]["workflow-oidc"]
+    assert "starts no workflow" not in found["detail"], found
+
+
+def test_glob_rules():
+    match = load_script_module().github_filter_match
+    assert match("[0-9]+.[0-9]+.[0-9]+", "0.21.0") and not match("[0-9]+.[0-9]+.[0-9]+", "0.21.0.dev0")
+    assert match("v*", "v1.2.3") and not match("v*", "v1/2") and match("v**", "v1/2")
+    assert match("hatch-v*", "hatch-v1.18.0") and not match("hatchling-v*", "hatch-v1.18.0")
+    assert match("v?1.0", "1.0") and match("v?1.0", "v1.0")
+
+
+def test_hatch_monorepo_counts_only_the_workflow_of_this_project(tmp_path):
+    pyproject = """
+        [build-system]
+        requires = ["hatchling"]
+        build-backend = "hatchling.build"
+
+        [project]
+        name = "{name}"
+        version = "{version}"
+        """
+    top = real_repo(tmp_path / "top", "hatch", name="hatch", version="1.18.0", tag="hatch-v1.18.0",
+                    pyproject=pyproject)
+    found = checks(top)[1]
+    assert "build-hatch.yml:publish-pypi" in found["workflow-oidc"]["detail"]
+    assert "not started by tag hatch-v1.18.0" in found["workflow-oidc"]["detail"]
+    assert "build-hatchling.yml" not in found["upload-reader"]["detail"]
+    backend = real_repo(tmp_path / "sub", "hatch", name="hatchling", version="1.33.0", subdir="backend",
+                        tag="hatchling-v1.33.0", pyproject=pyproject)
+    found = checks(backend)[1]
+    assert "no .github/workflows/" not in found["workflow-oidc"]["detail"]  # read at the git top level
+    assert "build-hatchling.yml:publish" in found["workflow-oidc"]["detail"], found["workflow-oidc"]
+    assert "not started by tag hatchling-v1.33.0" in found["workflow-oidc"]["detail"]
