@@ -2830,7 +2830,9 @@ def check_workflow_oidc(facts):
     tag = release_tag(facts)
     index = "testpypi" if facts["testpypi"] else "pypi"
     ours = [(w, j) for w, j in jobs if index in j.get("targets", [index]) or not j.get("targets")]
-    idle = [(w, j) for w, j in jobs if not tag_starts(w["triggers"], tag)]
+    # Jobs for this index that the release tag does not start are not judged; the other index's jobs are reported
+    # as warnings whatever starts them.
+    idle = [(w, j) for w, j in ours if not tag_starts(w["triggers"], tag)]
     filters = "; ".join(sorted({f"{w['file']} runs on tags {', '.join(map(repr, string_list(tag_filter(w))))}"
                                 for w, _ in idle}))
     if ours and all((w, j) in idle for w, j in ours):
@@ -2960,8 +2962,8 @@ def action_release(ref):
         return None, f"@{ref[:12]} is a commit this script's table of releases does not know"
     version = parse_version(ref)
     if ref in ACTION_MOVING_REFS or (version is not None and len(version.release) < 3):
-        return Version(NEWEST_ACTION_RELEASE), (f"@{ref} moves with every release: it runs whatever is newest "
-                                                f"(v{NEWEST_ACTION_RELEASE} as far as this table knows)")
+        return Version(NEWEST_ACTION_RELEASE), (f"@{ref} moves with every release: it runs whatever is newest, "
+                                                f"v{NEWEST_ACTION_RELEASE} as far as this table knows")
     if version is None:
         return None, f"@{ref} is not a release tag this script can read"
     if version > Version(NEWEST_ACTION_RELEASE):
@@ -2978,7 +2980,10 @@ def reader_accepts(reader, info):
             return None, f"{PUBLISH_ACTION}{how if how.startswith('@') else ''}", how
         _, twine, highest, source = row_for(ACTION_READERS, release)
         ref = reader["ref"][:12] if len(reader["ref"]) == 40 else reader["ref"]
-        return highest, f"{PUBLISH_ACTION}@{ref} (v{release}, twine {twine})", f"{how}; {source}"
+        moving = "moves with every release: " in how
+        shown = (f"{PUBLISH_ACTION}@{ref} (a moving ref: it runs the newest release, v{release} as far as this "
+                 f"table knows; twine {twine})" if moving else f"{PUBLISH_ACTION}@{ref} (v{release}, twine {twine})")
+        return highest, shown, f"{how}; {source}"
     if kind == "twine":
         specs = list(reader["specs"])
         for name, found in (reader.get("from_files") or {}).items():
@@ -3017,6 +3022,11 @@ def check_upload_reader(facts):
     readers = [(workflow, job, reader) for workflow, job in jobs for reader in job.get("readers", [])
                if reader.get("target", index) == index]
     if not readers:
+        if jobs:  # found by its text only (`sh -c "twine upload ..."`): what runs it is not known
+            shown = ", ".join(f"{workflow['file']} job {job['job']}" for workflow, job in jobs)
+            return finding("upload-reader", "warn", f"{shown} uploads, but the command that reads the metadata "
+                                                    "could not be told apart", "upload with "
+                                                    "pypa/gh-action-pypi-publish v1.14.2 or twine>=7")
         return finding("upload-reader", "skip", "no publishing job to judge (see workflow-oidc)")
     written = facts["written_metadata"]
     info = facts["info"]

@@ -187,7 +187,7 @@ def test_hatch_core_metadata_version_setting_is_read(tmp_path):
 def test_moving_ref_is_the_newest_and_says_so(tmp_path):
     root = project(tmp_path, template("pypa/gh-action-pypi-publish@release/v1"))
     found = reader(root)[1]
-    assert found["status"] == "pass" and "moves with every release" not in found["detail"]
+    assert found["status"] == "pass" and "a moving ref: it runs the newest release" in found["detail"]
     assert "v1.14.2" in found["detail"]
     module = load_script_module()
     assert "whatever is newest" in module.action_release("release/v1")[1]
@@ -271,3 +271,27 @@ def test_no_publishing_workflow_skips(tmp_path):
     root = project(tmp_path, "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n")
     assert reader(root)[1]["status"] == "skip"
 
+
+
+def test_upload_inside_sh_c_is_a_warning_not_a_skip(tmp_path):
+    root = project(tmp_path, template(twine_step('sh -c "twine upload dist/*"')))
+    found = reader(root)[1]
+    assert found["status"] == "warn" and "could not be told apart" in found["detail"], found
+
+
+def test_own_backend_publish_command(tmp_path):
+    pyproject = """
+        [build-system]
+        requires = ["flit_core>=3.11,<4"]
+        build-backend = "flit_core.buildapi"
+
+        [project]
+        name = "demo-pkg"
+        version = "1.2.3"
+        description = "a demo"
+        """
+    root = project(tmp_path / "flit", template(twine_step("flit publish")), pyproject=pyproject)
+    found = reader(root)[1]
+    assert found["status"] == "pass" and "flit publish uploads what its own backend builds" not in found["detail"]
+    other = project(tmp_path / "hatch", template(twine_step("flit publish")))
+    assert reader(other)[1]["status"] == "warn"
