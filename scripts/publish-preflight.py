@@ -1378,7 +1378,22 @@ def parse_workflow_text(filename, text, read_script=None):
                                                       workflow_env, "permissions" in data, triggers))
             publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs, triggers=triggers)
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
-            "jobs": publishing, "calls": calls}
+            "jobs": publishing, "calls": calls, "words": workflow_words(data) if publishing else set()}
+
+
+def workflow_words(data, limit=20000):
+    """The words of a parsed workflow's strings (split on blanks, quotes and `=,:;`), path-like words also without
+    a leading `./` and with their leading directories: what tells which directory or project a workflow builds."""
+    words = set()
+    for text in all_strings(data):
+        for word in text.replace("'", " ").replace('"', " ").replace("=", " ").replace(",", " ").replace(
+                ";", " ").replace(":", " ").split():
+            word = word.strip("./") if word not in (".", "./") else "."
+            parts = word.split("/")
+            words.update("/".join(parts[:count]) for count in range(1, min(len(parts), 6) + 1))
+            if len(words) > limit:
+                return words
+    return words
 
 
 def local_uses(uses):
@@ -1838,7 +1853,31 @@ def read_workflows(files):
                 if reader["kind"] == "twine" and reader["files"]:
                     reader["from_files"] = twine_in_requirement_files(files, reader["files"])
         workflows.append(workflow)
+    here = files.relative(files.root)
+    if here and any(w.get("jobs") for w in workflows):  # a project below the top of a monorepo
+        others = sorted(directory for directory in project_directories(files) - {here}
+                        if directory and not here.startswith(directory + "/"))
+        for workflow in workflows:
+            words = workflow.pop("words", set())
+            workflow["builds"] = {"here": here in words, "others": [d for d in others if d in words][:4],
+                                  "words": words}
+    else:
+        for workflow in workflows:
+            workflow.pop("words", None)
     return workflows
+
+
+def project_directories(files):
+    """'/'-separated directories (relative to the git top level) that hold a pyproject.toml in the release."""
+    if files.top is None:
+        return set()
+    if files.commit is not None:
+        paths = [path for path in files._load_tree() if path.endswith("pyproject.toml")]
+    else:
+        listing = git_output(files.top, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+                             ":(glob)**/pyproject.toml", timeout=30) or ""
+        paths = listing.split("\0")
+    return {path.rpartition("/")[0] for path in paths if path.rpartition("/")[2] == "pyproject.toml"}
 
 
 def twine_in_requirement_files(files, names):
@@ -2523,7 +2562,26 @@ def publishing_jobs(facts):
     jobs = [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])
             if index in job.get("targets") or not job.get("targets")]
     started = [(workflow, job) for workflow, job in jobs if tag_starts(workflow["triggers"], release_tag(facts))]
-    return started or jobs
+    return this_project(facts, started or jobs)[0]
+
+
+def this_project(facts, jobs):
+    """(jobs, [workflow files set aside]) for a project below the top of a monorepo: when some publishing workflows
+    name this project's directory (or its name) and others name only other projects' directories, the latter
+    publish another project."""
+    name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else None
+    builds = [(w, j, w.get("builds")) for w, j in jobs]
+    if not any(found for _, _, found in builds):
+        return jobs, []
+
+    def named(workflow, found):
+        return found["here"] or name is not None and canonicalize_name(name) in {
+            canonicalize_name(word) for word in found["words"] if len(word) == len(name)}
+    ours = [(w, j) for w, j, found in builds if found and named(w, found)]
+    elsewhere = sorted({w["file"] for w, j, found in builds if found and not named(w, found) and found["others"]})
+    if not ours:
+        return jobs, []
+    return [(w, j) for w, j, found in builds if not (found and w["file"] in elsewhere)], elsewhere
 
 
 def release_tag(facts):
@@ -2846,6 +2904,8 @@ def check_workflow_oidc(facts):
                         f"{', '.join(sorted({w['file'] for w, _ in idle}))}")
                        + " (GitHub's filter syntax: * any but /, ** any, ? and + repeat the previous character)")
     jobs = [(w, j) for w, j in jobs if (w, j) not in idle]
+    kept, set_aside = this_project(facts, [(w, j) for w, j in jobs if (w, j) in ours])
+    jobs = [(w, j) for w, j in jobs if (w, j) in kept or (w, j) not in ours]
     warns = [f".github/workflows/{w['file']} does not parse ({w['error']}); GitHub will not run it"
              for w in broken_elsewhere]
     fails, fixes = [], [broken_workflow_fix(broken_elsewhere)] if broken_elsewhere else []
@@ -2899,6 +2959,8 @@ def check_workflow_oidc(facts):
                         [(w, j) for w in workflows for j in w.get("jobs", [])] for host in j.get("other_indexes", [])})
     if idle:
         elsewhere.append(f"not started by tag {tag}, so not judged: {filters}")
+    if set_aside:
+        elsewhere.append(f"{', '.join(set_aside)} build(s) another project of this repository, so not judged")
     if elsewhere:  # said, never judged: those credentials are for another index
         hosts = [item for item in elsewhere if " -> " in item]
         warns_note = "".join(["; credentials sent to other indexes are not PyPI tokens and are not judged here: "

@@ -187,3 +187,15 @@ def test_hatch_monorepo_counts_only_the_workflow_of_this_project(tmp_path):
     assert "no .github/workflows/" not in found["workflow-oidc"]["detail"]  # read at the git top level
     assert "build-hatchling.yml:publish" in found["workflow-oidc"]["detail"], found["workflow-oidc"]
     assert "not started by tag hatchling-v1.33.0" in found["workflow-oidc"]["detail"]
+
+
+def test_uv_workspace_member_is_judged_on_its_own_workflow(tmp_path):
+    top = tmp_path / "ws"
+    shutil.copytree(WORKFLOWS.parent / "real" / "monorepo-uv-workspace", top)
+    shutil.copytree(REPOS / "uv-workspace" / ".github", top / ".github")
+    init_repo(top, remote="https://github.com/octo-org/acme.git")
+    found = checks(top / "packages" / "acme-cli")[1]
+    oidc = found["workflow-oidc"]
+    assert "publish-acme-cli.yml:publish" in oidc["detail"] and "publish-acme-core.yml:publish" not in oidc["detail"]
+    assert "publish-acme-core.yml build(s) another project" in oidc["detail"], oidc
+    assert "Workflow name: publish-acme-cli.yml" in found["first-publish"]["detail"]
