@@ -199,3 +199,15 @@ def test_uv_workspace_member_is_judged_on_its_own_workflow(tmp_path):
     assert "publish-acme-cli.yml:publish" in oidc["detail"] and "publish-acme-core.yml:publish" not in oidc["detail"]
     assert "publish-acme-core.yml build(s) another project" in oidc["detail"], oidc
     assert "Workflow name: publish-acme-cli.yml" in found["first-publish"]["detail"]
+
+
+def test_twine_repository_url_to_another_index_is_not_judged_as_pypi(tmp_path):
+    module = load_script_module()
+    step = {"run": "twine upload --repository-url https://upload.example.org/legacy/ -p $PASSWORD dist/*",
+            "env": {"TWINE_PASSWORD": "${{ secrets.INTERNAL_PASSWORD }}"}}
+    job = module.describe_publishing_job("internal", {"steps": [step]}, [step], "twine upload", None, {}, True, {})
+    assert job["only_other"] and job["other_indexes"] == ["upload.example.org"] and job["problems"] == []
+    env_step = {"run": "twine upload dist/*", "env": {"TWINE_REPOSITORY_URL": "https://test.pypi.org/legacy/",
+                                                      "TWINE_PASSWORD": "${{ secrets.TEST_PYPI_TOKEN }}"}}
+    job = module.describe_publishing_job("t", {"steps": [env_step]}, [env_step], "twine upload", None, {}, True, {})
+    assert job["targets"] == ["testpypi"] and "sets TWINE_PASSWORD (a token for the upload)" in job["problems"]
