@@ -2561,7 +2561,7 @@ def publishing_jobs(facts):
     index = "testpypi" if facts["testpypi"] else "pypi"
     jobs = [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])
             if index in job.get("targets") or not job.get("targets")]
-    started = [(workflow, job) for workflow, job in jobs if tag_starts(workflow["triggers"], release_tag(facts))]
+    started = [(workflow, job) for workflow, job in jobs if release_starts(workflow, facts)]
     return this_project(facts, started or jobs)[0]
 
 
@@ -2632,6 +2632,24 @@ def github_filter_match(pattern, text):
         return re.fullmatch("".join(out), text) is not None
     except re.error:
         return False
+
+
+def release_starts(workflow, facts):
+    """Whether pushing the release's tag starts the workflow. With HEAD tagged for the version, that tag decides;
+    before tagging, any tag that names the version may still be chosen: `v1.2.3`, `1.2.3`, `name-v1.2.3`, or the
+    workflow's own pattern with the version for its `*` (`test-v*` -> `test-v1.2.3`)."""
+    tag, version = release_tag(facts), facts.get("version")
+    if tag is None or tag_starts(workflow["triggers"], tag):
+        return True
+    git, name = facts["git"], facts["info"]["name"]
+    if any(commit == git["head"] and tag_version(found, name) == parse_version(version)
+           for found, commit in git["tags"].items()):
+        return False  # the tag is made: it decides
+    push = workflow["triggers"].get("push") if isinstance(workflow["triggers"].get("push"), dict) else {}
+    candidates = [f"v{version}", str(version), f"{name}-v{version}", f"{name}-{version}"]
+    candidates += [pattern.replace("**", str(version)).replace("*", str(version))
+                   for pattern in string_list(push.get("tags")) if "*" in pattern and not pattern.startswith("!")]
+    return any(tag_starts(workflow["triggers"], candidate) for candidate in candidates if str(version) in candidate)
 
 
 def tag_filter(workflow):
@@ -2890,7 +2908,7 @@ def check_workflow_oidc(facts):
     ours = [(w, j) for w, j in jobs if index in j.get("targets", [index]) or not j.get("targets")]
     # Jobs for this index that the release tag does not start are not judged; the other index's jobs are reported
     # as warnings whatever starts them.
-    idle = [(w, j) for w, j in ours if not tag_starts(w["triggers"], tag)]
+    idle = [(w, j) for w, j in ours if not release_starts(w, facts)]
     filters = "; ".join(sorted({f"{w['file']} runs on tags {', '.join(map(repr, string_list(tag_filter(w))))}"
                                 for w, _ in idle}))
     if ours and all((w, j) in idle for w, j in ours):
