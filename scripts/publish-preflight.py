@@ -1911,7 +1911,11 @@ def release_gate(condition, triggers=None):
     if not isinstance(condition, str):
         return False
     text = " ".join(condition.replace('"', "'").split())
-    if "refs/tags" in text or "ref_type" in text or "'release'" in text:
+    for negated in ("!startsWith(", "! startsWith(", "!contains(", "! contains("):  # runs on everything but tags
+        while negated in text:
+            head, _, rest = text.partition(negated)
+            text = head + "false_(" + rest.split(")", 1)[-1]
+    if "refs/tags" in text or "ref_type == 'tag'" in text or "'release'" in text:
         return True
     release = isinstance(triggers, dict) and "release" in triggers
     return release and "github.event.action" in text and any(

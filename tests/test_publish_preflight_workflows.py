@@ -211,3 +211,13 @@ def test_twine_repository_url_to_another_index_is_not_judged_as_pypi(tmp_path):
                                                       "TWINE_PASSWORD": "${{ secrets.TEST_PYPI_TOKEN }}"}}
     job = module.describe_publishing_job("t", {"steps": [env_step]}, [env_step], "twine upload", None, {}, True, {})
     assert job["targets"] == ["testpypi"] and "sets TWINE_PASSWORD (a token for the upload)" in job["problems"]
+
+
+def test_release_gates_read_as_github_evaluates_them():
+    gate = load_script_module().release_gate
+    release, push = {"release": {"types": ["published"]}}, {"push": {"branches": ["main"]}}
+    assert gate("github.event_name == 'push' && startsWith(github.event.ref, 'refs/tags')", push)  # pypa/hatch
+    assert not gate("${{ !startsWith(github.event.ref, 'refs/tags') }}", push)  # pypa/hatch: the dev steps
+    assert gate("github.ref_type == 'tag'", push) and not gate("github.ref_type != 'tag'", push)
+    assert gate("github.event.action == 'published'", release) and not gate("github.event.action == 'published'",
+                                                                            push)
