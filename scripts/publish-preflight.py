@@ -1446,6 +1446,19 @@ def follow_scripts(command, read_script, base, depth, seen):
         if not words:
             continue
         program = words[0]
+        if program_name(program) in ("tox", "nox"):
+            tool = program_name(program)
+            envs = [words[i + 1] for i, word in enumerate(words[:-1]) if word in ("-e", "-s", "--session", "--env")]
+            envs = [name for value in envs for name in value.split(",")]
+            config = "tox.ini" if tool == "tox" else "noxfile.py"
+            path = "/".join(filter(None, [base, config]))
+            text = read_script(path) if config not in seen else None
+            found = (tox_commands(text, envs) if tool == "tox" else nox_sessions(text, envs)) if text else ""
+            if found:
+                seen.add(config)
+                followed.append(path)
+                texts.append(found)
+            continue
         if program_name(program) == "make":
             targets = [word for word in words[1:] if not word.startswith("-") and "=" not in word] or [None]
             text = read_script("/".join(filter(None, [base, "Makefile"])))
@@ -1509,6 +1522,36 @@ def python_uploads(text):
     if '"uv", "publish"' in compact or "uv publish" in compact:
         lines.append("uv publish")
     return "\n".join(lines)
+
+
+def tox_commands(text, envs):
+    """The `commands` of tox.ini environments (`[testenv:NAME]`), as shell lines."""
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return ""
+    lines = []
+    for name in envs:  # the environment's deps are installed first: a twine pin there is the twine that runs
+        deps = [dep for dep in parser.get(f"testenv:{name}", "deps", fallback="").split() if not dep.startswith("-")]
+        lines += [f"pip install {dep}" for dep in deps] + [parser.get(f"testenv:{name}", "commands", fallback="")]
+    return "\n".join(lines)
+
+
+def nox_sessions(text, envs):
+    """`twine upload`/`uv publish` lines for the noxfile.py sessions named (read with ast, never run)."""
+    import ast
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return ""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (node.name in envs or not envs) and any(
+                "session" in ast.unparse(decorator) for decorator in node.decorator_list):
+            found.append(python_uploads(ast.unparse(node)))
+    return "\n".join(line for line in found if line)
 
 
 def make_recipe(text, target):

@@ -221,3 +221,17 @@ def test_release_gates_read_as_github_evaluates_them():
     assert gate("github.ref_type == 'tag'", push) and not gate("github.ref_type != 'tag'", push)
     assert gate("github.event.action == 'published'", release) and not gate("github.event.action == 'published'",
                                                                             push)
+
+
+def test_tox_and_nox_release_environments_are_followed(tmp_path):
+    module = load_script_module()
+    files = {"tox.ini": "[tox]\nenv_list = py\n\n[testenv:release]\nskip_install = true\ndeps = twine==6.2.0\n"
+                        "commands =\n    twine upload dist/*\n",
+             "noxfile.py": "import nox\n\n\n@nox.session\ndef tests(session):\n    session.run('pytest')\n\n\n"
+                           "@nox.session\ndef release(session):\n    session.install('twine')\n"
+                           "    session.run('twine', 'upload', 'dist/*')\n"}
+    tox = module.followed_step({"run": "tox -e release"}, files.get)
+    assert tox["followed"] == ["tox.ini"] and module.upload_readers([tox])[0]["specs"] == ["==6.2.0"]
+    nox = module.followed_step({"run": "nox -s release"}, files.get)
+    assert nox["followed"] == ["noxfile.py"] and module.upload_readers([nox])[0]["kind"] == "twine"
+    assert "followed" not in module.followed_step({"run": "nox -s tests"}, files.get)
