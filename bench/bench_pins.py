@@ -54,16 +54,22 @@ def offline_bench(folder):
     workflows.mkdir(parents=True)
     for number in range(200):
         steps = []
-        for step in range(8):
+        for step in range(6):
             sha = hashlib.sha1(f"{number}:{step}".encode()).hexdigest()
             steps.append(f"      - name: step {step}\n        uses: octo-org/action-{step}@{sha} # v1.{step}.0\n"
                          f"        with:\n          value: \"{number}\"\n      - run: |\n          echo {step}\n")
+        shas = {step: hashlib.sha1(f"{number}:{step}".encode()).hexdigest() for step in (6, 7)}
+        group = "".join(f"          - uses: octo-org/action-{step}@{sha} # v1.{step}.0\n            background: true\n"
+                        for step, sha in shas.items())
+        steps.append(f"      - parallel:\n{group}")  # a step group (2026): its steps are read like any other
+        digest = hashlib.sha256(str(number).encode()).hexdigest()
         (workflows / f"wf{number}.yml").write_text(
             f"name: wf {number}\non: push\npermissions: {{}}\njobs:\n  build:\n    runs-on: ubuntu-latest\n"
+            f"    services:\n      cache:\n        image: redis:8@sha256:{digest}\n"
             f"    steps:\n{''.join(steps)}")
     median, status = timed(["--offline", "-q", str(folder / "repo")])
-    print(f"   --offline, 200 workflow files (1600 pins): median {median * 1000:.0f} ms (target < 1000 ms), "
-          f"exit {status}")
+    print(f"   --offline, 200 workflow files (1600 pins, 200 in step groups, 200 service images): "
+          f"median {median * 1000:.0f} ms (target < 1000 ms), exit {status}")
     env = {"PYTHONNOUSERSITE": "1"}
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-S", str(SCRIPT), "--offline", "-q", str(folder / "repo")],

@@ -7,21 +7,48 @@
 
 Usage:
   check-action-pins.py [--offline | --live] [--strict] [--json | --format text|json|github|sarif]
-                       [--fix [--update] [--write]] [--github-api-url URL] [--timeout S] [-q] [PATH ...]
+                       [--fix [--update] [--write]] [--exceptions FILE] [--github-api-url URL]
+                       [--timeout S] [-q] [PATH ...]
 
 PATH: workflow files, composite-action files (action.yml) or directories. No PATH: the
 workflows in .github/workflows/ plus every action.yml / action.yaml of the repository.
 A directory with .github/workflows/ is read the same way; any other directory: its own
 *.yml / *.yaml files plus the action.yml / action.yaml files below it.
 
-Every `uses:` is found from the YAML structure (jobs.*.uses, jobs.*.steps[*].uses,
-runs.steps[*].uses, and a Docker action's runs.image: docker://...), never from text
-inside run: or with:. A remote ref must be a full 40-hex commit SHA followed on the
-same line by a version comment whose first (else last) token is the tag: `# v6.0.2`,
-`# 6.0.2`, `# tag=v6.0.2`, `# pin@v6.0.2`, `# ratchet:owner/repo@v6.0.2`,
-`# v6.0.2 any remark` (prerelease suffixes such as v6.0.2-rc.1 and path prefixes
-such as tools/v1.4.0 are part of the tag). `docker://` images need
-`@sha256:<64 hex>`; local `./` and `$/` actions are fine.
+Every `uses:` is found from the YAML structure wherever a step can be: jobs.*.uses
+(reusable workflows), jobs.*.steps, `parallel:` step groups at any depth, background
+steps (`background: true`), runs.steps of a composite action, and a Docker action's
+runs.image: docker://...; never from text inside run: or with:. `$/...` (this
+repository, like ./) and `./` actions are local and fine. Images are read too: a job's
+`container:` (or its image:) and the image: of each of its `services:`.
+
+A remote ref must be a full 40-hex commit SHA followed on the same line by a version
+comment. Its first (else last) token is the tag, after `tag=`, `pin@` or ratchet's
+`ratchet:owner/repo@`: `# v6.0.2`, `# 6.0.2`, `# tag=v6.0.2`, `# v6.0.2 any remark`,
+`# ratchet:actions/checkout@v4`. Offline, a token is accepted when it is shaped like a
+tag: X.Y.Z with or without v and any suffix (v6.0.2-rc.1, 2024.01.3, tools/v1.4.0),
+X.Y without v (1.11, for actions released as X.Y), a number with a suffix (v6-beta);
+`v4` / `v4.1` are moving tags (warning imprecise-version-comment); words and bare
+numbers (`# main`, `# 1234`) are bad-version-comment. --live asks GitHub: the token must
+be a tag at the pinned commit (any real tag counts, `# stable` too; a branch of that
+name is said so); a moving tag (v4, v4.1, a word) that has moved on but whose history
+holds the pin is imprecise-version-comment (a warning) naming the exact release at the
+pin, which --fix writes, keeping the words around it; any other mismatch is drift.
+`docker://` images need `@sha256:<64 hex>`; container and service images without a
+digest are a warning (unpinned-container-image; --strict makes it a problem).
+
+Exceptions (an accepted finding stays in the output with "ignored": true and its
+"reason", and never makes exit 10; an outage or an unreadable file cannot be excepted):
+  on the line      `# zizmor: ignore[unpinned-uses]` (zizmor's audit ids), or this
+                   script's own with a reason, required:
+                   `# pypi-ops: ignore[unpinned] no release tags; reviewed 2026-11`
+  --exceptions F   a YAML file (default: .github/action-pins-exceptions.yml when it
+                   exists) listing exceptions per action and/or per file:
+                     exceptions:
+                       - action: dtolnay/rust-toolchain   # owner/repo[/path], * allowed
+                         file: .github/workflows/ci.yml   # optional, * allowed
+                         problems: [unpinned]             # optional: default every id
+                         reason: no release tags; the branch is the product
 
 Modes:
   --offline (default)  only read the files
@@ -30,22 +57,27 @@ Modes:
                        all, is there a newer release (token: GITHUB_TOKEN or GH_TOKEN,
                        never printed; base: --github-api-url or GITHUB_API_URL,
                        default https://api.github.com)
-  --fix                resolve tag refs to commit SHAs and add the version comment;
-                       prints a unified diff, and with --write edits the files in place
-                       (only those refs and comments change); --update also moves pins
-                       to the newest release of the same major version
+  --fix                resolve tag refs to commit SHAs and add the version comment (and,
+                       when the registry answers, pin images to their digest); prints a
+                       unified diff, and with --write edits the files in place (only those
+                       refs and comments change); --update also moves pins to the newest
+                       release of the same major version. --fix --offline fixes what needs
+                       no network (`@<sha>#v1.2.3`) and names the pins that need GitHub or
+                       a registry, with the command that will fix them
 
 Options:
   --json              one JSON envelope on stdout (same as --format json); records are
-                      {file, line, action, ref, comment, ok, problem, note}
+                      {file, line, kind, action, ref, comment, ok, problem, note, ignored,
+                      reason}; kind: action, image or file (a file that could not be read)
   --format F          text (tab-separated records on stdout, report on stderr), json,
                       github (::error / ::warning workflow commands), sarif (SARIF 2.1.0)
-  --strict            an `outdated` pin is a problem (exit 10), not only a note
+  --strict            an `outdated` pin or an image without a digest is a problem (exit 10)
   --timeout S         seconds per GitHub request (default 10)
   -q, --quiet         no human report on stderr
 
 Without PyYAML (standard library only) a smaller built-in reader is used. It reads
-block-style YAML only and cannot see: uses: inside flow mappings or sequences
+block-style YAML (flow collections over several lines are skipped over, not read) and
+cannot see: uses: inside flow mappings or sequences
 ({uses: ...}, [...]), aliases (*name) and merge keys (<<), folded or literal block
 scalars (>-, |) and plain or quoted values continued on the next line. Where a uses:
 may hide in such a form it reports `unparsed` (a problem) instead of guessing, and it
@@ -55,8 +87,10 @@ Exit codes:
   0   every pin is a full SHA with a true version comment
   1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
   2   usage error
-  3   a PATH does not exist, is not UTF-8, is not YAML, or is neither a workflow
-      (a mapping with jobs) nor an action (a mapping with runs)
+  3   a PATH does not exist, is not UTF-8, is not YAML (or has a recursive alias), or
+      is neither a workflow (a mapping with jobs) nor an action (a mapping with runs);
+      among several paths each such file is one bad-input record and the others are
+      still checked; the run's exit is the worst: 10, then 3, then 7, then 0
   7   nothing else wrong, but GitHub could not be asked or answered unclearly
       (rate limit, network, HTML, malformed JSON); never read this as "ok"
   10  at least one problem (see references/action-pins.md for each problem id)
@@ -66,6 +100,7 @@ Examples:
   python3 scripts/check-action-pins.py --live --format github .github/workflows/publish.yml
   python3 scripts/check-action-pins.py --format sarif > pins.sarif
   python3 scripts/check-action-pins.py --fix --write .github/workflows/
+  python3 scripts/check-action-pins.py --fix --offline     # what can be fixed without network
 """
 
 from __future__ import annotations
@@ -210,12 +245,33 @@ ANY_CASE_SHA_RE = re.compile(r"[0-9a-fA-F]{40}")
 SHORT_SHA_RE = re.compile(r"[0-9a-fA-F]{7,39}")
 DIGEST_RE = re.compile(r"sha256:[0-9a-f]{64}")
 # A version comment token (its first, else its last): optional `tag=`, optional path prefix (monorepo tags such as
-# tools/v1.4.0), then X.Y.Z with or without `v` and an optional pre-release/build suffix (v6.0.2-rc.1),
-# or a `v`-prefixed major or major.minor (v4, v4.1), which is accepted but cannot be verified precisely.
-# A bare number without `v` (`# see issue 1234`) is not a version.
+# tools/v1.4.0), then one of
+#   full:  X.Y.Z with or without `v` and an optional pre-release/build suffix (v6.0.2-rc.1, 2024.01.3);
+#   short: a `v`-prefixed major or major.minor (v4, v4.1): a moving tag, accepted but not precise;
+#   other: any other tag-shaped name: X.Y without `v` (1.11, for actions whose releases are X.Y), or a
+#          number with a suffix (v6-beta, 3-rc1). Accepted offline; --live asks whether it is a real tag.
+# A bare number without `v` (`# see issue 1234`) is not a version, and neither is a word (`# main`).
 VERSION_TOKEN_RE = re.compile(
     r"(?:tag=)?(?P<tag>(?P<prefix>(?:[A-Za-z0-9._-]+/)*)"
-    r"(?:(?P<full>[vV]?\d+\.\d+\.\d+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)|(?P<short>[vV]\d+(?:\.\d+)?)))")
+    r"(?:(?P<full>[vV]?\d+\.\d+\.\d+(?:[-+.]?[0-9A-Za-z][0-9A-Za-z.+-]*)?)|(?P<short>[vV]\d+(?:\.\d+)?)"
+    r"|(?P<other>[vV]?\d+(?:\.\d+)+(?:[-+][0-9A-Za-z][0-9A-Za-z.+-]*)?|[vV]?\d+[-+][0-9A-Za-z][0-9A-Za-z.+-]*)))")
+# An exception written on the line, after the version comment: zizmor's own (`# zizmor: ignore[unpinned-uses]`)
+# or this script's, which must say why (`# pypi-ops: ignore[unpinned] no release tags, rolling branch`).
+IGNORE_RE = re.compile(r"(?:^|(?<=[\s#]))(?P<tool>zizmor|pypi-ops):\s*ignore\[(?P<ids>[^\]]*)\](?P<reason>.*)$")
+# zizmor audit ids and the problem ids of this script they cover (zizmor's ignore comment names its audits).
+ZIZMOR_AUDITS = {
+    "unpinned-uses": {"unpinned", "short-sha", "unpinned-image", "comment-in-ref"},
+    "unpinned-images": {"unpinned-container-image"},
+    "ref-version-mismatch": {"drift", "unknown-tag"},
+    "impostor-commit": {"impostor"},
+}
+# What no exception can hide: the file or GitHub could not be read, so nothing is known to accept.
+NEVER_IGNORED = {"bad-input", "unverified", "unparsed"}
+DEFAULT_EXCEPTIONS = os.path.join(".github", "action-pins-exceptions.yml")
+IMAGE_COMMANDS = "docker buildx imagetools inspect {image} (or: crane digest {image})"
+MANIFEST_TYPES = ", ".join([  # what a registry may answer for a tag (OCI and Docker, index and single image)
+    "application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+    "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"])
 # What pin-github-action (`# pin@v4.2.2`) and ratchet (`# ratchet:actions/checkout@v4.2.2`) write before the tag.
 TOOL_PREFIX_RE = re.compile(r"pin@|ratchet:[^@\s]+@")
 LINE_BREAK_RE = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
@@ -236,6 +292,10 @@ PROBLEMS = {
                                   "name the exact release: # v4.2.2"),
     "unpinned-image": ("error", "docker:// image without an @sha256 digest",
                        "pin the image digest: docker://image@sha256:<64 hex>"),
+    "unpinned-container-image": ("warning", "job container or service image without an @sha256 digest",
+                                 "pin the digest: image: name:tag@sha256:<64 hex> (--fix --live looks it up)"),
+    "bad-input": ("error", "the file could not be read as a workflow or an action",
+                  "fix the file or leave it out of the paths"),
     "expression": ("error", "uses: contains a ${{ }} expression", "write a literal owner/repo@<sha>"),
     "malformed": ("error", "uses: is not owner/repo[/path]@ref, ./path or docker://image",
                   "fix the value"),
@@ -254,7 +314,7 @@ PROBLEMS = {
     "outdated": ("warning", "a newer release of the action exists", "move the pin (--fix --update within the major)"),
     "unverified": ("error", "GitHub could not be asked, or answered unclearly", "retry later or set GITHUB_TOKEN"),
 }
-INFORMATIONAL = {"imprecise-version-comment", "outdated"}
+INFORMATIONAL = {"imprecise-version-comment", "outdated", "unpinned-container-image"}
 
 
 class LookupFailed(Exception):
@@ -264,22 +324,23 @@ class LookupFailed(Exception):
 # ----------------------------------------------------------------------------- finding the files
 
 def discover(paths):
-    """The files to read, in a stable order; Fail(3) for a path that does not exist or holds nothing."""
+    """[(path, None) or (path, why it holds nothing to read)] in a stable order, each path once."""
     found = []
     for path in paths or ["."]:
         if os.path.isdir(path):
             files = files_in_directory(path)
+            found.extend((name, None) for name in files)
             if not files:
-                raise Fail(EXIT_INPUT, "input", f"{path}: no workflow or action files found")
-            found.extend(files)
+                found.append((path, f"{path}: no workflow or action files found"))
         elif os.path.exists(path):
-            found.append(path)
+            found.append((path, None))
         else:
-            raise Fail(EXIT_INPUT, "input", f"{path}: no such file or directory")
-    unique = []
-    for path in found:
-        if path not in unique:
-            unique.append(path)
+            found.append((path, f"{path}: no such file or directory"))
+    unique, seen = [], set()
+    for item in found:
+        if item[0] not in seen:
+            seen.add(item[0])
+            unique.append(item)
     return unique
 
 
@@ -330,6 +391,7 @@ class Use:
         self.owns_comment = True
         self.unparsed = None  # reason, when the fallback reader cannot see the value
         self.alias_line = None  # 0-based line of the alias (*name) through which this use is reached
+        self.role = "uses"  # or "image": a job's container or a service's image
 
 
 class Mark:
@@ -369,11 +431,23 @@ def alias_marking_loader(base):
         def __init__(self, stream):
             base.__init__(self, stream)
             self.anchors = {}
+            self.open_anchors = set()  # anchors whose node is still being composed
 
         def compose_node(self, parent, index):
             if not self.check_event(yaml.AliasEvent):
-                return Composer.compose_node(self, parent, index)
-            mark = self.peek_event().start_mark
+                anchor = getattr(self.peek_event(), "anchor", None)
+                if anchor is None:
+                    return Composer.compose_node(self, parent, index)
+                self.open_anchors.add(anchor)
+                try:
+                    return Composer.compose_node(self, parent, index)
+                finally:
+                    self.open_anchors.discard(anchor)
+            event = self.peek_event()
+            mark = event.start_mark
+            if event.anchor in self.open_anchors:  # GitHub refuses it; following it would never end
+                raise yaml.composer.ComposerError(None, None, f"recursive alias *{event.anchor} inside its own "
+                                                  f"anchor &{event.anchor}", mark)
             anchored = Composer.compose_node(self, parent, index)
             node = copy.copy(anchored)
             node.alias_mark, node.anchored = mark, anchored
@@ -396,7 +470,10 @@ def compose_with_pyyaml(text, path):
                 continue
             mark = error.problem_mark or error.context_mark
             where = f" (line {mark.line + 1})" if mark is not None else ""
-            raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error.problem or error.context}{where}") from None
+            problem = error.problem or error.context
+            if (problem or "").startswith("recursive alias"):
+                raise Fail(EXIT_INPUT, "input", f"{path}: {problem}{where}: no workflow can be read from it") from None
+            raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {problem}{where}") from None
         except yaml.YAMLError as error:
             raise Fail(EXIT_INPUT, "input", f"{path}: not YAML: {error}") from None
 
@@ -444,9 +521,12 @@ def mapping_origins(node):
 
 
 def uses_nodes(root, path):
-    """(`uses:` value node, alias mark or None) for each place a workflow or composite action uses an action,
-    in file order. A node reached through an alias is used where that alias (the outermost one) is written:
-    `- *step` in a second job is a second use, at the alias's line."""
+    """(value node, alias mark or None, role) for each place a workflow or composite action uses an action
+    (role "uses") or runs a container image (role "image": jobs.<id>.container, its image:, and the image: of
+    each jobs.<id>.services entry), in file order. Steps are read wherever a step can be: a job's or a composite
+    action's steps, `parallel:` groups (at any depth; GitHub runs their steps as background steps) and
+    background steps (`background: true`, an ordinary step otherwise). A node reached through an alias is used
+    where that alias (the outermost one) is written: `- *step` in a second job is a second use, at its line."""
     top = mapping_pairs(root)
     if top is None or ("jobs" not in top and "runs" not in top):
         raise Fail(EXIT_INPUT, "input",
@@ -460,50 +540,84 @@ def uses_nodes(root, path):
         if steps is None:
             return
         if steps.id == "opaque":
-            opaque.append(steps)
+            opaque.append((steps, "uses"))
         elif steps.id == "sequence":
             for step in steps.value:
                 look_in(step, through(steps, via))
+        elif steps.id == "mapping":  # `parallel: {steps: [...]}`
+            look_in(steps, through(steps, via))
 
-    def look_in(holder, via):
+    def image_of(holder, via):
+        """container: IMAGE, or container: {image: IMAGE}; the same mapping form for a service."""
+        if holder is None:
+            return
+        via = through(holder, via)
         if holder.id == "opaque":
-            opaque.append(holder)
+            opaque.append((holder, "image"))
+        elif holder.id == "scalar":
+            if holder.value not in ("", None):
+                found.append((holder, through(holder, via), "image"))
+        elif holder.id == "mapping":
+            pairs = mapping_origins(holder)
+            if pairs.get("<<") is not None:
+                opaque.append((pairs["<<"][0], "image"))
+            if "image" in pairs:
+                node, merged_via = pairs["image"]
+                if node.id == "opaque":
+                    opaque.append((node, "image"))
+                elif node.id == "scalar" and node.value not in ("", None):
+                    found.append((node, through(node, via or merged_via), "image"))
+
+    def look_in(holder, via, job=False):
+        if holder.id == "opaque":
+            opaque.append((holder, "uses"))
             return
         via = through(holder, via)
         pairs = mapping_origins(holder)
         if pairs is None:
             return
         if pairs.get("<<") is not None:  # a merge the fallback reader could not follow
-            opaque.append(pairs["<<"][0])
+            opaque.append((pairs["<<"][0], "uses"))
         if "uses" in pairs:
             node, merged_via = pairs["uses"]
-            found.append((node, through(node, via or merged_via)))
-        if "steps" in pairs:
-            steps, merged_via = pairs["steps"]
-            step_list(steps, via or merged_via)
+            found.append((node, through(node, via or merged_via), "uses"))
+        for key in ("steps", "parallel"):
+            if key in pairs:
+                steps, merged_via = pairs[key]
+                step_list(steps, via or merged_via)
+        if job and "container" in pairs:
+            image_of(pairs["container"][0], via or pairs["container"][1])
+        if job and "services" in pairs:
+            services, merged_via = pairs["services"]
+            if services.id == "opaque":
+                opaque.append((services, "image"))
+            for service in (mapping_pairs(services) or {}).values():
+                image_of(service, through(services, via or merged_via))
 
     if "jobs" in top:
         jobs = top["jobs"]
         if jobs.id == "opaque":
-            opaque.append(jobs)
+            opaque.append((jobs, "uses"))
         for job in (mapping_pairs(jobs) or {}).values():
-            look_in(job, through(jobs, None))
+            look_in(job, through(jobs, None), job=True)
     if "runs" in top:
         runs = top["runs"]
         if runs.id == "opaque":
-            opaque.append(runs)
+            opaque.append((runs, "uses"))
         step_list((mapping_pairs(runs) or {}).get("steps"), through(runs, None))
         image = (mapping_pairs(runs) or {}).get("image")  # a Docker action's prebuilt image: pulled like docker://
         if image is not None and image.id in ("scalar", "opaque") and "docker://" in (
                 image.value if image.id == "scalar" and isinstance(image.value, str) else image.raw):
-            found.append((image, None))
+            found.append((image, None, "uses"))
     unique, seen = [], set()
-    hidden = [(node, None) for node in opaque if "uses" in node.raw or node.style == "alias"]
-    for node, via in found + hidden:
+    hidden = [(node, None, role) for node, role in opaque
+              if node.style == "alias" or ("uses" if role == "uses" else "image") in node.raw
+              or (role == "image" and node.raw.strip())]
+    for node, via, role in found + hidden:
         key = (id(getattr(node, "anchored", node)), (via.line, via.column) if via else None)
         if key not in seen:
             seen.add(key)
-            unique.append((getattr(node, "anchored", node), via))
+            unique.append((getattr(node, "anchored", node), via, role))
     unique.sort(key=lambda item: ((item[1] or item[0].start_mark).line, (item[1] or item[0].start_mark).column))
     return unique
 
@@ -515,7 +629,7 @@ def read_uses(text, path, use_pyyaml):
     root, parsed = compose_with_pyyaml(text, path) if use_pyyaml else (FallbackReader(text, path).read(), text)
     starts, ends = line_starts(text)
     uses = []
-    for node, via in uses_nodes(root, path):
+    for node, via, role in uses_nodes(root, path):
         start = starts[node.start_mark.line] + node.start_mark.column
         end = starts[node.end_mark.line] + node.end_mark.column
         if node.id != "scalar":
@@ -531,6 +645,7 @@ def read_uses(text, path, use_pyyaml):
             use = Use(node.value, start, end, node.end_mark.line, end, node.style)
         use.line_end = ends[use.line]
         use.alias_line = via.line if via is not None else None
+        use.role = role
         uses.append(use)
     attach_comments(text, parsed, uses, use_pyyaml)
     return uses
@@ -594,6 +709,7 @@ class FallbackReader:
         self.starts, self.ends = line_starts(text)
         self.entries = self.logical_lines()
         self.at = 0
+        self.open_anchors = set()
 
     def error(self, line, message):
         raise Fail(EXIT_INPUT, "input", f"{self.path}: not YAML (line {line + 1}): {message}")
@@ -641,7 +757,7 @@ class FallbackReader:
             following = self.entries[self.at + 1] if self.at + 1 < len(self.entries) else None
             if not rest and following and following[1] > column - (column > 0):
                 self.at += 1
-                return self.node(following[1])
+                return self.anchored(text, self.node, following[1])
             if rest[:1] in ("{", "[", "*", "|", ">", '"', "'"):  # `- &name {uses: ...}`: the value after it
                 text, value_column = rest, rest_column
         if text == "-":
@@ -674,21 +790,33 @@ class FallbackReader:
             key_node = Node("scalar", key, Mark(line, column), Mark(line, column + value_offset))
             value_text = text[value_offset:].lstrip(" \t")
             value_column = column + len(text) - len(value_text)
+            properties = value_text
             value_text, value_column = self.strip_properties(value_text, value_column)
-            if not value_text or value_text.startswith("#"):
-                following = self.entries[self.at] if self.at < len(self.entries) else None
-                if following and following[1] > column:
-                    value = self.node(following[1])
-                elif following and following[1] == column and following[2] == "-":
-                    value = self.sequence(column)
-                else:
-                    value = Node("scalar", "", Mark(line, value_column), Mark(line, value_column))
-            else:
-                value = self.value_node(line, value_column, value_text, column)
+            value = self.anchored(properties, self.mapping_value, line, column, value_text, value_column)
             pairs.append((key_node, value))
         if self.at < len(self.entries) and self.entries[self.at][1] > column:
             self.error(self.entries[self.at][0], "bad indentation")
         return Node("mapping", pairs, Mark(first[0], first[1]), Mark(first[0], first[1]))
+
+    def mapping_value(self, line, column, value_text, value_column):
+        if not value_text or value_text.startswith("#"):
+            following = self.entries[self.at] if self.at < len(self.entries) else None
+            if following and following[1] > column:
+                return self.node(following[1])
+            if following and following[1] == column and following[2] == "-":
+                return self.sequence(column)
+            return Node("scalar", "", Mark(line, value_column), Mark(line, value_column))
+        return self.value_node(line, value_column, value_text, column)
+
+    def anchored(self, text, compose, *arguments):
+        """compose(*arguments) with the anchors (&name) in front of `text` open, so that an alias to one of them
+        inside its own node is found (GitHub refuses such a file; following it would never end)."""
+        names = set(re.findall(r"(?:^|\s)&(\S+)", text.split(" #")[0])) - self.open_anchors
+        self.open_anchors |= names
+        try:
+            return compose(*arguments)
+        finally:
+            self.open_anchors -= names
 
     @staticmethod
     def strip_properties(text, column):
@@ -740,11 +868,18 @@ class FallbackReader:
         reason = None
         if text[0] == "*":
             reason = "an alias (*name)"
+            name = re.match(r"\*([^\s,\]}]+)", text)
+            if name and name.group(1) in self.open_anchors:
+                raise Fail(EXIT_INPUT, "input", f"{self.path}: recursive alias *{name.group(1)} inside its own anchor "
+                                                f"&{name.group(1)} (line {line + 1}): no workflow can be read from it")
         elif text[0] in "|>":
             reason = "a block scalar (| or >)"
         elif text[0] in "{[":
-            reason = "a flow collection ({...} or [...])"
-            self.check_brackets(line, parent_column)
+            end_line, end_column = self.flow_end(line, column)
+            while self.at < len(self.entries) and self.entries[self.at][0] <= end_line:
+                self.at += 1  # the collection's own lines, wherever they are indented (`]` may sit under the key)
+            raw = self.text[self.starts[line] + column:self.starts[end_line] + end_column]
+            return Node("opaque", "a flow collection ({...} or [...])", start, Mark(end_line, end_column), raw=raw)
         if reason is None and text[0] in "\"'":
             value, length = self.quoted(text)
             if value is None:
@@ -770,16 +905,42 @@ class FallbackReader:
                         style="alias" if text[0] == "*" else None, raw=raw)
         return node
 
-    def check_brackets(self, line, parent_column):
-        """A flow collection must close before the next line at the parent's indentation."""
-        end = self.at
-        while end < len(self.entries) and self.entries[end][1] > parent_column:
-            end += 1
-        last_line = self.entries[end - 1][0] if end > self.at else line
-        text = self.text[self.starts[line]:self.ends[last_line]]
-        text = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'|(?:^|[ \t])#[^\n]*', "", text, flags=re.M)
-        if sum(text.count(c) for c in "[{") != sum(text.count(c) for c in "]}"):
-            self.error(line, "a flow collection ({...} or [...]) is not closed")
+    def flow_end(self, line, column):
+        """(line, column) just after the bracket that closes the flow collection opening at (line, column);
+        quoted scalars and comments are skipped, so a `]` inside "a]b" or after `#` does not count."""
+        import bisect
+        text, index, depth, previous = self.text, self.starts[line] + column, 0, "["
+        while index < len(text):
+            char = text[index]
+            if char in "\"'" and previous in "[{,:?":
+                index += 1
+                while index < len(text):
+                    if char == '"' and text[index] == "\\":
+                        index += 2
+                        continue
+                    if text[index] == char:
+                        if char == "'" and text[index + 1:index + 2] == "'":
+                            index += 2
+                            continue
+                        break
+                    index += 1
+                previous, index = "x", index + 1
+                continue
+            if char == "#" and text[index - 1] in " \t\r\n\x85\u2028\u2029":
+                while index < len(text) and text[index] not in "\r\n\x85\u2028\u2029":
+                    index += 1
+                continue
+            if char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    end_line = bisect.bisect_right(self.starts, index) - 1
+                    return end_line, index + 1 - self.starts[end_line]
+            if char not in " \t\r\n\x85\u2028\u2029":
+                previous = char
+            index += 1
+        self.error(line, "a flow collection ({...} or [...]) is not closed")
 
     @staticmethod
     def quoted(text):
@@ -816,20 +977,60 @@ def parse_uses(value):
     return "remote", action, ref
 
 
+def version_text(comment):
+    """The comment without an exception written after it (`# v1.2.3 # zizmor: ignore[...]`): a version in
+    the exception's reason is not the version comment. A prefix of the comment, so offsets stay valid."""
+    if not comment:
+        return comment
+    directive = IGNORE_RE.search(comment)
+    return comment[:directive.start()].rstrip(" \t#") if directive else comment
+
+
+def comment_tokens(comment):
+    """(start, end) of the first and the last token of the version text, each after a tool's prefix."""
+    text = version_text(comment) or ""
+    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", text)]
+    result = []
+    for start, end in tokens[:1] + tokens[-1:]:
+        tool = TOOL_PREFIX_RE.match(text, start, end)
+        start = tool.end() if tool else start
+        if text[start:end].startswith("tag="):
+            start += 4
+        if start < end and (start, end) not in result:
+            result.append((start, end))
+    return result
+
+
 def version_in_comment(comment):
     """The tag a version comment names, as a match of VERSION_TOKEN_RE over the comment (its start and end
     are offsets in the comment), or None. The first token is tried, then the last: `v4.2.2 # note` and
     `version: v4.2.2` both name v4.2.2. A token may carry the spellings of the tools that write these
-    comments: `tag=` (Dependabot, Renovate), `pin@` (pin-github-action), `ratchet:owner/repo@` (ratchet)."""
-    if not comment:
+    comments: `tag=` (Dependabot, Renovate), `pin@` (pin-github-action), `ratchet:owner/repo@` (ratchet).
+    An exception after the comment (`# zizmor: ignore[...]`, `# pypi-ops: ignore[...] reason`) is not read."""
+    text = version_text(comment)
+    if not text:
         return None
-    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", comment)]
+    tokens = [(token.start(), token.end()) for token in re.finditer(r"\S+", text)]
     for start, end in tokens[:1] + tokens[-1:]:
-        tool = TOOL_PREFIX_RE.match(comment, start, end)
-        match = VERSION_TOKEN_RE.fullmatch(comment, tool.end() if tool else start, end)
+        tool = TOOL_PREFIX_RE.match(text, start, end)
+        match = VERSION_TOKEN_RE.fullmatch(text, tool.end() if tool else start, end)
         if match:
             return match
     return None
+
+
+def exceptions_on_line(comment):
+    """[(problem ids, reason or None when none was given, source)] written in the comment of a use's line."""
+    found = []
+    for directive in IGNORE_RE.finditer(comment or ""):
+        names = {name.strip() for name in directive.group("ids").split(",") if name.strip()}
+        if directive.group("tool") == "zizmor":
+            ids = set().union(*(ZIZMOR_AUDITS.get(name, set()) for name in names)) if names else set()
+            found.append((ids, f"zizmor: ignore[{', '.join(sorted(names))}] on the line", "zizmor"))
+        else:
+            reason = directive.group("reason").strip(" \t-:#") or None
+            found.append(({name for name in names if name in PROBLEMS}, reason, "pypi-ops"))
+    return found
 
 
 def check_unparsed(use, kind, action, ref):
@@ -879,13 +1080,14 @@ def check_ref(use, kind, action, ref):
 
 
 def check_comment(use, kind, action, ref):
-    if not use.comment:
+    if not version_text(use.comment):
         if not use.owns_comment:
             return "no-version-comment", "another uses: on the same line takes the line's comment"
         return "no-version-comment", "add the release tag as a comment on the same line"
     match = version_in_comment(use.comment)
     if match is None:
-        return "bad-version-comment", f"{use.comment!r} names no version tag (first or last token)"
+        return "bad-version-comment", (f"{version_text(use.comment)!r} names no version tag (first or last token); "
+                                       "--live accepts it when it is a tag of the action")
     if match.group("short"):
         return "imprecise-version-comment", f"{match.group('tag')} names a major (or minor) line, not a release"
     return None
@@ -894,22 +1096,158 @@ def check_comment(use, kind, action, ref):
 CHECKS = [check_unparsed, check_expression, check_local, check_docker, check_shape, check_ref, check_comment]
 
 
+def parse_image(value):
+    """(image without digest, digest or "") of a job container's or a service's image."""
+    value = value.strip()
+    value = value[len("docker://"):] if value.startswith("docker://") else value
+    image, _, digest = value.partition("@")
+    return image, digest
+
+
+def check_image(use, image, digest):
+    """The verdict on a job container's or a service's image: GitHub pulls it by name, so a tag can be moved
+    under the job like an action's tag (a warning: the image runs the job's steps, not code of its own)."""
+    if use.unparsed:
+        return "unpinned-container-image", f"written as {use.unparsed}; this reader cannot see whether it has a digest"
+    if use.value is None:
+        return "malformed", "image: is not a string"
+    if "${{" in use.value:
+        return "unpinned-container-image", "the image is chosen at run time, so its digest cannot be checked"
+    if DIGEST_RE.fullmatch(digest):
+        return None, "image pinned by digest"
+    if digest:
+        return "unpinned-container-image", f"@{digest} is not a sha256 digest"
+    return "unpinned-container-image", "no @sha256:<64 hex> digest: the tag can be moved"
+
+
+def new_record(path, line, kind, action, ref, comment):
+    """A record: kind is "action" (a uses:), "image" (a job container or service image) or "file" (a file
+    that could not be read: problem bad-input); ignored/reason say whether an exception accepts its problem."""
+    return {"file": path, "line": line, "kind": kind, "action": action, "ref": ref, "comment": comment,
+            "ok": True, "problem": None, "note": "", "ignored": False, "reason": None}
+
+
 def check_use(path, use):
     """The record of one uses: after the offline checks (the first check that decides wins)."""
-    kind, action, ref = parse_uses(use.value or "")
     line = use.line if use.alias_line is None else use.alias_line
-    record = {"file": path, "line": line + 1, "action": action, "ref": ref, "comment": use.comment,
-              "ok": True, "problem": None, "note": ""}
-    for check in CHECKS:
-        verdict = check(use, kind, action, ref)
-        if verdict is not None:
-            record["problem"], record["note"] = verdict
-            break
+    if use.role == "image":
+        action, ref = parse_image(use.value or "")
+        record = new_record(path, line + 1, "image", action, ref, use.comment)
+        record["problem"], record["note"] = check_image(use, action, ref)
+    else:
+        kind, action, ref = parse_uses(use.value or "")
+        record = new_record(path, line + 1, "action", action, ref, use.comment)
+        for check in CHECKS:
+            verdict = check(use, kind, action, ref)
+            if verdict is not None:
+                record["problem"], record["note"] = verdict
+                break
     if use.alias_line is not None:  # used here through an alias; the text (and --fix's edit) is at the anchor
         written = f"written at line {use.line + 1} (the anchor)"
         record["note"] = f"{record['note']}; {written}" if record["note"] else written
     record["ok"] = record["problem"] is None or record["problem"] in INFORMATIONAL
     return record
+
+
+# ----------------------------------------------------------------------------- exceptions
+
+def plain_data(node, path):
+    """A composed node as plain Python data (mappings, lists, strings); forms the reader cannot see: Fail(3)."""
+    if node is None:
+        return None
+    if node.id == "mapping":
+        return {name: plain_data(value, path) for name, value in (mapping_pairs(node) or {}).items()}
+    if node.id == "sequence":
+        return [plain_data(item, path) for item in node.value]
+    if node.id == "scalar":
+        return node.value
+    raise Fail(EXIT_INPUT, "input", f"{path} (line {node.start_mark.line + 1}): {node.value} cannot be read "
+                                    "without PyYAML; write the exceptions in block style")
+
+
+def read_exceptions(path, use_pyyaml):
+    """The accepted exceptions of a config file: [{"action", "file", "problems", "reason"}], each a pattern
+    (fnmatch) or None for "any"; problems a set of ids or None for every problem that can be accepted.
+
+        exceptions:
+          - action: dtolnay/rust-toolchain     # owner/repo[/path], * allowed
+            file: .github/workflows/ci.yml     # optional: only in this file (pattern)
+            problems: [unpinned]               # optional: only these ids (default: any)
+            reason: no release tags; the branch is the product
+    """
+    _, text = read_text(path)
+    root = compose_with_pyyaml(text, path)[0] if use_pyyaml else FallbackReader(text, path).read()
+    data = plain_data(root, path)
+    entries = data.get("exceptions") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or set(data) - {"exceptions"}:
+        raise Fail(EXIT_INPUT, "input", f"{path}: expected a mapping with one key, exceptions: a list of entries")
+    accepted = []
+    for number, entry in enumerate(entries, 1):
+        where = f"{path}: exception {number}"
+        if not isinstance(entry, dict) or set(entry) - {"action", "file", "files", "problems", "reason"}:
+            raise Fail(EXIT_INPUT, "input", f"{where}: keys are action, file, problems and reason")
+        files = entry.get("files", entry.get("file"))
+        files = [files] if isinstance(files, str) else files
+        problems = entry.get("problems")
+        problems = [part for part in re.split(r"[,\s]+", problems) if part] if isinstance(problems, str) else problems
+        if not isinstance(entry.get("reason"), str) or not entry["reason"].strip():
+            raise Fail(EXIT_INPUT, "input", f"{where}: every exception needs a reason")
+        if entry.get("action") is None and files is None:
+            raise Fail(EXIT_INPUT, "input", f"{where}: name an action, a file, or both")
+        if not (entry.get("action") is None or isinstance(entry["action"], str)) or not (
+                files is None or (isinstance(files, list) and all(isinstance(item, str) for item in files))):
+            raise Fail(EXIT_INPUT, "input", f"{where}: action and file are strings (patterns)")
+        if problems is not None:
+            if not isinstance(problems, list) or not all(isinstance(item, str) for item in problems):
+                raise Fail(EXIT_INPUT, "input", f"{where}: problems is a list of problem ids")
+            unknown = sorted(set(problems) - set(PROBLEMS))
+            if unknown:
+                raise Fail(EXIT_INPUT, "input", f"{where}: unknown problem id {', '.join(unknown)} "
+                                                "(see references/action-pins.md)")
+        accepted.append({"action": entry.get("action"), "files": files,
+                         "problems": set(problems) if problems is not None else None,
+                         "reason": entry["reason"].strip(), "where": where})
+    return accepted
+
+
+def same_file(pattern, path):
+    from fnmatch import fnmatchcase
+    name = os.path.normpath(path).replace(os.sep, "/")
+    pattern = pattern.replace(os.sep, "/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return fnmatchcase(name, pattern) or fnmatchcase(name, "*/" + pattern)
+
+
+def same_action(pattern, action):
+    from fnmatch import fnmatchcase
+    return bool(action) and (fnmatchcase(action.lower(), pattern.lower())
+                             or fnmatchcase(repo_of(action).lower(), pattern.lower()))
+
+
+def apply_exceptions(records, accepted):
+    """Mark each record whose problem an exception accepts: ignored, with the reason (kept in --json)."""
+    for record in records:
+        problem = record["problem"]
+        record["ignored"], record["reason"] = False, None
+        if not problem or problem in NEVER_IGNORED:
+            continue
+        for ids, reason, tool in exceptions_on_line(record["comment"]):
+            if problem not in ids:
+                continue
+            if reason is None:
+                record["note"] += "; the pypi-ops: ignore[...] on this line gives no reason, so it is not applied"
+                continue
+            record["ignored"], record["reason"] = True, reason if tool == "zizmor" else f"on the line: {reason}"
+            break
+        if record["ignored"]:
+            continue
+        for entry in accepted:
+            if (entry["problems"] is None or problem in entry["problems"]) \
+                    and (entry["action"] is None or same_action(entry["action"], record["action"])) \
+                    and (entry["files"] is None or any(same_file(item, record["file"]) for item in entry["files"])):
+                record["ignored"], record["reason"] = True, f"{entry['where']}: {entry['reason']}"
+                break
 
 
 # ----------------------------------------------------------------------------- versions
@@ -982,6 +1320,18 @@ def split_credentials(url):
         return url, None
     userinfo, _, host = parts.netloc.rpartition("@")
     return urlunsplit(parts._replace(netloc=host)), userinfo.partition(":")[2] or userinfo or None
+
+
+class Offline:
+    """Stands in for GitHub under --offline (--fix --offline): every question is a LookupFailed."""
+
+    offline = True
+
+    def get(self, path, answers=(404,)):
+        raise LookupFailed("--offline: GitHub was not asked")
+
+    def once(self, key, compute):
+        return compute()
 
 
 class GitHub:
@@ -1197,7 +1547,12 @@ def verify_live(github, record, strict):
     repo, pinned = repo_of(record["action"]), record["ref"]
     match = version_in_comment(record["comment"]) if record["problem"] in (None, "imprecise-version-comment") else None
     try:
-        if match is None:  # no usable comment: still make sure the commit belongs to the repository
+        word = None
+        if record["problem"] == "bad-version-comment":  # a word may still be a real tag of the action
+            word = tag_in_comment(github, repo, record)
+            if word is not None:
+                record["problem"], record["ok"] = None, True
+        if match is None and word is None:  # no usable comment: still make sure the commit belongs to the repo
             where = locate_commit(github, repo, pinned)
             if not where:
                 set_problem(record, "impostor", f"{pinned[:12]} is in no branch or tag of {repo}")
@@ -1206,7 +1561,8 @@ def verify_live(github, record, strict):
             elif where.get("tags"):
                 record["note"] += f"; tags at this commit: {', '.join(where['tags'])}"
             return
-        tag = match.group("tag")
+        tag = match.group("tag") if word is None else word
+        moving = word is not None or bool(match.group("short"))  # v4, v4.1, or a word tag such as `stable`
         resolved = resolve_tag(github, repo, tag)
         if not resolved["found"]:
             if resolved.get("repo_missing"):
@@ -1218,6 +1574,13 @@ def verify_live(github, record, strict):
             if resolved["annotated"] and resolved["object"] == pinned:
                 set_problem(record, "tag-object-sha", f"{pinned[:12]} is the tag object of {tag}; "
                                                       f"its commit is {resolved['commit']}")
+                return
+            if moving and contains(github, repo, tag, pinned):
+                exact = best_tag_at(github, repo, pinned, like=tag if word is None else None)
+                set_problem(record, "imprecise-version-comment",
+                            f"{tag} has moved on to {resolved['commit'][:12]}; the pinned commit is in its history"
+                            + (f"; the release at the pinned commit is {exact} (--fix writes it)" if exact else
+                               "; no release tag points at the pinned commit"), ok=True)
                 return
             where = locate_commit(github, repo, pinned)
             if where.get("tags"):
@@ -1233,6 +1596,13 @@ def verify_live(github, record, strict):
                 set_problem(record, "impostor", f"{pinned[:12]} is in no branch or tag of {repo}; "
                                                 f"{tag} is {resolved['commit'][:12]}")
             return
+        if word is not None:
+            record["note"] = f"{word} is a tag of {repo} at the pinned commit"
+            return
+        if moving:
+            exact = best_tag_at(github, repo, pinned, like=tag)
+            if exact:
+                record["note"] = f"{tag} points at the pinned commit today, but it moves; the release there is {exact}"
         pinned_version = parse_version(tag)
         newest = newest_release(github, repo, match.group("prefix"))
         if newest is not None and pinned_version is not None:
@@ -1252,6 +1622,24 @@ def verify_live(github, record, strict):
             record["note"] += f"; not verified: {error}"
 
 
+def tag_in_comment(github, repo, record):
+    """The first (else last) token of a comment that names no version, when it is a real tag of the action
+    (`# stable`, `# nightly-2024`); a branch of that name is said in the note. None otherwise."""
+    text = version_text(record["comment"]) or ""
+    names = [text[start:end] for start, end in comment_tokens(record["comment"])]
+    names = [name for name in names if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/+-]*", name)
+             and not name.endswith((".", "/")) and ".." not in name]
+    for name in names:
+        if resolve_tag(github, repo, name)["found"]:
+            return name
+    branches = {branch for branch, _ in list_branches(github, repo)} if names else set()
+    for name in names:
+        if name in branches:
+            record["note"] = f"{name} is a branch of {repo}, not a tag: a branch moves with every push"
+            break
+    return None
+
+
 def set_problem(record, problem, note, ok=False):
     record["problem"], record["note"], record["ok"] = problem, note, ok
 
@@ -1260,7 +1648,8 @@ def run_live(github, records, strict):
     todo = [record for record in records
             if record["problem"] not in ("unpinned", "short-sha", "expression", "malformed", "unparsed",
                                          "unpinned-image", "comment-in-ref")
-            and SHA_RE.fullmatch(record["ref"] or "") and not record["action"].startswith(("./", "docker://"))]
+            and record["kind"] == "action" and SHA_RE.fullmatch(record["ref"] or "")
+            and not record["action"].startswith(("./", "docker://"))]
     # The newest release of each repository is asked at the same time as the tags (not after them).
     newest = sorted({(repo_of(record["action"]), match.group("prefix")) for record in todo
                      for match in [version_in_comment(record["comment"])] if match})
@@ -1289,14 +1678,15 @@ def best_tag_at(github, repo, sha, like=None):
     for name, commit in list_tags(github, repo):
         match = VERSION_TOKEN_RE.fullmatch(name)
         version = parse_version(name)
-        if commit != sha or not match or not match.group("full") or version is None:
+        if commit != sha or not match or match.group("short") or version is None:
             continue
         if match.group("prefix") != prefix:
             continue
         if wanted_version is not None and release_tuple(version)[0] != release_tuple(wanted_version)[0]:
             continue
-        if best is None or version > best[0]:
-            best = (version, name)
+        rank = (bool(match.group("full")), len(release_tuple(version)), version)  # X.Y.Z before X.Y, then newest
+        if best is None or rank > best[0]:
+            best = (rank, name)
     return best[1] if best else None
 
 
@@ -1327,7 +1717,12 @@ def newest_in_major(github, repo, tag):
 
 def plan_fix(github, use, record, update):
     """(new ref or None, new comment tag or None, note) for one record."""
-    problem, repo, ref = record["problem"], repo_of(record["action"]), record["ref"]
+    problem = record["problem"]
+    if record["ignored"] or record["kind"] == "image":
+        return None, None, ""  # an accepted exception stays as it is; images are planned by plan_image
+    if problem == "unverified":
+        raise LookupFailed(record["note"])
+    repo, ref = repo_of(record["action"]), record["ref"]
     kind = parse_uses(use.value or "")[0] if use.value else "malformed"
     if kind != "remote" or problem in ("expression", "malformed", "unparsed", "short-sha", "unpinned-image"):
         return None, None, f"{problem}: cannot be fixed automatically" if problem else ""
@@ -1356,7 +1751,8 @@ def plan_fix(github, use, record, update):
     match = version_in_comment(record["comment"])
     tag = match.group("tag") if match else None
     new_ref = None
-    if problem in ("no-version-comment", "bad-version-comment", "imprecise-version-comment") or tag is None:
+    if problem in ("no-version-comment", "bad-version-comment", "imprecise-version-comment") or (
+            tag is None and problem not in (None, "outdated")):  # a word that is a real tag at the pin stays
         found = best_tag_at(github, repo, ref, like=tag)
         if found is None:
             return None, None, f"no release tag points at {ref[:12]}: add the comment by hand"
@@ -1371,6 +1767,89 @@ def plan_fix(github, use, record, update):
     if new_ref is None and tag == (match.group("tag") if match else None):
         return None, None, ""
     return new_ref, tag, "updated" if new_ref else "added the version comment"
+
+
+def image_location(image):
+    """(scheme, registry host, repository, tag) of an image name, resolved the way docker resolves it: a first
+    part with a dot or a port (or localhost) is a registry, anything else is on Docker Hub (library/ for
+    official images). A registry on localhost or 127.x is spoken to over http, as docker allows by default."""
+    first, _, rest = image.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        host, name = first, rest
+    else:
+        host, name = "docker.io", image
+    if host in ("docker.io", "index.docker.io", "registry-1.docker.io"):
+        host, name = "registry-1.docker.io", name if "/" in name else f"library/{name}"
+    last = name.rsplit("/", 1)[-1]
+    name, tag = (name.rsplit(":", 1) if ":" in last else (name, "latest"))
+    hostname = host.rsplit(":", 1)[0]
+    scheme = "http" if hostname == "localhost" or hostname.startswith("127.") else "https"
+    return scheme, host, name, tag
+
+
+def registry_digest(image, timeout):
+    """The sha256 digest a registry serves for image:tag (registry API v2: GET the manifest, after the
+    anonymous bearer token its 401 challenge names); LookupFailed when it cannot be asked or answers oddly."""
+    import hashlib
+    from urllib.parse import urlencode
+    scheme, host, name, tag = image_location(image)
+    url = f"{scheme}://{host}/v2/{name}/manifests/{quote(tag, safe='')}"
+    try:
+        status, headers, body, _ = http_get(url, accept=MANIFEST_TYPES, timeout=timeout, limit=4 << 20)
+        if status == 401:
+            challenge = dict(re.findall(r'(\w+)="([^"]*)"', headers.get("WWW-Authenticate") or ""))
+            if not challenge.get("realm", "").startswith(("https://", "http://")):
+                raise LookupFailed(f"{host} asked for credentials without a token realm")
+            query = {key: challenge[key] for key in ("service", "scope") if key in challenge}
+            query.setdefault("scope", f"repository:{name}:pull")
+            _, token_headers, token_body, _ = http_get(f"{challenge['realm']}?{urlencode(query)}",
+                                                       accept="application/json", timeout=timeout, limit=1 << 20)
+            try:
+                answer = json.loads(token_body.decode("utf-8"))
+                token = answer.get("token") or answer.get("access_token")
+            except (UnicodeDecodeError, ValueError, AttributeError):
+                token = None
+            if not isinstance(token, str) or not token:
+                raise LookupFailed(f"{host}: no anonymous pull token for {name}")
+            status, headers, body, _ = http_get(url, accept=MANIFEST_TYPES, timeout=timeout, limit=4 << 20,
+                                                headers={"Authorization": f"Bearer {token}"})
+    except Unreachable as error:
+        raise LookupFailed(f"registry unreachable: {error}") from None
+    if status == 404:
+        raise LookupFailed(f"{host} has no {name}:{tag} (HTTP 404)")
+    if status != 200:
+        raise LookupFailed(f"{host} answered HTTP {status} for {name}:{tag}")
+    kind = (headers.get("Content-Type") or "").split(";")[0].strip()
+    if kind not in MANIFEST_TYPES.split(", "):
+        raise LookupFailed(f"{host} answered {kind or 'no content type'} instead of a manifest for {name}:{tag}")
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    said = headers.get("Docker-Content-Digest")
+    if said and said != digest:
+        raise LookupFailed(f"{host}: the manifest of {name}:{tag} does not match its Docker-Content-Digest")
+    return digest
+
+
+def plan_image(github, record, timeout):
+    """(digest or None, note) for a job container or service image."""
+    if record["ignored"] or record["problem"] != "unpinned-container-image":
+        return None, ""
+    image = record["action"]
+    if record["ref"] or "${{" in (image or "") or not image:
+        return None, f"{record['note']}: pin it by hand"
+    if getattr(github, "offline", False):
+        raise LookupFailed("--offline: the registry was not asked")
+    return registry_digest(image, timeout), f"pinned {image} to its digest"
+
+
+def image_edits(text, use, digest):
+    """Insert @digest right after the image name written in the value."""
+    span = text[use.start:use.end]
+    name = (use.value or "").strip()
+    where = span.rfind(name) if name else -1
+    if where < 0 or "@" in name:
+        return None
+    end = use.start + where + len(name)
+    return [(end, end, f"@{digest}")]
 
 
 def edits_for(text, use, new_ref, old_ref, tag):
@@ -1424,30 +1903,45 @@ def write_file(path, content):
         raise
 
 
-def run_fix(github, documents, records, update, write):
-    """Plan and apply the fixes; returns (changes, diff text)."""
+def run_fix(github, documents, records, update, write, timeout=10.0):
+    """Plan and apply the fixes; returns (changes, diff text). A change that needs GitHub or a registry
+    which could not be asked has "needs": "github" or "registry"."""
     by_use = [(path, bom, text, use, record) for path, bom, text, uses in documents
               for use, record in zip(uses, [r for r in records if r["file"] == path])]
 
     def plan(item):
         path, _, text, use, record = item
+        if record["kind"] == "image":
+            try:
+                digest, note = plan_image(github, record, timeout)
+            except LookupFailed as error:
+                return None, None, f"not fixed: {error}", "registry"
+            return digest, None, note, None
         try:
-            return plan_fix(github, use, record, update)
+            return (*plan_fix(github, use, record, update), None)
         except LookupFailed as error:
-            return None, None, f"not fixed: {error}"
+            return None, None, f"not fixed: {error}", "github"
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         plans = list(pool.map(plan, by_use))
     changes, edits_by_file, diff = [], {}, []
-    for (path, _, text, use, record), (new_ref, tag, note) in zip(by_use, plans):
+    for (path, _, text, use, record), (new_ref, tag, note, needs) in zip(by_use, plans):
         if not note and new_ref is None and tag is None:
             continue
-        edits = edits_for(text, use, new_ref, record["ref"], tag) if (new_ref or tag) else []
+        if record["kind"] == "image":
+            edits = image_edits(text, use, new_ref) if new_ref else []
+        else:
+            edits = edits_for(text, use, new_ref, record["ref"], tag) if (new_ref or tag) else []
         if edits is None:
-            new_ref, tag, note, edits = None, None, "the ref is not written literally in the file", []
+            new_ref, tag, note, edits = None, None, "the value is not written literally in the file", []
         edits_by_file.setdefault(path, []).extend(edits)
-        changes.append({"file": path, "line": record["line"], "action": record["action"], "old_ref": record["ref"],
-                        "new_ref": new_ref or (record["ref"] if edits else None), "old_comment": record["comment"],
-                        "new_comment": tag if edits else None, "fixed": bool(edits), "note": note})
+        if record["kind"] == "image":
+            new = (f"{record['action']}@{new_ref}" if edits else None)
+        else:
+            new = new_ref or (record["ref"] if edits else None)
+        changes.append({"file": path, "line": record["line"], "kind": record["kind"], "action": record["action"],
+                        "old_ref": record["ref"], "new_ref": new, "old_comment": record["comment"],
+                        "new_comment": tag if edits else None, "fixed": bool(edits), "note": note,
+                        "problem": record["problem"], "detail": record["note"], "needs": needs})
     for path, bom, text, _ in documents:
         if not edits_by_file.get(path):
             continue
@@ -1461,17 +1955,34 @@ def run_fix(github, documents, records, update, write):
 
 # ----------------------------------------------------------------------------- rendering
 
+SEVERITY = [EXIT_OK, EXIT_NETWORK, EXIT_INPUT, EXIT_PROBLEM]  # the run's exit is the worst of its files
+
+
+def worst(*statuses):
+    return max(statuses, key=SEVERITY.index)
+
+
+def counts(record):
+    """Does this record fail the run? (an accepted exception never does)"""
+    return not record["ok"] and not record["ignored"]
+
+
 def exit_status(records):
-    if any(not record["ok"] and record["problem"] != "unverified" for record in records):
-        return EXIT_PROBLEM
-    if any(record["problem"] == "unverified" for record in records):
-        return EXIT_NETWORK
-    return EXIT_OK
+    status = EXIT_OK
+    for record in records:
+        if counts(record):
+            status = worst(status, EXIT_NETWORK if record["problem"] == "unverified" else
+                           EXIT_INPUT if record["problem"] == "bad-input" else EXIT_PROBLEM)
+    return status
 
 
 def describe(record):
+    if record["kind"] == "file":
+        return f"{record['problem']}: {record['note']}"
     ref = f"@{record['ref']}" if record["ref"] else ""
-    return f"{record['action'] or 'uses'}{ref}: {record['problem']}: {record['note']}"
+    name = record["action"] or ("image" if record["kind"] == "image" else "uses")
+    ignored = f" (ignored: {record['reason']})" if record["ignored"] else ""
+    return f"{name}{ref}: {record['problem']}: {record['note']}{ignored}"
 
 
 def escape_data(text):
@@ -1487,7 +1998,7 @@ def render_github(records):
     for record in records:
         if not record["problem"]:
             continue
-        level = "error" if not record["ok"] else "warning"
+        level = "error" if counts(record) else "warning"
         title = f"{record['problem']}: {PROBLEMS[record['problem']][1]}"
         lines.append(f"::{level} file={escape_property(record['file'])},line={record['line']},"
                      f"title={escape_property(title)}::{escape_data(describe(record))}\n")
@@ -1516,11 +2027,13 @@ def render_sarif(records, mode):
         if not record["problem"]:
             continue
         results.append({"ruleId": record["problem"], "ruleIndex": used.index(record["problem"]),
-                        "level": "error" if not record["ok"] else "warning",
+                        "level": "error" if counts(record) else "warning",
+                        **({"suppressions": [{"kind": "inSource", "justification": record["reason"]}]}
+                           if record["ignored"] else {}),
                         "message": {"text": describe(record)},
                         "locations": [{"physicalLocation": {
                             "artifactLocation": {"uri": sarif_uri(record["file"])},
-                            "region": {"startLine": record["line"]}}}]})
+                            "region": {"startLine": max(record["line"], 1)}}}]})
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0",
             "runs": [{"tool": {"driver": {"name": SCRIPT, "informationUri":
                                           "https://github.com/pypi-ops/pypi-ops/blob/main/references/action-pins.md",
@@ -1530,14 +2043,21 @@ def render_sarif(records, mode):
 
 def report(records, mode, reader):
     lines = [f"{record['file']}:{record['line']}: {describe(record)}\n" for record in records if record["problem"]]
-    problems = sum(1 for record in records if not record["ok"])
-    notes = sum(1 for record in records if record["ok"] and record["problem"])
+    problems = sum(1 for record in records if counts(record))
+    notes = sum(1 for record in records if record["ok"] and record["problem"] and not record["ignored"])
+    ignored = sum(1 for record in records if record["ignored"])
+    unread = sum(1 for record in records if record["kind"] == "file")
+    uses = len(records) - unread
     if problems:
-        summary = f"{problems} problem(s) in {len(records)} uses ({mode}, {reader} reader)"
+        summary = f"{problems} problem(s) in {uses} uses ({mode}, {reader} reader)"
     else:
-        summary = f"all {len(records)} action pins ok ({mode}, {reader} reader)"
+        summary = f"all {uses} action pins ok ({mode}, {reader} reader)"
+    if unread:
+        summary += f"; {unread} file(s) could not be read (exit 3 unless a problem was found)"
     if notes:
         summary += f"; {notes} note(s)"
+    if ignored:
+        summary += f"; {ignored} accepted as exceptions"
     return "".join(lines) + summary + "\n"
 
 
@@ -1558,6 +2078,7 @@ def main(argv):
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--github-api-url")
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--exceptions")
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args(argv)
     if args.help:
@@ -1568,20 +2089,35 @@ def main(argv):
         raise Fail(EXIT_USAGE, "usage", "--json and --format are alternatives (see --help)")
     if (args.write or args.update) and not args.fix:
         raise Fail(EXIT_USAGE, "usage", "--write and --update go with --fix (see --help)")
-    if args.fix and args.offline:
-        raise Fail(EXIT_USAGE, "usage", "--fix asks GitHub for the tags' commits; it cannot run --offline")
     if args.timeout <= 0:
         raise Fail(EXIT_USAGE, "usage", "--timeout must be positive")
     require_libraries()
     use_pyyaml = yaml is not None
     reader = "PyYAML" if use_pyyaml else "standard-library"
+    exceptions_path = args.exceptions or (DEFAULT_EXCEPTIONS if os.path.isfile(DEFAULT_EXCEPTIONS) else None)
+    accepted = read_exceptions(exceptions_path, use_pyyaml) if exceptions_path else []
     documents, records = [], []
-    for path in discover(args.paths):
-        bom, text = read_text(path)
-        uses = read_uses(text, path, use_pyyaml)
+    targets = discover(args.paths)
+    for path, missing in targets:
+        try:
+            if missing:
+                raise Fail(EXIT_INPUT, "input", missing)
+            bom, text = read_text(path)
+            uses = read_uses(text, path, use_pyyaml)
+        except Fail as failure:
+            if len(targets) == 1 or failure.exit != EXIT_INPUT:
+                raise  # one named input: the error envelope, as every script gives it
+            record = new_record(path, 0, "file", None, None, None)
+            note = failure.message[len(path) + 2:] if failure.message.startswith(f"{path}: ") else failure.message
+            record.update(ok=False, problem="bad-input", note=note)
+            records.append(record)
+            continue
         documents.append((path, bom, text, uses))
         records.extend(check_use(path, use) for use in uses)
-    live = args.live or args.fix
+    for record in records:
+        if args.strict and record["problem"] == "unpinned-container-image":
+            record["ok"] = False
+    live = (args.live or args.fix) and not args.offline
     github = None
     if live:
         base, url_secret = split_credentials(args.github_api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API)
@@ -1590,47 +2126,86 @@ def main(argv):
         token = os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or url_secret
         github = GitHub(base, token, args.timeout)
         run_live(github, records, args.strict)
+    apply_exceptions(records, accepted)
     mode_name = "live" if live else "offline"
     if args.fix:
-        return fix_main(args, github, documents, records, output, reader)
+        return fix_main(args, github or Offline(), documents, records, output, reader)
     if output == "json":
         print_json(envelope(records, ok=exit_status(records) == EXIT_OK, count=len(records), mode=mode_name,
-                            reader=reader))
+                            reader=reader, exceptions=exceptions_path))
     elif output == "sarif":
         print_json(render_sarif(records, mode_name))
     elif output == "github":
         sys.stdout.write(render_github(records))
     else:
         for record in records:
-            fields = [record["file"], str(record["line"]), record["action"], record["ref"], record["comment"] or "",
-                      record["problem"] or "ok", record["note"]]
+            note = f"{record['note']}; ignored: {record['reason']}" if record["ignored"] else record["note"]
+            fields = [record["file"], str(record["line"]), record["action"] or "", record["ref"] or "",
+                      record["comment"] or "", record["problem"] or "ok", note]
             sys.stdout.write("\t".join(field.replace("\t", " ").replace("\n", " ") for field in fields) + "\n")
     if not args.quiet:
         sys.stderr.write(report(records, mode_name, reader))
     return exit_status(records)
 
 
+def invoked_as():
+    """How this script was called, for commands to copy (`python3 scripts/check-action-pins.py`)."""
+    typed = sys.argv[0] if sys.argv[0].endswith(".py") else f"scripts/{SCRIPT}.py"
+    return f"python3 {typed}"
+
+
 def fix_main(args, github, documents, records, output, reader):
-    changes, diff = run_fix(github, documents, records, args.update, args.write)
+    changes, diff = run_fix(github, documents, records, args.update, args.write, args.timeout)
     unfixed = [change for change in changes if not change["fixed"]]
-    left = [record for record in records if not record["ok"]
+    waiting = [change for change in unfixed if change["needs"]]
+    left = [record for record in records if counts(record)
             and not any(change["fixed"] and change["file"] == record["file"] and change["line"] == record["line"]
                         for change in changes)]
-    if args.write:
-        status = EXIT_OK if not left else exit_status(left)
-    else:
-        status = EXIT_PROBLEM if diff or left else EXIT_OK
+    status = exit_status(left)
+    if diff and not args.write:
+        status = worst(status, EXIT_PROBLEM)
+    if waiting:
+        status = worst(status, EXIT_NETWORK)
+    command = None
+    if any(change["needs"] == "github" for change in waiting):
+        files = sorted({change["file"] for change in waiting if change["needs"] == "github"})
+        command = f"{invoked_as()} --fix --write {' '.join(files)}"
     if output == "json":
         print_json(envelope(changes, ok=status == EXIT_OK, count=len(changes), mode="fix", written=args.write,
-                            diff=diff, reader=reader))
+                            diff=diff, reader=reader, command=command))
     else:
         sys.stdout.write(diff)
     if not args.quiet:
         fixed = sum(1 for change in changes if change["fixed"])
-        lines = [f"{change['file']}:{change['line']}: {change['action'] or 'uses'}"
-                 f"{'@' + change['old_ref'] if change['old_ref'] else ''}: {change['note']}\n" for change in unfixed]
-        verb = "fixed" if args.write else "to fix (add --write to edit the files)"
-        sys.stderr.write("".join(lines) + f"{fixed} pin(s) {verb}; {len(unfixed)} left for a person\n")
+        lines = []
+        for change in unfixed:
+            ref = f"@{change['old_ref']}" if change["old_ref"] else ""
+            detail = change["detail"] if change["detail"] and change["detail"] not in change["note"] else ""
+            lines.append(f"{change['file']}:{change['line']}: {change['action'] or 'uses'}{ref}: {change['note']}"
+                         f"{f' ({detail})' if detail else ''}\n")
+        for change in changes:
+            if change["fixed"] and change["detail"] and change["problem"]:
+                lines.append(f"{change['file']}:{change['line']}: {change['action']}: {change['note']} "
+                             f"(was {change['problem']}: {change['detail']})\n")
+        if args.write:
+            summary = f"{fixed} pin(s) fixed"
+        elif diff:
+            summary = f"{fixed} pin(s) to fix: add --write to edit the files as the diff shows"
+        else:
+            summary = "nothing to write"
+        people = len(unfixed) - len(waiting)
+        if people:
+            summary += f"; {people} left for a person (each line above says what to do)"
+        if any(change["needs"] == "github" for change in waiting):
+            count = sum(1 for change in waiting if change["needs"] == "github")
+            summary += (f"; {count} pin(s) need GitHub, which was not asked or did not answer: when it answers, "
+                        f"run {command}")
+        for change in waiting:
+            if change["needs"] == "registry":
+                summary += (f"; {change['action']} needs its registry: run "
+                            f"{IMAGE_COMMANDS.format(image=change['action'])} and write {change['action']}"
+                            "@sha256:<digest>, or run --fix --write when the registry answers")
+        sys.stderr.write("".join(lines) + summary + "\n")
     return status
 
 

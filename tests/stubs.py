@@ -205,6 +205,32 @@ class GitHubRepo:
         return seen
 
 
+class ContainerRegistry:
+    """An OCI distribution (registry API v2) stand-in: manifests by repository and tag, behind the anonymous
+    bearer-token challenge that Docker Hub and GHCR answer with (401 + WWW-Authenticate, then /token)."""
+
+    MEDIA_TYPE = "application/vnd.oci.image.index.v1+json"
+
+    def __init__(self):
+        self.manifests = {}  # (repository, tag) -> manifest bytes
+        self.token = "stub-registry-token-0123456789"
+        self.require_token = True
+
+    def image(self, repository, tag, platforms=("linux/amd64", "linux/arm64")):
+        """Add an image index for repository:tag; returns its digest (sha256 of the manifest bytes)."""
+        manifests = []
+        for platform in platforms:
+            system, architecture = platform.split("/")
+            layer = hashlib.sha256(f"{repository}:{tag}:{platform}".encode()).hexdigest()
+            manifests.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "size": 1234,
+                              "digest": f"sha256:{layer}",
+                              "platform": {"architecture": architecture, "os": system}})
+        body = json.dumps({"schemaVersion": 2, "mediaType": self.MEDIA_TYPE, "manifests": manifests},
+                          indent=3).encode()
+        self.manifests[(repository, tag)] = body
+        return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
 class GitHubAPI:
     def __init__(self):
         self.repos = {}  # "owner/name" (lower case) -> GitHubRepo
@@ -229,6 +255,7 @@ class StubServer:
     def __init__(self):
         self.index = PackageIndex()
         self.github = GitHubAPI()
+        self.registry = ContainerRegistry()
         self.faults = []
         self.requests = []  # (method, path with query, headers dict)
         self.intervals = []  # (path, start, end) in time.monotonic(): proves requests overlapped
@@ -662,6 +689,26 @@ class _Handler(BaseHTTPRequestHandler):
                              "archived": False})
 
 
+    # -- a container registry
+
+    def registry_manifest(self, repository, reference, query):
+        registry = self.server.stub.registry
+        if registry.require_token and self.headers.get("Authorization") != f"Bearer {registry.token}":
+            challenge = (f'Bearer realm="{self.server.stub.url}/registry/token",service="stub-registry",'
+                         f'scope="repository:{repository}:pull"')
+            return self.send(401, {"errors": [{"code": "UNAUTHORIZED", "message": "authentication required"}]},
+                             headers={"WWW-Authenticate": challenge})
+        body = registry.manifests.get((repository, reference))
+        if body is None:
+            return self.send(404, {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "manifest unknown"}]})
+        digest = "sha256:" + hashlib.sha256(body).hexdigest()
+        return self.send(200, body, content_type=registry.MEDIA_TYPE, headers={"Docker-Content-Digest": digest})
+
+    def registry_token(self, query):
+        token = self.server.stub.registry.token
+        return self.send(200, {"token": token, "access_token": token, "expires_in": 300})
+
+
 _SEGMENT = r"([^/]+)"
 _ROUTES = [
     (r"/simple/([^/]+)/?", _Handler.simple),
@@ -679,6 +726,8 @@ _ROUTES = [
     (rf"/repos/{_SEGMENT}/{_SEGMENT}/releases/latest", _Handler.gh_latest_release),
     (rf"/repos/{_SEGMENT}/{_SEGMENT}/releases", _Handler.gh_releases),
     (rf"/repos/{_SEGMENT}/{_SEGMENT}", _Handler.gh_repository),
+    (r"/v2/(.+)/manifests/([^/]+)", _Handler.registry_manifest),
+    (r"/registry/token", _Handler.registry_token),
 ]
 
 
