@@ -2305,8 +2305,8 @@ def highest_allowed(specifiers, starts, newest):
         return None
     probes = {Version(start) for start in starts} | {Version(newest)}
     for specifier in allowed:
-        version = parse_version(specifier.version)
-        if version is not None and "*" not in specifier.version:
+        version = parse_version(specifier.version.replace(".*", ".0"))  # ==1.31.* names 1.31.0
+        if version is not None:
             probes.add(version)
     inside = [probe for probe in probes if probe <= Version(newest) and allowed.contains(probe, prereleases=True)]
     return max(inside) if inside else None

@@ -295,3 +295,16 @@ def test_own_backend_publish_command(tmp_path):
     assert found["status"] == "pass" and "flit publish uploads what its own backend builds" not in found["detail"]
     other = project(tmp_path / "hatch", template(twine_step("flit publish")))
     assert reader(other)[1]["status"] == "warn"
+
+
+@pytest.mark.parametrize("requires, expected", [
+    (["hatchling"], "2.5"), (["hatchling<1.32"], "2.4"), (["hatchling==1.31.*"], "2.4"), (["hatchling~=1.26.0"], "2.3"),
+    (["hatchling>=1.0,<2"], "2.5"), (["setuptools>=61"], "2.4"), (["setuptools<75.8"], "2.1"),
+    (["flit_core>=3.11,<4"], "2.4"), (["flit_core>=3.2"], "2.5"), (["poetry-core>=2.0,<2.2"], "2.3"),
+])
+def test_backend_table_reads_the_requires_range(requires, expected):
+    module = load_script_module()
+    backend = {"hatchling": "hatchling.build", "setuptools": "setuptools.build_meta", "flit_core": "flit_core.buildapi",
+               "poetry-core": "poetry.core.masonry.api"}[module.requirement_name(requires[0])]
+    info = {"backend": backend, "requires": requires, "pyproject": {}}
+    assert module.backend_metadata_version(info)["version"] == expected
