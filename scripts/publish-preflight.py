@@ -1446,6 +1446,20 @@ def follow_scripts(command, read_script, base, depth, seen):
         if not words:
             continue
         program = words[0]
+        if program == "-m":  # python -m package.module: the repository's own module, when it is one
+            if words[1].split(".", 1)[0] in ("twine", "pip", "build", "uv", "pytest", "tox", "nox", "mkdocs",
+                                              "hatch", "poetry", "pdm", "flit", "maturin", "venv", "pipx"):
+                continue
+            stem = words[1].replace(".", "/")
+            for candidate in (f"{stem}.py", f"src/{stem}.py", f"{stem}/__main__.py", f"src/{stem}/__main__.py"):
+                path = "/".join(filter(None, [base, candidate]))
+                text = read_script(path) if path not in seen else None
+                if text is not None:
+                    seen.add(path)
+                    more, paths = python_follow(path, text, read_script, depth - 1, seen)
+                    texts, followed = texts + more, followed + [path] + paths
+                    break
+            continue
         if program_name(program) in ("tox", "nox"):
             tool = program_name(program)
             envs = [words[i + 1] for i, word in enumerate(words[:-1]) if word in ("-e", "-s", "--session", "--env")]
@@ -1482,7 +1496,8 @@ def follow_scripts(command, read_script, base, depth, seen):
             continue
         followed.append(path)
         if path.endswith(".py") or text.startswith("#!") and "python" in text.split("\n", 1)[0]:
-            texts.append(python_uploads(text))
+            more, paths = python_follow(path, text, read_script, depth - 1, seen)
+            texts, followed = texts + more, followed + paths
             continue
         texts.append(text)
         more, paths = follow_scripts(text, read_script, base, depth - 1, seen)
@@ -1493,7 +1508,7 @@ def follow_scripts(command, read_script, base, depth, seen):
 def script_command(words):
     """The words from the program a command line runs on, past `VAR=value`, shells and interpreters with their
     options (`bash -e x.sh`, `python3 tools/release.py`) and `uv run`/`poetry run`/`pdm run`/`hatch run`;
-    None for `python -m MODULE` and `sh -c TEXT` (no file)."""
+    ["-m", MODULE] for `python -m MODULE`; None for `sh -c TEXT` (no file)."""
     index = 0
     while index < len(words):
         word, name = words[index], program_name(words[index])
@@ -1504,12 +1519,54 @@ def script_command(words):
         elif name in SHELLS + PYTHONS:
             index += 1
             while index < len(words) and words[index].startswith("-"):
+                if words[index] == "-m" and name in PYTHONS and index + 1 < len(words):
+                    return ["-m", words[index + 1]]  # a module of the repository, maybe (follow_scripts)
                 if words[index] in ("-m", "-c"):
                     return None
                 index += 1
         else:
             return words[index:]
     return None
+
+
+def python_follow(path, text, read_script, depth, seen):
+    """([upload lines], [paths]) of a Python file of the repository and of the modules of its own package that it
+    imports (relative imports, or absolute ones under the same top-level package), `depth` levels deep."""
+    import ast
+    texts, followed = [python_uploads(text)], []
+    if depth <= 0:
+        return [t for t in texts if t], followed
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return [t for t in texts if t], followed
+    parts = path.split("/")[:-1]
+    root = 1 if parts[:1] == ["src"] else 0  # the package starts after src/
+    package = parts[root:root + 1]
+    modules = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            here = parts[:len(parts) - (node.level - 1)] if node.level > 1 else parts
+            stem = here + (node.module.split(".") if node.module else [])
+            modules += [stem] + [stem + [alias.name] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and package and node.module.split(".")[0] == package[0]:
+            stem = parts[:root] + node.module.split(".")
+            modules += [stem] + [stem + [alias.name] for alias in node.names]
+        elif isinstance(node, ast.Import):
+            modules += [parts[:root] + alias.name.split(".") for alias in node.names
+                        if package and alias.name.split(".")[0] == package[0]]
+    for stem in modules[:40]:
+        for candidate in ("/".join(stem) + ".py", "/".join(stem + ["__init__.py"])):
+            if candidate in seen:
+                continue
+            found = read_script(candidate)
+            if found is not None:
+                seen.add(candidate)
+                more, paths = python_follow(candidate, found, read_script, depth - 1, seen)
+                if more:  # only the modules on the way to an upload are named
+                    texts, followed = texts + more, followed + [candidate] + paths
+                break
+    return [t for t in texts if t], followed
 
 
 def python_uploads(text):

@@ -235,3 +235,12 @@ def test_tox_and_nox_release_environments_are_followed(tmp_path):
     nox = module.followed_step({"run": "nox -s release"}, files.get)
     assert nox["followed"] == ["noxfile.py"] and module.upload_readers([nox])[0]["kind"] == "twine"
     assert "followed" not in module.followed_step({"run": "nox -s tests"}, files.get)
+
+
+def test_mflux_upload_three_modules_deep_with_a_token_fails(tmp_path):
+    root = real_repo(tmp_path, "mflux", name="mflux")
+    found = checks(root)[1]["workflow-oidc"]
+    assert found["status"] == "fail", found
+    assert "src/mflux/release/release_script.py" in found["detail"]
+    assert "src/mflux/release/pypi_publisher.py" in found["detail"]
+    assert "sets PYPI_API_TOKEN" in found["detail"] and "lacks `id-token: write`" in found["detail"]
