@@ -1912,8 +1912,10 @@ def upload_readers(steps):
             pairs = {" ".join(programs[i:i + 2]) for i in range(len(programs))}
             if "twine upload" in pairs:
                 inline, _ = twine_requirements(words)  # uvx --from twine==X twine upload ...
+                runner = next((tool for tool in ("uv", "poetry", "pdm") if f"{tool} run" in pairs), None)
                 readers.append({"kind": "twine", "where": where, "specs": inline or twine_specs,
-                                "files": [] if inline else twine_files, "inline": bool(inline)})
+                                "files": [] if inline else twine_files, "inline": bool(inline),
+                                "lock": runner if not inline else None})  # `uv run twine`: the lock's twine
             elif "uv publish" in pairs:
                 readers.append({"kind": "uv publish", "where": where, "version": uv_version})
             else:
@@ -1952,6 +1954,9 @@ def read_workflows(files):
             for reader in job["readers"]:
                 if reader["kind"] == "twine" and reader["files"]:
                     reader["from_files"] = twine_in_requirement_files(files, reader["files"])
+                if reader["kind"] == "twine" and reader.get("lock"):
+                    reader["from_files"] = dict(reader.get("from_files") or {},
+                                                **twine_in_lock(files, reader["lock"]))
         workflows.append(workflow)
     here = files.relative(files.root)
     if here and any(w.get("jobs") for w in workflows):  # a project below the top of a monorepo
@@ -1978,6 +1983,25 @@ def project_directories(files):
                              ":(glob)**/pyproject.toml", timeout=30) or ""
         paths = listing.split("\0")
     return {path.rpartition("/")[0] for path in paths if path.rpartition("/")[2] == "pyproject.toml"}
+
+
+def twine_in_lock(files, runner):
+    """{lock file: [==version of twine]} for `uv run`/`poetry run`/`pdm run twine`: the project's (or the
+    workspace's) uv.lock, poetry.lock or pdm.lock `[[package]]` entry for twine; [] when the lock has none."""
+    name = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}[runner]
+    for base in dict.fromkeys([files.root, files.top or files.root]):
+        text = files.read_text(os.path.join(base, name), limit=16 << 20)
+        if text is None:
+            continue
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError):
+            return {name: None}
+        packages = data.get("package") if isinstance(data.get("package"), list) else []
+        versions = [str(package.get("version")) for package in packages if isinstance(package, dict)
+                    and canonicalize_name(str(package.get("name", ""))) == "twine" and package.get("version")]
+        return {files.relative(os.path.join(base, name)) or name: [f"=={version}" for version in versions]}
+    return {}
 
 
 def twine_in_requirement_files(files, names):
@@ -3237,9 +3261,12 @@ def check_upload_reader(facts):
                          "is not a valid metadata version\"")
             cap = capped_backend(info, highest)
             cap = f", or cap the backend: requires = [\"{cap}\"]" if cap else ""
+            upgrade = {"uv": "uv lock --upgrade-package twine", "poetry": "poetry update twine",
+                       "pdm": "pdm update twine"}.get(reader.get("lock"))
             fixes.append(("pin pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2 "
                           "(its twine 7.0.0 reads 2.5)" if reader["kind"] == "action" else
-                          "install twine>=7 in the job (pip install \"twine>=7\")") + cap)
+                          f"move the locked twine to 7 or later ({upgrade}, with twine>=7 in the group)" if upgrade
+                          else "install twine>=7 in the job (pip install \"twine>=7\")") + cap)
         else:
             passes.append(f"{label}, which reads up to {highest}; the files carry {written['version']} "
                           f"({written['how']})")

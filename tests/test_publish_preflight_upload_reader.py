@@ -308,3 +308,16 @@ def test_backend_table_reads_the_requires_range(requires, expected):
                "poetry-core": "poetry.core.masonry.api"}[module.requirement_name(requires[0])]
     info = {"backend": backend, "requires": requires, "pyproject": {}}
     assert module.backend_metadata_version(info)["version"] == expected
+
+
+def test_twine_from_the_uv_lock(tmp_path):
+    lock = ('version = 1\nrequires-python = ">=3.9"\n\n[[package]]\nname = "twine"\nversion = "6.2.0"\n'
+            'source = { registry = "https://pypi.org/simple" }\n')
+    root = project(tmp_path, template(twine_step("uv sync --group release\nuv run twine upload dist/*")),
+                   files={"uv.lock": lock})
+    found = reader(root)[1]
+    assert found["status"] == "fail" and "twine 6.2.0" in found["detail"], found
+    assert "uv lock --upgrade-package twine" in found["fix"]
+    unlocked = project(tmp_path / "u", template(twine_step("uv run twine upload dist/*")),
+                       files={"uv.lock": 'version = 1\nrequires-python = ">=3.9"\n'})
+    assert reader(unlocked)[1]["status"] == "warn"
