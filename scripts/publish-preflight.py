@@ -3256,9 +3256,11 @@ def check_upload_reader(facts):
                          f"known: {written['how']}")
             fixes.append("run with --build to read the Metadata-Version from the built files")
         elif Version(written["version"]) > Version(highest):
+            # twine 6 names the version; twine 5 (pkginfo) misses the fields it cannot read (pypa/twine#1146)
+            error = (f"'{written['version']}' is not a valid metadata version" if Version(highest) >= Version("2.4")
+                     else "Metadata is missing required fields: Name, Version")
             fails.append(f"{label}, which reads Metadata-Version {highest} at most, but the files carry "
-                         f"{written['version']} ({written['how']}): the upload stops with \"'{written['version']}' "
-                         "is not a valid metadata version\"")
+                         f"{written['version']} ({written['how']}): the upload stops with \"{error}\"")
             cap = capped_backend(info, highest)
             cap = f", or cap the backend: requires = [\"{cap}\"]" if cap else ""
             upgrade = {"uv": "uv lock --upgrade-package twine", "poetry": "poetry update twine",
