@@ -8,12 +8,13 @@ EXTRA_PYTHONS := 3.9 3.13
 EXTRA_VENVS := $(foreach v,$(EXTRA_PYTHONS),.venv-py$(v)/.stamp)
 DEMO := examples/demo-package
 
-.PHONY: demo test lint bench venv clean help
+.PHONY: demo test lint bench watch venv clean help
 help:
 	@echo "make demo   run the release checks on $(DEMO) (no network)"
 	@echo "make test   create .venv from requirements-dev.txt and run the whole test suite"
 	@echo "make lint   ruff and vermin (Python 3.9 floor) over scripts/"
 	@echo "make bench  print speed and memory figures"
+	@echo "make watch PROJECTS=\"name ...\"  provenance history of each project (as assets/provenance-watch.yml runs it)"
 
 $(VENV)/.stamp: requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,15 @@ lint: $(VENV)/.stamp
 
 bench: venv
 	$(PY) bench/run.py
+
+# The command each matrix job of assets/provenance-watch.yml runs, for the projects in PROJECTS (reads
+# https://pypi.org, or PYPI_OPS_INDEX_URL); a markdown table per project, the last non-zero exit status kept.
+WATCH_LIMIT ?= 20
+watch: $(VENV)/.stamp
+	@test -n "$(PROJECTS)" || { echo 'usage: make watch PROJECTS="name ..." [WATCH_LIMIT=20]'; exit 2; }
+	@status=0; for project in $(PROJECTS); do \
+	  $(PY) scripts/verify-release.py --history "$$project" --limit "$(WATCH_LIMIT)" --markdown || status=$$?; \
+	done; exit $$status
 
 clean:
 	rm -rf $(VENV) .venv-py* .venv-twine6 .pytest_cache

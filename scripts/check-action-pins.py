@@ -125,7 +125,7 @@ try:
 except ImportError:
     yaml = None
 try:
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 except ImportError:
     Version = None
 
@@ -167,46 +167,165 @@ def require_libraries():
 
 
 class Unreachable(Exception):
-    """The server could not be asked, or its answer was cut off."""
+    """The server could not be asked, or its answer was not complete in time (late, cut off, too large)."""
 
 
-def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, deadline=None):
     """GET url following redirects; return (status, headers, body bytes, final url).
 
-    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    The whole exchange (connecting, the headers, every byte of the body) ends within `timeout` seconds, or by
+    `deadline` (a time.monotonic() value) when that comes first: the body is read in chunks against that
+    deadline and a watchdog shuts the socket when it passes, so a slow or dripping server cannot stretch it.
+    HTTP error statuses are returned, not raised; anything short of a complete answer in time raises
+    Unreachable: a transport failure, the deadline, a body cut off before its Content-Length, one larger than
+    `limit` bytes, or one in a Content-Encoding nobody asked for (a gzip bomb is never unpacked).
+    user:password@ in the URL is sent as HTTP Basic auth to that origin only (urllib itself never sends it);
+    no credential follows a redirect to another origin, and every message and the final URL returned show
+    credentials as ***@."""
+    import base64
     import http.client
     import socket
+    import threading
+    import time
     import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
+
+    start = time.monotonic()
+    end = max(start, start + timeout if deadline is None else min(start + timeout, deadline))
+    secrets, userinfos = [], []
+
+    def bare(address):
+        """address without user:password@ (remembered as secrets to scrub from any message); read by hand, so
+        that a URL urllib cannot parse (an unbalanced [, a bad port) loses its credentials too."""
+        head, separator, rest = str(address).partition("://")
+        cut = min([at for at in (rest.find("/"), rest.find("?"), rest.find("#")) if at >= 0], default=len(rest))
+        if not separator or "@" not in rest[:cut]:
+            return address
+        userinfo, _, host = rest[:cut].rpartition("@")
+        userinfos.append(userinfo)
+        secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
+                                         unquote(userinfo.partition(":")[2])) if len(item) > 1)
+        return head + separator + host + rest[cut:]
+
+    def scrub(text):
+        text = str(text)
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            text = text.replace(secret + "@", "***@").replace(secret, "***")
+        return text
+
+    request_url = bare(url)
+    extra = dict(headers or {})
+    if request_url != url and "Authorization" not in extra:
+        user, _, password = userinfos[0].partition(":")
+        pair = f"{unquote(user)}:{unquote(password)}"
+        extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    handles, expired = [], threading.Event()
+
+    def register(sock):
+        """Keep a duplicate of each new socket: shutting it down ends the connection at any stage, even while a
+        TLS handshake holds the original."""
+        handles.append(sock.dup())
+        if expired.is_set():
+            kill()
+        return sock
+
+    def kill():
+        expired.set()
+        for handle in list(handles):
+            try:
+                handle.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Watched:
+        """A connection whose socket the watchdog can shut when the deadline passes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
+
+    class WatchedHTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class WatchedHTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    handlers = [PlainHandler]
+    if hasattr(urllib.request, "HTTPSHandler"):  # Python built without ssl has none
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(WatchedHTTPS, req, context=self._context)
+        handlers.append(TLSHandler)
 
     class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-        """urllib copies every header to the redirect target: never send credentials to another host."""
+        """urllib copies every header to the redirect target: never send credentials to another origin, and
+        never use (or show) credentials a Location header carries."""
 
         def redirect_request(self, req, fp, code, msg, hdrs, newurl):
-            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
-            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            moved = super().redirect_request(req, fp, code, msg, hdrs, bare(newurl))
+            if moved is not None and urlsplit(moved.full_url)[:2] != urlsplit(req.full_url)[:2]:
                 moved.remove_header("Authorization")
             return moved
 
-    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
-                                                      **(headers or {})))
+    shown_url = scrub(url)
+    bound = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+    watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        request = urllib.request.Request(request_url, headers=dict(
+            {"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"}, **extra))
+        opener = urllib.request.build_opener(*handlers, KeepCredentialsHome)
         try:
-            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
+            response = opener.open(request, timeout=max(0.05, end - time.monotonic()))
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
-            return response.status, response.headers, body, response.geturl()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                raise Unreachable(f"{shown_url}: answered in Content-Encoding {encoding}, which was not asked for")
+            length = response.headers.get("Content-Length") or ""
+            expected = int(length) if length.strip().isdigit() else None
+            if expected is not None and expected > limit:
+                raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound ({expected} bytes)")
+            read = getattr(response, "read1", None) or response.read
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > end or expired.is_set():
+                    raise socket.timeout()
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound")
+            if time.monotonic() > end or expired.is_set():
+                raise socket.timeout()
+            if expected is not None and size != expected:
+                raise Unreachable(f"{shown_url}: the answer was cut off ({size} of {expected} bytes)")
+            return response.status, response.headers, b"".join(chunks), scrub(response.geturl())
+    except Unreachable as error:
+        raise Unreachable(scrub(error)) from None
     except urllib.error.URLError as error:
-        raise Unreachable(f"{url}: {error.reason}") from None
+        if expired.is_set() or isinstance(error.reason, socket.timeout):
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {scrub(error.reason)}") from None
     except (socket.timeout, TimeoutError):
-        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+        raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
     except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
-        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+        if expired.is_set():
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
+    finally:
+        watchdog.cancel()
+        for handle in handles:
+            handle.close()
 
 
 def run(main, argv=None):
@@ -225,6 +344,8 @@ def run(main, argv=None):
             raise
         exit_status, code = EXIT_INTERNAL, "internal"
         message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    import re
+    message = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]*@", r"\1***@", message)  # no URL credential, ever
     if as_json:
         print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
     sys.stderr.write(f"{SCRIPT}: {message}\n")
@@ -1256,12 +1377,10 @@ def parse_version(tag):
     """A comparable key for the version in a tag's last segment, or None."""
     text = tag.rsplit("/", 1)[-1]
     text = text[1:] if text[:1] in "vV" else text
-    if Version is not None:
-        try:
-            return Version(text)
-        except InvalidVersion:
-            return None
-    return FallbackVersion.parse(text)
+    try:
+        return Version(text) if Version is not None else FallbackVersion.parse(text)
+    except ValueError:  # InvalidVersion, or a number longer than int() converts (GitHub lists any tag name)
+        return None
 
 
 class FallbackVersion:
@@ -1313,13 +1432,14 @@ def release_tuple(version):
 # ----------------------------------------------------------------------------- GitHub (live)
 
 def split_credentials(url):
-    """(url without user:secret@, the secret or None): the secret is sent as the token and never shown."""
-    from urllib.parse import urlsplit, urlunsplit
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
+    """(url without user:secret@, the secret or None): the secret is sent as the token and never shown. Read by
+    hand, so that a URL urllib cannot parse (an unbalanced [, a bad port) loses its credentials too."""
+    head, separator, rest = url.partition("://")
+    cut = min([at for at in (rest.find("/"), rest.find("?"), rest.find("#")) if at >= 0], default=len(rest))
+    if not separator or "@" not in rest[:cut]:
         return url, None
-    userinfo, _, host = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=host)), userinfo.partition(":")[2] or userinfo or None
+    userinfo, _, host = rest[:cut].rpartition("@")
+    return head + separator + host + rest[cut:], userinfo.partition(":")[2] or userinfo or None
 
 
 class Offline:
@@ -1382,7 +1502,7 @@ class GitHub:
             raise LookupFailed(f"GitHub answered {kind or 'no content type'} instead of JSON for {path}")
         try:
             return 200, json.loads(body.decode("utf-8")), headers
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested deeper than json reads
             raise LookupFailed(f"GitHub answered malformed JSON for {path}") from None
 
     def once(self, key, compute):
@@ -1412,11 +1532,33 @@ class GitHub:
             if not isinstance(document, list):
                 raise LookupFailed(f"GitHub answered a {type(document).__name__} where a list was expected")
             items.extend(document)
-            match = re.search(r'<([^>]+)>;\s*rel="next"', headers.get("Link") or "")
-            if not match:
+            url = next_link(headers.get("Link") or "")
+            if url is None:
                 return items
-            url = match.group(1)
+            if url_origin(url) != url_origin(self.base):  # the token goes to the API's origin only
+                raise LookupFailed(f"GitHub's next page for {path} is on another host")
         raise LookupFailed(f"more than {MAX_PAGES * 100} items at {path}")
+
+
+def next_link(header):
+    """The rel="next" target of an RFC 8288 Link header, or None (linear in the header, whatever it holds)."""
+    for part in header.split(","):
+        target, _, params = part.partition(";")
+        target = target.strip()
+        if target[:1] == "<" and target[-1:] == ">" and 'rel="next"' in params.replace(" ", "").split(";"):
+            return target[1:-1]
+    return None
+
+
+def url_origin(url):
+    """(scheme, host, port) of a URL; None when it has none or is malformed."""
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(
+            parts.scheme.lower())
+    except ValueError:
+        return None
 
 
 def expect(document, *keys):

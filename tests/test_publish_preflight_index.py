@@ -231,3 +231,93 @@ def test_an_unclear_json_api_beside_a_clear_simple_api_is_unknown(stub, project,
     result = run_against(stub, project)
     assert result.returncode == 7, result.stdout
     assert by_check(result)["not-on-pypi"]["status"] == "unknown"
+
+
+# Issue 15: the two false READYs found with hostile local servers, kept as tests (tests/test_faults.py has the rest).
+
+@pytest.mark.parametrize("timeout, delay", [("1", 0.0), ("2", 1.6)])
+def test_a_big_page_still_being_read_at_the_deadline_is_never_ready(stub, project, timeout, delay):
+    """A 30 MB simple page that lists the version, beside a JSON API that answers late: the page arrives in
+    time but reading and parsing it outlasts the deadline. The lookup is unknown (or, read in time, taken)."""
+    stub.index.add_release("demo-pkg", "1.2.3")
+    stub.fault("big", r"^/simple/", size=30 << 20, seconds=delay)
+    stub.fault("latency", r"^/pypi/", seconds=float(timeout) + 3)
+    start = time.monotonic()
+    result = run_against(stub, project, "--timeout", timeout)
+    elapsed = time.monotonic() - start
+    assert result.returncode in (7, 10), result.stdout
+    assert by_check(result)["not-on-pypi"]["status"] in ("unknown", "fail")
+    assert result.json["meta"]["ready"] is False
+    assert elapsed < float(timeout) + 2.5
+
+
+def test_a_blank_proxy_404_from_the_json_api_beside_a_clear_simple_api_is_unknown(stub, project):
+    """The simple API lists other releases; the JSON API answers a proxy's blank 404 (no JSON body): only the
+    JSON API lists releases whose files were all deleted, so this is not "free"."""
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.fault("bare", r"^/pypi/", status=404, body=b"")
+    result = run_against(stub, project)
+    assert result.returncode == 7, result.stdout
+    finding = by_check(result)["not-on-pypi"]
+    assert finding["status"] == "unknown" and "proxy" in finding["detail"]
+
+
+def test_a_worker_that_finishes_after_the_deadline_changes_nothing(stub):
+    """IndexLookup is the one place that decides which answers count: result() closes the lookup at the
+    deadline, and a worker still reading then (here: a simple API answering 1 s late) cannot hand anything in."""
+    from preflight_support import load_script_module
+    preflight_module = load_script_module()
+    stub.index.add_release("demo-pkg", "1.2.3")
+    stub.fault("latency", r"^/simple/", seconds=1.0)
+    start = time.monotonic()
+    lookup = preflight_module.IndexLookup(stub.url, "demo-pkg", 0.4)
+    answers = lookup.result()
+    assert time.monotonic() - start < 0.9
+    assert answers["simple"]["state"] == "unknown" and "no complete answer" in answers["simple"]["reason"]
+    assert answers["json"]["state"] == "ok"
+    for thread in lookup.threads:
+        thread.join(5)
+    assert not any(thread.is_alive() for thread in lookup.threads)
+    assert set(lookup.answers) == {"json"}, "a late answer reached the shared state"
+    decision = preflight_module.decide_index("1.2.3", answers["simple"], answers["json"])
+    assert decision["state"] == "taken"  # the JSON API, read in time, lists it
+
+
+def _every_dash_run(module, filename):
+    """The quadratic reference: every run of dash-separated pieces, parsed (what the linear reader must equal)."""
+    pieces = filename.split("-")
+    return {version for start in range(1, len(pieces)) for end in range(start + 1, len(pieces) + 1)
+            for version in [module.parse_version("-".join(pieces[start:end]))] if version is not None
+            and not version.local}
+
+
+LEGACY_PIECES = ["demo", "pkg", "1.0", "v2", "rc1", "rc", "1", "post", "2", "dev", "3", "py2.7", "x", "0", "1!2"]
+
+
+def test_legacy_filename_versions_is_linear_and_misses_no_release_version():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from preflight_support import load_script_module
+    module = load_script_module()
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(LEGACY_PIECES), min_size=1, max_size=9))
+    def same_versions(pieces):
+        filename = "-".join(pieces) + ".egg"
+        found = {version for version in module.legacy_filename_versions(filename) if not version.local}
+        assert found == _every_dash_run(module, filename[:-len(".egg")])
+
+    same_versions()
+    start = time.monotonic()
+    for n in range(20):  # the issue's answer: 20 .egg files with 3,000 dashes each
+        module.legacy_filename_versions(f"demo-pkg-{'-'.join(['0'] * 3000)}-{n}-py2.7.egg")
+    assert time.monotonic() - start < 2.0
+
+
+def test_an_answer_over_the_size_bound_is_unknown_with_that_reason(stub, project):
+    stub.index.add_release("demo-pkg", "1.0")
+    stub.fault("big", r"^/simple/", size=40 << 20)
+    result = run_against(stub, project, "--timeout", "5")
+    assert result.returncode == 7, result.stdout
+    assert "larger than the 32 MiB bound" in by_check(result)["not-on-pypi"]["detail"]

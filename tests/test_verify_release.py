@@ -43,18 +43,21 @@ def test_verified_release_exits_0(stub, python):
     result = verify(stub, "--offline-provenance", *EXPECT, NAME, VERSION, python=python)
     assert result.returncode == 0, result.stdout + result.stderr
     checks = by_check(result)
-    assert [item["check"] for item in result.json["data"]] == ["live", "files", "provenance", "publisher"]
+    assert [item["check"] for item in result.json["data"]] == ["live", "files", "provenance", "publisher",
+                                                               "continuity"]
     assert {key: checks[key]["status"] for key in checks} == {
-        "live": "pass", "files": "skip", "provenance": "pass", "publisher": "pass"}
+        "live": "pass", "files": "skip", "provenance": "pass", "publisher": "pass", "continuity": "pass"}
+    assert checks["continuity"]["reference"] == "0.9.0"
     assert all(set(item) >= {"check", "ok", "status", "detail", "files"} for item in result.json["data"])
     meta = result.json["meta"]
     assert meta["verified"] is True and meta["exit"] == 0 and meta["schema"] == "pypi-ops.verify-release/v1"
     assert (meta["name"], meta["version"], meta["index"]) == (NAME, VERSION, stub.url)
     assert {row["filename"] for row in checks["live"]["files"]} == {SDIST, WHEEL}
     assert all(row["publishers"][0]["workflow"] == "publish.yml" for row in checks["publisher"]["files"])
-    # one simple page and one Integrity API request per file, nothing else
+    # one simple page and one Integrity API request per file, plus one file of the release before (continuity)
     assert sorted(integrity_paths(stub)) == sorted(
-        f"/integrity/demo-package/1.0.0/{name}/provenance" for name in (SDIST, WHEEL))
+        [f"/integrity/demo-package/1.0.0/{name}/provenance" for name in (SDIST, WHEEL)]
+        + ["/integrity/demo-package/0.9.0/demo_package-0.9.0.tar.gz/provenance"])
 
 
 def test_text_mode_prints_tab_separated_records_and_a_report(stub):
@@ -63,7 +66,7 @@ def test_text_mode_prints_tab_separated_records_and_a_report(stub):
     assert result.returncode == 0
     records = [line.split("\t") for line in result.stdout.splitlines()]
     assert [record[:2] for record in records] == [["live", "pass"], ["files", "skip"], ["provenance", "pass"],
-                                                  ["publisher", "pass"]]
+                                                  ["publisher", "pass"], ["continuity", "pass"]]
     assert all(len(record) == 3 for record in records)
     assert "VERIFIED" in result.stderr
     quiet = run_script(SCRIPT, "-q", "--index-url", stub.url, "--offline-provenance", *EXPECT, NAME, VERSION)
@@ -214,8 +217,11 @@ def test_no_provenance_on_a_pep740_index_is_a_problem(stub, python):
     provenance = by_check(result)["provenance"]
     assert provenance["status"] == "fail"
     assert {row["detail"] for row in provenance["files"]} == {"no provenance"}
-    assert integrity_paths(stub) == []  # `provenance: null` in the simple API already says so
+    # `provenance: null` in the simple API already says so; only the release before is read (continuity)
+    assert integrity_paths(stub) == ["/integrity/demo-package/0.9.0/demo_package-0.9.0.tar.gz/provenance"]
     assert by_check(result)["publisher"]["status"] == "skip"
+    continuity = by_check(result)["continuity"]
+    assert continuity["status"] == "fail" and "0.9.0 had it" in continuity["detail"]
 
 
 def test_integrity_404_without_the_simple_key_on_api_1_3(stub):
@@ -224,7 +230,9 @@ def test_integrity_404_without_the_simple_key_on_api_1_3(stub):
     result = verify(stub, "--offline-provenance", NAME, VERSION)
     assert result.returncode == 10
     assert by_check(result)["provenance"]["status"] == "fail"
-    assert len(integrity_paths(stub)) == 2
+    # this release's two files, then (no keys on the page) both files of the release before, for continuity
+    assert len(integrity_paths(stub)) == 4
+    assert by_check(result)["continuity"]["status"] == "fail"
 
 
 @pytest.mark.parametrize("api_version", ["1.1", "1.2", "1.0"])
