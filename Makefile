@@ -31,7 +31,15 @@ $(VENV)/.stamp: requirements-dev.txt
 	else rm -rf .venv-py$*; mkdir -p .venv-py$*; echo "Python $* not available (no interpreter, or its runtime libraries failed to install): its CLI tests will be skipped"; fi
 	@touch $@
 
-venv: $(VENV)/.stamp $(EXTRA_VENVS)
+# twine 6.2.0 beside the dev venv's twine 7: the upload-reader tests run both real `twine check`s (skipped when absent).
+.venv-twine6/.stamp: requirements-twine6.txt
+	rm -rf .venv-twine6
+	if $(PYTHON) -m venv .venv-twine6 && .venv-twine6/bin/python -m pip install --quiet --disable-pip-version-check \
+	   -r requirements-twine6.txt; then echo "twine 6.2.0 ready for the upload-reader tests"; \
+	else rm -rf .venv-twine6; mkdir -p .venv-twine6; echo "twine 6.2.0 not installed: its tests will be skipped"; fi
+	@touch $@
+
+venv: $(VENV)/.stamp $(EXTRA_VENVS) .venv-twine6/.stamp
 
 demo: $(VENV)/.stamp
 	@$(PY) examples/demo.py
@@ -56,4 +64,4 @@ watch: $(VENV)/.stamp
 	done; exit $$status
 
 clean:
-	rm -rf $(VENV) .venv-py* .pytest_cache
+	rm -rf $(VENV) .venv-py* .venv-twine6 .pytest_cache

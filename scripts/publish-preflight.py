@@ -46,6 +46,10 @@ explains each):
   dist-contents      (--build) what the sdist and wheel carry: no credential
                      files or tokens (fail), no agent folders, virtualenvs,
                      caches, dist/ or an sdist over 20x the wheel (warn)
+  upload-reader      the program in the upload step (the publish action at its
+                     ref, twine, uv publish, ...) reads the Metadata-Version
+                     the build writes (from --build's files, else from the
+                     backend [build-system] requires allows)
   dist-stale         dist/ holds no files of other versions
 
 Each check reports pass, fail, warn, skip or unknown. Nothing in PATH is
@@ -407,8 +411,87 @@ SETUP_PY_VERSION_PLUGINS = ("use_scm_version", "version_config", "setuptools_git
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 # Upload commands in `run:` steps (the first four can only upload with a token or password; uv and pdm also
 # speak trusted publishing).
-UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish", "hatch publish", "flit publish")
+UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish", "hatch publish", "flit publish",
+                   "maturin publish", "maturin upload")
 UPLOAD_MARKERS = ("gh-action-pypi-publish",) + UPLOAD_COMMANDS  # sniffed only in files that do not parse
+
+# ---- Dated facts: who reads the metadata in the upload step, and what the build writes (checked 2026-12-06)
+# Each row names its source; tests/test_publish_preflight_upload_reader.py runs the real twine 6.2.0 and 7.0.0
+# `check` on real hatchling (2.5) and setuptools (2.4) builds to prove the twine 6 and twine 7 rows.
+# Metadata-Versions are compared with packaging's Version (2.10 would sort after 2.9).
+NEWEST_METADATA_VERSION = "2.5"  # the highest PyPI accepts (warehouse forklift SUPPORTED_METADATA_VERSIONS)
+# pypa/gh-action-pypi-publish: (first release of the row, bundled twine, highest Metadata-Version its
+# `twine check` accepts (None: not known), source). A release belongs to the last row at or below it.
+ACTION_READERS = (
+    ("1.0.0", "4.x or older", None,
+     "requirements/runtime.txt at v1.8.11: twine==4.0.2, pkginfo==1.9.6 (action snapshot, 2024-03-08)"),
+    ("1.8.14", "5.x", "2.3",
+     "requirements/runtime.txt at v1.8.14 (81e9d935, 2024-03-08): twine==5.0.0, pkginfo==1.10.0; twine 5 names "
+     "1.0 ... 2.3 as the supported Metadata-Versions (pypa/twine#1146)"),
+    ("1.12.3", "6.x", "2.4",
+     "pypa/gh-action-pypi-publish#308 (2024-12): v1.12.3 moves to twine 6, 2.4 is read; v1.14.1 bundles "
+     "twine==6.1.0 and refuses 2.5 (launchdarkly/python-server-sdk#511, 2026-08-28; getzep/graphiti#1821 for v1.13.0)"),
+    ("1.14.2", "7.0.0", "2.5",
+     "v1.14.2 release notes (quoted in lusky3/play-store-mcp#115): internal twine bumped to 7 for metadata 2.5; "
+     "livekit/agents#6836: v1.14.2 ships packaging==26.2 + twine==7.0.0"),
+)
+NEWEST_ACTION_RELEASE = "1.14.2"  # newest release this table knows (dc37677b, 2026-08-07)
+# Commit SHAs of action releases, confirmed from Dependabot bump commits in a pypa/twine snapshot
+# (.github/workflows/release.yml, HEAD f536ac5 of 2026-08-07) and /work/shared/facts/action-pins.tsv.
+ACTION_RELEASE_SHAS = {
+    "ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e": "1.13.0",  # pinned in many public workflows (action-pins.tsv)
+    "cef221092ed1bacb1cc03d23a2d87d1d172e277b": "1.14.0",  # pypa/twine#1307 (2026-04-07)
+    "ba38be9e461d3875417946c167d0b5f3d385a247": "1.14.1",  # pypa/twine#1345 (2026-07-27)
+    "dc37677b2e1c63e2034f94d8a5b11f265b73ba33": "1.14.2",  # pypa/twine#1361 (2026-08-07)
+}
+# Branches and tags of the action that move with every release: they run whatever is newest.
+ACTION_MOVING_REFS = ("release/v1", "unstable/v1", "master", "main", "v1")
+# twine installed in the job: (first version of the row, highest Metadata-Version `twine check`/`upload`
+# accepts (None: not known), source). From pypa/twine's own sources (snapshot /work/.mirror/pypa+twine, f536ac5).
+TWINE_READERS = (
+    ("0", None, "twine before 5 reads metadata with pkginfo of its time: not checked here"),
+    ("5.0.0", "2.3", "twine 5 reads with pkginfo (5.1.1 pins pkginfo < 1.11, pyproject.toml at v5.1.1); its error "
+                     "lists 1.0 ... 2.3 (pypa/twine#1146)"),
+    ("6.0.0", "2.4", "twine 6.0 (pkginfo, 2024-11-29) reads 2.4 (pypa/gh-action-pypi-publish#308)"),
+    ("6.1.0", "2.4", "twine/package.py at 6.1.0 and 6.2.0 sets packaging's _VALID_METADATA_VERSIONS to 1.0 ... 2.4 "
+                     "whatever packaging is installed"),
+    ("7.0.0", "2.5", "twine 7.0.0 (2026-07-27) drops that list (pypa/twine#1317) and requires packaging >= 26.1 "
+                     "(pypa/twine#1310), which reads 2.5"),
+)
+NEWEST_TWINE = "7.0.0"  # newest twine release this table knows (tag 7.0.0, 2026-07-27)
+# Uploaders that send the Metadata-Version as read without checking it, so PyPI is the judge.
+UNCHECKED_READERS = {
+    "uv publish": "uv publish sends the Metadata-Version it reads without checking it (astral-sh/uv "
+                  "crates/uv-publish/src/lib.rs form_metadata at 0044000e, crates/uv-pypi-types "
+                  "metadata23.rs at 8f57c570): PyPI decides",
+}
+# `<tool> publish` uploads what the tool's own backend builds: same project, same reader and writer.
+OWN_BACKEND_PUBLISHERS = {"poetry publish": "poetry", "flit publish": "flit", "hatch publish": "hatch",
+                          "pdm publish": "pdm", "maturin publish": "maturin", "maturin upload": "maturin"}
+# Build backends: requirement name -> ((first release, Metadata-Version it writes by default), ...), newest
+# release known (its date), source. Read from each project's tags (git show TAG:<file>).
+BACKEND_WRITES = {
+    "hatchling": (("0", "2.1"), ("1.22.0", "2.2"), ("1.22.1", "2.3"), ("1.27.0", "2.4"), ("1.32.0", "2.5")),
+    "setuptools": (("0", "2.1"), ("75.8.0", "2.2"), ("77.0.0", "2.4")),
+    "flit_core": (("0", "2.1"), ("3.10.0", "2.3"), ("3.11.0", "2.4"), ("4.0.0", "2.5")),
+    "poetry-core": (("0", "2.1"), ("2.0.0", "2.3"), ("2.2.0", "2.4")),
+    "pdm-backend": (("0", "2.2"), ("2.4.0", "2.4")),
+    "uv_build": (("0", "2.4"),),
+}
+BACKEND_NEWEST = {
+    "hatchling": ("1.33.0", "pypa/hatch backend/src/hatchling/metadata/spec.py DEFAULT_METADATA_VERSION at tags "
+                            "hatchling-v1.22.0/.1, v1.27.0 (2024-12-15), v1.32.0 (2026-08-10); 1.33.0 installed here"),
+    "setuptools": ("84.0.0", "pypa/setuptools setuptools/_core_metadata.py get_metadata_version at tags v75.8.0, "
+                             "v77.0.0 (2025-03-19) ... v84.0.0 (2026-08-08)"),
+    "flit_core": ("4.0.0", "pypa/flit flit_core/flit_core/common.py metadata_version at tags 3.10.0, 3.11.0 "
+                           "(2025-02-19), 4.0.0 (2026-04-29)"),
+    "poetry-core": ("2.3.2", "python-poetry/poetry-core src/poetry/core/masonry/metadata.py at tags 2.0.0, 2.2.0 "
+                             "(2025-09-14) ... 2.3.2 (2026-03-29)"),
+    "pdm-backend": ("2.4.9", "pdm-project/pdm-backend vendored pyproject_metadata auto_metadata_version at 2.4.0 "
+                             "(2024-09-20) ... 2.4.9 (2026-06-05): 2.4 with a license expression, else 2.2/2.1"),
+    "uv_build": ("0.13.9", "a uv 0.13.9 build of a uv_build project writes 2.4 (built here, 2026-12-06); other "
+                           "releases not read"),
+}
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
@@ -2003,8 +2086,11 @@ def load_yaml(text):
     return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
 
 
-def parse_workflow_text(filename, text):
-    """A workflow file -> {file, error} or {file, reusable, triggers, jobs: [publishing job facts], calls}."""
+def parse_workflow_text(filename, text, read_script=None):
+    """A workflow file -> {file, error} or {file, reusable, triggers, jobs: [publishing job facts], calls}.
+
+    read_script(path) -> text or None reads a file of the repository (paths relative to the checkout): `run:`
+    steps that call the repository's own scripts are followed into them (follow_scripts)."""
     try:
         data = load_yaml(text)
     except yaml.YAMLError as error:
@@ -2037,17 +2123,267 @@ def parse_workflow_text(filename, text):
         if isinstance(job.get("uses"), str):
             # a called workflow's jobs get (at most) the GITHUB_TOKEN permissions of the calling job
             granted = has_id_token(job.get("permissions", workflow_permissions))
-            calls.append({"job": str(job_id), "uses": job["uses"], "id_token": granted})
+            calls.append({"job": str(job_id), "uses": local_uses(job["uses"]), "id_token": granted})
             continue
-        steps = [step for step in job.get("steps") or [] if isinstance(step, dict)] \
-            if isinstance(job.get("steps"), list) else []
+        steps = job_steps(job)
+        if read_script is not None:
+            steps = [followed_step(step, read_script) for step in steps]
         how = publishing_method(steps)
         if how:
             publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
-                                                      workflow_env, "permissions" in data))
-            publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs)
+                                                      workflow_env, "permissions" in data, triggers))
+            publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs, triggers=triggers)
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
-            "jobs": publishing, "calls": calls}
+            "jobs": publishing, "calls": calls, "words": workflow_words(data) if publishing else set()}
+
+
+def workflow_words(data, limit=20000):
+    """The words of a parsed workflow's strings (split on blanks, quotes and `=,:;`), path-like words also without
+    a leading `./` and with their leading directories: what tells which directory or project a workflow builds."""
+    words = set()
+    for text in all_strings(data):
+        for word in text.replace("'", " ").replace('"', " ").replace("=", " ").replace(",", " ").replace(
+                ";", " ").replace(":", " ").split():
+            word = word.strip("./") if word not in (".", "./") else "."
+            parts = word.split("/")
+            words.update("/".join(parts[:count]) for count in range(1, min(len(parts), 6) + 1))
+            if len(words) > limit:
+                return words
+    return words
+
+
+def local_uses(uses):
+    """`$/path` (GitHub's newer spelling of this repository's own path, July 2026) as the `./path` it means."""
+    return "./" + uses[2:] if isinstance(uses, str) and uses.startswith("$/") else uses
+
+
+def job_steps(job, budget=2000):
+    """The job's steps in order, with the steps of `parallel:` groups (at any depth) in their place.
+
+    A group is a step whose `parallel:` is a list of steps (GitHub step groups, 2026-06-25); the group entry itself
+    is kept too (its `if:` gates every step inside). Background steps (`background: true`) are ordinary steps."""
+    found, stack = [], [iter(job.get("steps") if isinstance(job.get("steps"), list) else [])]
+    while stack and len(found) < budget:
+        step = next(stack[-1], None)
+        if step is None:
+            stack.pop()
+            continue
+        if not isinstance(step, dict):
+            continue
+        found.append(dict(step, uses=local_uses(step["uses"])) if isinstance(step.get("uses"), str) else step)
+        if isinstance(step.get("parallel"), list) and len(stack) < 50:
+            stack.append(iter(step["parallel"]))
+    return found
+
+
+SCRIPT_DEPTH = 3  # how deep `run:` steps are followed into the repository's scripts (a script calling a script)
+SHELLS = ("sh", "bash", "zsh", "dash", "source", ".", "exec", "sudo", "env", "time", "nohup")
+PYTHONS = ("python", "python3", "py")
+
+
+def followed_step(step, read_script):
+    """The step with the text of the repository scripts its `run:` calls appended (a `followed` list names them)."""
+    if not isinstance(step.get("run"), str):
+        return step
+    base = str(step.get("working-directory") or "").strip().strip("/")
+    texts, followed = follow_scripts(step["run"], read_script, base, SCRIPT_DEPTH, set())
+    return dict(step, run=step["run"] + "\n" + "\n".join(texts), followed=followed) if texts else step
+
+
+def follow_scripts(command, read_script, base, depth, seen):
+    """([script texts], [paths]) of the repository's files a shell command runs: `scripts/publish`,
+    `./release.sh`, `bash x.sh`, `python tools/release.py` (an upload through twine's API or a subprocess is
+    turned into a `twine upload` line), `make TARGET` (the target's recipe), at most `depth` levels deep."""
+    texts, followed = [], []
+    if depth <= 0:
+        return texts, followed
+    for words in shell_words(command):
+        words = script_command(words)
+        if not words:
+            continue
+        program = words[0]
+        if program == "-m":  # python -m package.module: the repository's own module, when it is one
+            if words[1].split(".", 1)[0] in ("twine", "pip", "build", "uv", "pytest", "tox", "nox", "mkdocs",
+                                              "hatch", "poetry", "pdm", "flit", "maturin", "venv", "pipx"):
+                continue
+            stem = words[1].replace(".", "/")
+            for candidate in (f"{stem}.py", f"src/{stem}.py", f"{stem}/__main__.py", f"src/{stem}/__main__.py"):
+                path = "/".join(filter(None, [base, candidate]))
+                text = read_script(path) if path not in seen else None
+                if text is not None:
+                    seen.add(path)
+                    more, paths = python_follow(path, text, read_script, depth - 1, seen)
+                    texts, followed = texts + more, followed + [path] + paths
+                    break
+            continue
+        if program_name(program) in ("tox", "nox"):
+            tool = program_name(program)
+            envs = [words[i + 1] for i, word in enumerate(words[:-1]) if word in ("-e", "-s", "--session", "--env")]
+            envs = [name for value in envs for name in value.split(",")]
+            config = "tox.ini" if tool == "tox" else "noxfile.py"
+            path = "/".join(filter(None, [base, config]))
+            text = read_script(path) if config not in seen else None
+            found = (tox_commands(text, envs) if tool == "tox" else nox_sessions(text, envs)) if text else ""
+            if found:
+                seen.add(config)
+                followed.append(path)
+                texts.append(found)
+            continue
+        if program_name(program) == "make":
+            targets = [word for word in words[1:] if not word.startswith("-") and "=" not in word] or [None]
+            text = read_script("/".join(filter(None, [base, "Makefile"])))
+            recipe = make_recipe(text, targets[0]) if text else ""
+            if recipe and "Makefile" not in seen:
+                seen.add("Makefile")
+                followed.append("/".join(filter(None, [base, "Makefile"])))
+                texts.append(recipe)
+                more, paths = follow_scripts(recipe, read_script, base, depth - 1, seen)
+                texts, followed = texts + more, followed + paths
+            continue
+        if "${{" in program or program.startswith(("/", "$", "~")) or not (
+                "/" in program or program.endswith((".sh", ".py", ".bash"))):
+            continue
+        path = os.path.normpath("/".join(filter(None, [base, program]))).replace(os.sep, "/")
+        if path.startswith("../") or path in seen:
+            continue
+        seen.add(path)
+        text = read_script(path)
+        if text is None:
+            continue
+        followed.append(path)
+        if path.endswith(".py") or text.startswith("#!") and "python" in text.split("\n", 1)[0]:
+            more, paths = python_follow(path, text, read_script, depth - 1, seen)
+            texts, followed = texts + more, followed + paths
+            continue
+        texts.append(text)
+        more, paths = follow_scripts(text, read_script, base, depth - 1, seen)
+        texts, followed = texts + more, followed + paths
+    return [text for text in texts if text], followed
+
+
+def script_command(words):
+    """The words from the program a command line runs on, past `VAR=value`, shells and interpreters with their
+    options (`bash -e x.sh`, `python3 tools/release.py`) and `uv run`/`poetry run`/`pdm run`/`hatch run`;
+    ["-m", MODULE] for `python -m MODULE`; None for `sh -c TEXT` (no file)."""
+    index = 0
+    while index < len(words):
+        word, name = words[index], program_name(words[index])
+        if index == 0 and "=" in word and not word.startswith("-") and "/" not in word.split("=", 1)[0]:
+            index += 1
+        elif name in ("uv", "poetry", "pdm", "hatch", "pipenv", "rye") and words[index + 1:index + 2] == ["run"]:
+            index += 2
+        elif name in SHELLS + PYTHONS:
+            index += 1
+            while index < len(words) and words[index].startswith("-"):
+                if words[index] == "-m" and name in PYTHONS and index + 1 < len(words):
+                    return ["-m", words[index + 1]]  # a module of the repository, maybe (follow_scripts)
+                if words[index] in ("-m", "-c"):
+                    return None
+                index += 1
+        else:
+            return words[index:]
+    return None
+
+
+def python_follow(path, text, read_script, depth, seen):
+    """([upload lines], [paths]) of a Python file of the repository and of the modules of its own package that it
+    imports (relative imports, or absolute ones under the same top-level package), `depth` levels deep."""
+    import ast
+    texts, followed = [python_uploads(text)], []
+    if depth <= 0:
+        return [t for t in texts if t], followed
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return [t for t in texts if t], followed
+    parts = path.split("/")[:-1]
+    root = 1 if parts[:1] == ["src"] else 0  # the package starts after src/
+    package = parts[root:root + 1]
+    modules = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            here = parts[:len(parts) - (node.level - 1)] if node.level > 1 else parts
+            stem = here + (node.module.split(".") if node.module else [])
+            modules += [stem] + [stem + [alias.name] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and package and node.module.split(".")[0] == package[0]:
+            stem = parts[:root] + node.module.split(".")
+            modules += [stem] + [stem + [alias.name] for alias in node.names]
+        elif isinstance(node, ast.Import):
+            modules += [parts[:root] + alias.name.split(".") for alias in node.names
+                        if package and alias.name.split(".")[0] == package[0]]
+    for stem in modules[:40]:
+        for candidate in ("/".join(stem) + ".py", "/".join(stem + ["__init__.py"])):
+            if candidate in seen:
+                continue
+            found = read_script(candidate)
+            if found is not None:
+                seen.add(candidate)
+                more, paths = python_follow(candidate, found, read_script, depth - 1, seen)
+                if more:  # only the modules on the way to an upload are named
+                    texts, followed = texts + more, followed + [candidate] + paths
+                break
+    return [t for t in texts if t], followed
+
+
+def python_uploads(text):
+    """`twine upload` / `uv publish` lines for a Python script that uploads through a subprocess or twine's API."""
+    compact = " ".join(text.replace("'", '"').split())
+    lines = []
+    if any(form in compact for form in ('"twine", "upload"', "twine upload", "twine.commands.upload",
+                                        "from twine.commands import upload", '"-m", "twine"')):
+        lines.append("twine upload")
+    if '"uv", "publish"' in compact or "uv publish" in compact:
+        lines.append("uv publish")
+    return "\n".join(lines)
+
+
+def tox_commands(text, envs):
+    """The `commands` of tox.ini environments (`[testenv:NAME]`), as shell lines."""
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return ""
+    lines = []
+    for name in envs:  # the environment's deps are installed first: a twine pin there is the twine that runs
+        deps = [dep for dep in parser.get(f"testenv:{name}", "deps", fallback="").split() if not dep.startswith("-")]
+        lines += [f"pip install {dep}" for dep in deps] + [parser.get(f"testenv:{name}", "commands", fallback="")]
+    return "\n".join(lines)
+
+
+def nox_sessions(text, envs):
+    """`twine upload`/`uv publish` lines for the noxfile.py sessions named (read with ast, never run)."""
+    import ast
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return ""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (node.name in envs or not envs) and any(
+                "session" in ast.unparse(decorator) for decorator in node.decorator_list):
+            found.append(python_uploads(ast.unparse(node)))
+    return "\n".join(line for line in found if line)
+
+
+def make_recipe(text, target):
+    """The recipe lines (tab-indented, `@`/`-` stripped) of a Makefile target, the first target when None."""
+    lines, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            if inside:
+                lines.append(line.strip().lstrip("@-"))
+            continue
+        head = line.split("#", 1)[0]
+        if ":" in head and not head.startswith((" ", ".")) and "=" not in head.split(":", 1)[0]:
+            names = head.split(":", 1)[0].split()
+            inside = target in names if target else not lines and bool(names)
+            if inside is False and lines and target is None:
+                break
+        elif head.strip():
+            inside = False
+    return "\n".join(lines)
 
 
 def publishing_method(steps):
@@ -2055,6 +2391,8 @@ def publishing_method(steps):
         uses = step.get("uses")
         if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == PUBLISH_ACTION:
             return "action"
+    for reader in upload_readers(steps):  # by the words of the command: `pipx run twine==6.1.0 upload` too
+        return "twine upload" if reader["kind"] == "twine" else reader["kind"]
     for step in steps:
         command = step.get("run")
         for upload in UPLOAD_COMMANDS if isinstance(command, str) else ():
@@ -2092,7 +2430,71 @@ def has_id_token(permissions):
     return isinstance(permissions, dict) and permissions.get("id-token") == "write"
 
 
-def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env, workflow_sets=True):
+def upload_target(where):
+    """'pypi', 'testpypi' or 'other HOST' for an upload URL or a repository name (twine -r, uv --index).
+
+    An expression (`${{ ... }}`) or an unknown repository name is counted as PyPI: a credential aimed at an index
+    that cannot be told is judged as if it were PyPI's."""
+    from urllib.parse import urlsplit
+    text = " ".join(str(where or "").split()).lower()
+    if not text or text in ("pypi", "upload.pypi.org"):
+        return "pypi"
+    if "test.pypi.org" in text or text in ("testpypi", "test-pypi", "test"):
+        return "testpypi"
+    if "://" in text:
+        host = (urlsplit(text.split("${{", 1)[0] if not text.startswith("${{") else "").hostname or "")
+        if host in ("upload.pypi.org", "pypi.org", "www.pypi.org"):
+            return "pypi"
+        if host:
+            return f"other {host}"
+    return "pypi"
+
+
+def command_target(words, env):
+    """The index an upload command sends to: --repository-url/--publish-url/-r/--repository/--index, else
+    TWINE_REPOSITORY_URL/TWINE_REPOSITORY/UV_PUBLISH_URL from the environment, else PyPI."""
+    for index, word in enumerate(words):
+        for flag in ("--repository-url", "--publish-url", "--repository", "--index", "-r"):
+            if word == flag and index + 1 < len(words):
+                return upload_target(words[index + 1])
+            if word.startswith(flag + "=") and flag.startswith("--"):
+                return upload_target(word.split("=", 1)[1])
+    for name in ("TWINE_REPOSITORY_URL", "UV_PUBLISH_URL", "TWINE_REPOSITORY", "UV_PUBLISH_INDEX"):
+        if env.get(name):
+            return upload_target(env[name])
+    return "pypi"
+
+
+def step_uploads(step, env):
+    """[(target, problems)] for each upload a step makes (the action, or an upload command in its run: text)."""
+    import re
+    found = []
+    uses = step.get("uses")
+    if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == PUBLISH_ACTION:
+        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+        target = upload_target(inputs.get("repository-url", inputs.get("repository_url", "")))
+        found.append((target, ["passes `password:` to the publish action (an API token, not OIDC)"]
+                      if "password" in inputs else []))
+    command = step.get("run") if isinstance(step.get("run"), str) else ""
+    for words in shell_words(command) if command else []:
+        programs = [program_name(word) for word in words]
+        pairs = {" ".join(programs[i:i + 2]) for i in range(len(programs))}
+        if not pairs & set(UPLOAD_COMMANDS):
+            continue
+        line = " ".join(words)
+        problems = (["passes a password/token on the upload command line"]
+                    if re.search(r"(--password|-p\s|--token|-t\s|-u\s\S+\s+-p)", line + " ") else [])
+        target = command_target(words, env)
+        if target == "pypi" and re.search(r"test\.pypi\.org|testpypi|test-pypi", line):
+            target = "testpypi"
+        found.append((target, problems))
+    return found
+
+
+def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workflow_env, workflow_sets=True,
+                            triggers=None):
+    """The facts of a publishing job; every credential is attributed to the index the upload it serves goes to
+    (a password sent to another index is not a PyPI token)."""
     import re
     if "permissions" in job:
         id_token, granted_by = has_id_token(job.get("permissions")), "the job"
@@ -2104,69 +2506,303 @@ def describe_publishing_job(job_id, job, steps, how, workflow_permissions, workf
     if isinstance(environment, dict):
         environment = environment.get("name")
     environment = str(environment) if isinstance(environment, (str, int, float)) and str(environment) else None
-    problems, unpinned, attestations_off, targets = [], [], False, set()
-    env_names = set(workflow_env) | set(job.get("env") if isinstance(job.get("env"), dict) else {})
+    unpinned, attestations_off, targets = [], False, set()
+    by_target, job_wide = {}, []  # problems of one upload's credentials; problems that concern every upload
+    job_env = dict(workflow_env, **(job.get("env") if isinstance(job.get("env"), dict) else {}))
+
+    def token_problems(names):
+        return [f"sets {name} (a token for the upload)" for name in sorted(str(item) for item in names)
+                if name.upper() in TOKEN_ENV_NAMES]
+
+    def secret_problems(value):
+        return [f"uses secret {name}" for name in sorted(secret_names(value)) if name.upper() != "GITHUB_TOKEN"
+                and re.search(r"PYPI|TWINE|PUBLISH|UPLOAD|PASSWORD", name.upper())]
+
     for step in steps:
-        if isinstance(step.get("env"), dict):
-            env_names |= set(step["env"])
+        step_env = step.get("env") if isinstance(step.get("env"), dict) else {}
         uses = step.get("uses")
         if isinstance(uses, str):
             ref = uses.split("@", 1)[1] if "@" in uses else ""
-            if not uses.startswith(("./", "docker://")) and not re.fullmatch(r"[0-9a-f]{40}", ref):
+            if not uses.startswith(("./", "$/", "docker://")) and not re.fullmatch(r"[0-9a-f]{40}", ref):
                 unpinned.append(uses)
-            if uses.lower().startswith(PUBLISH_ACTION):
-                inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
-                if "password" in inputs:
-                    problems.append("passes `password:` to the publish action (an API token, not OIDC)")
-                if str(inputs.get("attestations", "true")).lower() == "false":
-                    attestations_off = True
-                url = str(inputs.get("repository-url", inputs.get("repository_url", "")))
-                targets.add("testpypi" if "test.pypi.org" in url else "pypi")
-        command = step.get("run")
-        uploads = [upload for upload in UPLOAD_COMMANDS if isinstance(command, str) and upload in command]
-        if uploads and re.search(r"(--password|-p\s|--token|-t\s)", command):
-            problems.append("passes a password/token on the upload command line")
-        if uploads:
-            targets.add("testpypi" if re.search(r"test\.pypi\.org|testpypi|test-pypi", command) else "pypi")
-    for name in sorted(str(item) for item in env_names):
-        if name.upper() in TOKEN_ENV_NAMES:
-            problems.append(f"sets {name} (a token for the upload)")
-    job_without_env = {key: value for key, value in job.items() if key != "environment"}
-    for name in sorted(secret_names(job_without_env) | secret_names(workflow_env)):
-        if name.upper() != "GITHUB_TOKEN" and re.search(r"PYPI|TWINE|PUBLISH|UPLOAD|PASSWORD", name.upper()):
-            problems.append(f"uses secret {name}")
-    gated = any(release_gate(item) for item in [job.get("if")] + [step.get("if") for step in steps])
+            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+            if uses.lower().startswith(PUBLISH_ACTION) and str(inputs.get("attestations", "true")).lower() == "false":
+                attestations_off = True
+        uploads = step_uploads(step, dict(job_env, **step_env))
+        if not uploads:  # credentials in a step that uploads nothing serve every upload of the job
+            job_wide += token_problems(step_env) + secret_problems(step)
+            continue
+        for target, problems in uploads:
+            targets.add(target)
+            by_target.setdefault(target, []).extend(problems + token_problems(step_env) + secret_problems(step))
+    job_wide += token_problems(job_env)
+    job_rest = {key: value for key, value in job.items() if key not in ("environment", "steps")}
+    job_wide += secret_problems(job_rest) + secret_problems(workflow_env)
+    ours = [target for target in targets if not target.startswith("other ")]
+    problems = job_wide + [problem for target in ours for problem in by_target.get(target, [])]
+    elsewhere = sorted(target[6:] for target in targets if target.startswith("other ") and by_target.get(target))
+    gated = any(release_gate(item, triggers) for item in [job.get("if")] + [step.get("if") for step in steps])
+    readers = [dict(reader, target=target)
+               for reader, target in zip(upload_readers(steps), reader_targets(steps, job_env))]
     return {"job": job_id, "how": how, "id_token": id_token, "granted_by": granted_by,
             "environment": environment, "problems": list(dict.fromkeys(problems)), "unpinned": unpinned,
-            "attestations_off": attestations_off and how == "action", "testpypi": targets == {"testpypi"},
-            "targets": sorted(targets), "gated": gated}
+            "attestations_off": attestations_off and how == "action", "testpypi": set(ours) == {"testpypi"},
+            "targets": sorted(ours) if ours else sorted(targets), "other_indexes": elsewhere,
+            "only_other": bool(targets) and not ours, "gated": gated, "readers": readers,
+            "via": sorted({path for step in steps for path in step.get("followed", [])})}
+
+
+def reader_targets(steps, job_env):
+    """The index of each reader upload_readers finds, in the same order."""
+    found = []
+    for step in steps:
+        step_env = step.get("env") if isinstance(step.get("env"), dict) else {}
+        found += [target for target, _ in step_uploads(step, dict(job_env, **step_env))]
+    return found
+
+
+def program_name(word):
+    """A command word as the program it names: the last path part, without a leading `${VAR}`/`$VAR`, and a
+    requirement (`twine==6.1.0`, `twine@6.2.0`) as its name."""
+    import re
+    word = re.sub(r"^(?:\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*)+", "", word).rsplit("/", 1)[-1]
+    requirement = requirement_word(word) if any(char in word for char in "=<>@~!") else None
+    return requirement.name.lower() if requirement is not None else word
+
+
+def shell_words(command):
+    """The words of each line of a `run:` script (shlex; a line that does not split is split on blanks)."""
+    import shlex
+    lines, joined = [], ""
+    for raw in command.splitlines():
+        joined += raw.rstrip()[:-1] + " " if raw.rstrip().endswith("\\") else raw
+        if raw.rstrip().endswith("\\"):
+            continue
+        try:
+            words = shlex.split(joined, comments=True)
+        except ValueError:
+            words = joined.split()
+        joined = ""
+        # `a && b`, `a; b`, `a | b` are several commands
+        current = []
+        for word in words:
+            if word in ("&&", "||", ";", "|"):
+                lines.append(current)
+                current = []
+            else:
+                current.append(word.rstrip(";"))
+        lines.append(current)
+    return [line for line in lines if line]
+
+
+def requirement_word(word):
+    """A command word as a requirement: `twine==6.2.0`, `twine>=7`, uvx's `twine@6.2.0`; None when not one."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    if word.startswith("-") or "/" in word:
+        return None
+    name, at, version = word.partition("@")
+    try:
+        return Requirement(f"{name}=={version}" if at and version and " " not in word else word)
+    except InvalidRequirement:
+        return None
+
+
+def twine_requirements(words):
+    """(twine specifiers, requirement files) a command installs or runs: pip/uv pip/pipx/uv tool install
+    (and -r FILE), `uvx --from twine==X twine`, `uvx twine@X`, `pipx run twine==X`, `pipx run --spec twine==X`."""
+    programs = [word.rsplit("/", 1)[-1] for word in words]
+    installs = next((i + n for i in range(len(programs)) for n, form in ((2, ["pip", "install"]),
+                     (2, ["pipx", "install"]), (3, ["uv", "pip", "install"]), (3, ["uv", "tool", "install"]))
+                     if programs[i:i + n] == form), None)
+    runs = next((i + n for i in range(len(programs)) for n, form in ((1, ["uvx"]), (3, ["uv", "tool", "run"]),
+                 (2, ["pipx", "run"])) if programs[i:i + n] == form), None)
+    candidates, files = [], []
+    if installs is not None:
+        for index in range(installs, len(words)):
+            word, previous = words[index], words[index - 1]
+            if previous in ("-r", "--requirement", "-c", "--constraint"):
+                files.append(word)
+            elif word.startswith(("--requirement=", "--constraint=")):
+                files.append(word.split("=", 1)[1])
+            elif word.startswith("-r") and len(word) > 2 and not word.startswith("--"):
+                files.append(word[2:])
+            elif not word.startswith("-") and previous not in ("-i", "--index-url", "--extra-index-url", "-e"):
+                candidates.append(word)
+    elif runs is not None:
+        rest = words[runs:]
+        spec = [rest[i + 1] for i, word in enumerate(rest[:-1]) if word in ("--from", "--spec")]
+        spec += [word.split("=", 1)[1] for word in rest if word.startswith(("--from=", "--spec="))]
+        program = next((word for i, word in enumerate(rest) if not word.startswith("-")
+                        and (i == 0 or rest[i - 1] not in ("--from", "--spec", "--python", "-p", "--with"))), None)
+        candidates = spec or ([program] if program else [])
+    found = []
+    for word in candidates:
+        requirement = requirement_word(word)
+        if requirement is not None and canonicalize_name(requirement.name) == "twine":
+            found.append(str(requirement.specifier))
+    return found, files
+
+
+def upload_readers(steps):
+    """What reads the metadata in the upload step(s): [{kind, where, ...}] with kind action (ref), twine
+    (specifiers installed in the job, requirement files), uv (the setup-uv version), or a `<tool> publish`."""
+    readers, twine_specs, twine_files, uv_version = [], [], [], None
+    for step in steps:
+        uses = step.get("uses")
+        inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+        if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == "astral-sh/setup-uv":
+            uv_version = str(inputs["version"]) if inputs.get("version") is not None else uv_version
+        command = step.get("run") if isinstance(step.get("run"), str) else ""
+        for words in shell_words(command) if command else []:
+            specs, files = twine_requirements(words)
+            twine_specs += specs
+            twine_files += files
+    for number, step in enumerate(steps, 1):
+        where = str(step.get("name") or step.get("id") or f"step {number}")
+        uses = step.get("uses")
+        if isinstance(uses, str) and uses.lower().split("@")[0].rstrip("/") == PUBLISH_ACTION:
+            readers.append({"kind": "action", "where": where, "ref": uses.split("@", 1)[1] if "@" in uses else ""})
+        command = step.get("run") if isinstance(step.get("run"), str) else ""
+        for words in shell_words(command) if command else []:
+            programs = [program_name(word) for word in words]  # pipx run twine==6.1.0 upload
+            pairs = {" ".join(programs[i:i + 2]) for i in range(len(programs))}
+            if "twine upload" in pairs:
+                inline, _ = twine_requirements(words)  # uvx --from twine==X twine upload ...
+                runner = next((tool for tool in ("uv", "poetry", "pdm") if f"{tool} run" in pairs), None)
+                readers.append({"kind": "twine", "where": where, "specs": inline or twine_specs,
+                                "files": [] if inline else twine_files, "inline": bool(inline),
+                                "lock": runner if not inline else None})  # `uv run twine`: the lock's twine
+            elif "uv publish" in pairs:
+                readers.append({"kind": "uv publish", "where": where, "version": uv_version})
+            else:
+                for tool in OWN_BACKEND_PUBLISHERS:
+                    if tool in pairs:
+                        readers.append({"kind": tool, "where": where})
+                        break
+    return readers
+
+
+def workflows_directory(files):
+    """.github/workflows/ at the git top level (the only place GitHub reads workflows), else under the project."""
+    return os.path.join(files.top or files.root, ".github", "workflows")
 
 
 def read_workflows(files):
-    directory = os.path.join(files.root, ".github", "workflows")
+    directory = workflows_directory(files)
     listed = files.listdir(directory)
     if listed is None:
         return None
     workflows = []
+    base = files.top or files.root
+
+    def read_script(path):
+        return files.read_text(os.path.join(base, path), limit=1 << 20)
+
     for name in [name for name in listed if name.endswith((".yml", ".yaml"))]:
         text = files.read_text(os.path.join(directory, name))
         workflow = ({"file": name, "error": "cannot be read as UTF-8 text"} if text is None
-                    else parse_workflow_text(name, text))
+                    else parse_workflow_text(name, text, read_script))
         if "error" in workflow:
             # An unparsable file has no structure to read; its text only tells whether it may be the one that
             # publishes (an undecodable file may be, too).
             workflow["may_publish"] = text is None or any(marker in text for marker in UPLOAD_MARKERS)
+        for job in workflow.get("jobs", []):
+            for reader in job["readers"]:
+                if reader["kind"] == "twine" and reader["files"]:
+                    reader["from_files"] = twine_in_requirement_files(files, reader["files"])
+                if reader["kind"] == "twine" and reader.get("lock"):
+                    reader["from_files"] = dict(reader.get("from_files") or {},
+                                                **twine_in_lock(files, reader["lock"]))
         workflows.append(workflow)
+    here = files.relative(files.root)
+    if here and any(w.get("jobs") for w in workflows):  # a project below the top of a monorepo
+        others = sorted(directory for directory in project_directories(files) - {here}
+                        if directory and not here.startswith(directory + "/"))
+        for workflow in workflows:
+            words = workflow.pop("words", set())
+            workflow["builds"] = {"here": here in words, "others": [d for d in others if d in words][:4],
+                                  "words": words}
+    else:
+        for workflow in workflows:
+            workflow.pop("words", None)
     return workflows
 
 
-def release_gate(condition):
-    """Whether an `if:` limits a job or step to release tags or release events."""
-    return isinstance(condition, str) and ("refs/tags" in condition or "ref_type" in condition
-                                           or "'release'" in condition)
+def project_directories(files):
+    """'/'-separated directories (relative to the git top level) that hold a pyproject.toml in the release."""
+    if files.top is None:
+        return set()
+    if files.commit is not None:
+        paths = [path for path in files._load_tree() if path.endswith("pyproject.toml")]
+    else:
+        listing = git_output(files.top, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+                             ":(glob)**/pyproject.toml", timeout=30) or ""
+        paths = listing.split("\0")
+    return {path.rpartition("/")[0] for path in paths if path.rpartition("/")[2] == "pyproject.toml"}
 
 
-def gated_by_needs(job, jobs, seen=None):
+def twine_in_lock(files, runner):
+    """{lock file: [==version of twine]} for `uv run`/`poetry run`/`pdm run twine`: the project's (or the
+    workspace's) uv.lock, poetry.lock or pdm.lock `[[package]]` entry for twine; [] when the lock has none."""
+    name = {"uv": "uv.lock", "poetry": "poetry.lock", "pdm": "pdm.lock"}[runner]
+    for base in dict.fromkeys([files.root, files.top or files.root]):
+        text = files.read_text(os.path.join(base, name), limit=16 << 20)
+        if text is None:
+            continue
+        try:
+            data = tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, ValueError):
+            return {name: None}
+        packages = data.get("package") if isinstance(data.get("package"), list) else []
+        versions = [str(package.get("version")) for package in packages if isinstance(package, dict)
+                    and canonicalize_name(str(package.get("name", ""))) == "twine" and package.get("version")]
+        return {files.relative(os.path.join(base, name)) or name: [f"=={version}" for version in versions]}
+    return {}
+
+
+def twine_in_requirement_files(files, names):
+    """{file: [twine specifiers] or None (not readable)} for the requirement files a job installs from; paths are
+    relative to the checkout (the git top level, where a job's steps start)."""
+    found = {}
+    base = files.top or files.root
+    for name in names[:6]:
+        if "${{" in name or os.path.isabs(name):
+            found[name] = None
+            continue
+        text = files.read_text(os.path.join(base, name), limit=1 << 20)
+        if text is None:
+            found[name] = None
+            continue
+        specs = []
+        for line in text.replace("\\\n", " ").splitlines():
+            words = line.split("#", 1)[0].split()
+            requirement = requirement_word(words[0].rstrip(";")) if words else None
+            if requirement is not None and canonicalize_name(requirement.name) == "twine":
+                specs.append(str(requirement.specifier))
+        found[name] = specs
+    return found
+
+
+def release_gate(condition, triggers=None):
+    """Whether an `if:` limits a job or step to release tags or release events, read as GitHub evaluates it with
+    the workflow's triggers: `refs/tags` (startsWith(github.ref, 'refs/tags/')), `github.ref_type == 'tag'`,
+    `github.event_name == 'release'`, or `github.event.action == 'published'` (also 'released', 'created') when
+    a `release` trigger is what delivers that action."""
+    if not isinstance(condition, str):
+        return False
+    text = " ".join(condition.replace('"', "'").split())
+    for negated in ("!startsWith(", "! startsWith(", "!contains(", "! contains("):  # runs on everything but tags
+        while negated in text:
+            head, _, rest = text.partition(negated)
+            text = head + "false_(" + rest.split(")", 1)[-1]
+    if "refs/tags" in text or "ref_type == 'tag'" in text or "'release'" in text:
+        return True
+    release = isinstance(triggers, dict) and "release" in triggers
+    return release and "github.event.action" in text and any(
+        f"== '{action}'" in text or f"=='{action}'" in text for action in ("published", "released", "created"))
+
+
+def gated_by_needs(job, jobs, seen=None, triggers=None):
     """A job whose `needs` (transitively) include a release-gated job is skipped with it, unless its own `if:`
     runs it anyway (always(), !cancelled(), failure())."""
     seen = set() if seen is None else seen
@@ -2178,7 +2814,7 @@ def gated_by_needs(job, jobs, seen=None):
         if name in seen or not isinstance(needed, dict):
             continue
         seen.add(name)
-        if release_gate(needed.get("if")) or gated_by_needs(needed, jobs, seen):
+        if release_gate(needed.get("if"), triggers) or gated_by_needs(needed, jobs, seen, triggers):
             return True
     return False
 
@@ -2773,6 +3409,86 @@ def artifact_metadata(path):
     return None
 
 
+def highest_allowed(specifiers, starts, newest):
+    """The highest version a requirement's specifiers allow among the row starts, the newest release known and
+    the versions the specifiers name (a resolver takes the newest allowed), capped at `newest`; None if none."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    try:
+        allowed = SpecifierSet(",".join(text for text in specifiers if text))
+    except InvalidSpecifier:
+        return None
+    probes = {Version(start) for start in starts} | {Version(newest)}
+    for specifier in allowed:
+        version = parse_version(specifier.version.replace(".*", ".0"))  # ==1.31.* names 1.31.0
+        if version is not None:
+            probes.add(version)
+    inside = [probe for probe in probes if probe <= Version(newest) and allowed.contains(probe, prereleases=True)]
+    return max(inside) if inside else None
+
+
+def row_for(rows, version):
+    """The last row whose first version is at or below `version`."""
+    chosen = None
+    for row in rows:
+        if Version(row[0]) <= version:
+            chosen = row
+    return chosen
+
+
+def backend_metadata_version(info):
+    """{version, how}: the Metadata-Version the build backend writes, from [build-system] (the backend and the
+    versions its `requires` allows) and a hatchling `core-metadata-version` setting; version None when unknown."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    family = backend_family(info["backend"])
+    name = {"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core", "poetry": "poetry-core",
+            "pdm": "pdm-backend", "uv": "uv_build"}.get(family)
+    if family == "hatch":
+        targets = table(info["pyproject"], "tool", "hatch", "build", "targets")
+        chosen = [text_value(table(targets, target).get("core-metadata-version")) for target in ("wheel", "sdist")]
+        chosen = [value for value in chosen if parse_version(value) is not None]
+        if chosen:
+            return {"version": max(chosen, key=Version), "how": "[tool.hatch.build.targets.*] core-metadata-version"}
+    if name is None:
+        return {"version": None, "how": f"which Metadata-Version {info['backend'] or 'the backend'} writes is not in "
+                                        "this script's table"}
+    specifiers, shown = [], name
+    for text in info["requires"]:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            continue
+        if canonicalize_name(requirement.name) == canonicalize_name(name):
+            specifiers.append(str(requirement.specifier))
+            shown = text
+    rows = BACKEND_WRITES[name]
+    newest, _ = BACKEND_NEWEST[name]
+    version = highest_allowed(specifiers, [row[0] for row in rows], newest)
+    if version is None:
+        return {"version": None, "how": f"[build-system] requires {shown}: no {name} release this script knows "
+                                        "is allowed"}
+    writes = row_for(rows, version)[1]
+    which = (f"{name} {version}" if any(specifiers) and version != Version(newest)
+             else f"the newest {name} ({newest} when this table was made)")
+    return {"version": writes, "how": f"decided from [build-system] requires {shown!r}: {which} writes {writes}"}
+
+
+def read_written_metadata(build, info):
+    """{version, how, exact}: the Metadata-Version the release's files carry: exact from --build's files, else
+    what the backend writes (backend_metadata_version)."""
+    from email.parser import BytesParser
+    found = {}
+    for artifact in (build or {}).get("artifacts") or []:
+        if artifact["metadata"]:
+            found[artifact["filename"]] = BytesParser().parsebytes(artifact["metadata"]).get("Metadata-Version")
+    versions = [value for value in found.values() if parse_version(value) is not None]
+    if versions:
+        highest = max(versions, key=Version)
+        return {"version": highest, "exact": True,
+                "how": "read from the built files (" + ", ".join(f"{name}: {value}" for name, value in found.items())
+                       + ")"}
+    return dict(backend_metadata_version(info), exact=False)
+
+
 def validate_metadata(raw, filename, expected_version):
     """Problems PyPI would refuse an upload for (packaging's validation plus warehouse's own rules)."""
     from email.parser import BytesParser
@@ -3018,10 +3734,130 @@ def check_version_order(facts):
 
 def publishing_jobs(facts):
     """[(workflow, job)] of the jobs that can upload to the index in use: a job aimed only at the other index
-    (TestPyPI for PyPI, and vice versa) is not a candidate for this index's trusted publisher."""
+    (TestPyPI for PyPI, and vice versa) is not a candidate for this index's trusted publisher; nor is a job of a
+    workflow that the release tag does not start (its on.push.tags filter), when another one is started."""
     index = "testpypi" if facts["testpypi"] else "pypi"
-    return [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])
+    jobs = [(workflow, job) for workflow in facts["workflows"] or [] for job in workflow.get("jobs", [])
             if index in job.get("targets") or not job.get("targets")]
+    started = [(workflow, job) for workflow, job in jobs if release_starts(workflow, facts)]
+    return this_project(facts, started or jobs)[0]
+
+
+def this_project(facts, jobs):
+    """(jobs, [workflow files set aside]) for a project below the top of a monorepo: when some publishing workflows
+    name this project's directory (or its name) and others name only other projects' directories, the latter
+    publish another project."""
+    name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else None
+    builds = [(w, j, w.get("builds")) for w, j in jobs]
+    if not any(found for _, _, found in builds):
+        return jobs, []
+
+    def named(workflow, found):
+        return found["here"] or name is not None and canonicalize_name(name) in {
+            canonicalize_name(word) for word in found["words"] if len(word) == len(name)}
+    ours = [(w, j) for w, j, found in builds if found and named(w, found)]
+    elsewhere = sorted({w["file"] for w, j, found in builds if found and not named(w, found) and found["others"]})
+    if not ours:
+        return jobs, []
+    return [(w, j) for w, j, found in builds if not (found and w["file"] in elsewhere)], elsewhere
+
+
+def release_tag(facts):
+    """The tag this release is pushed as: HEAD's tag(s) naming the version, else the one git-tag suggests
+    (`v` + version unless most release tags have no `v`); None without a version or git."""
+    version, git = parse_version(facts.get("version")), facts.get("git") or {}
+    if version is None or not git.get("repo"):
+        return None
+    name = facts["info"]["name"]
+    ours = sorted(tag for tag, commit in git["tags"].items() if commit == git["head"] and tag_version(tag, name)
+                  == version)
+    if ours:
+        return ours[0]
+    tags = release_tags(facts)
+    style = "v" if not tags or sum(tag[:1] in "vV" for tag in tags) * 2 >= len(tags) else ""
+    return f"{style}{version}"
+
+
+def github_filter_match(pattern, text):
+    """GitHub's filter pattern syntax (workflow syntax, "Filter pattern cheat sheet"): `*` any characters but
+    `/`, `**` any characters, `?` zero or one of the preceding character, `+` one or more of it, `[...]` one
+    character of a set or range, `\\` escapes; the whole name must match."""
+    import re
+    out, index = [], 0
+    while index < len(pattern):
+        char = pattern[index]
+        if pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char in "?+" and out:
+            out.append(char)
+        elif char == "[" and "]" in pattern[index + 1:]:
+            end = pattern.index("]", index + 1)
+            out.append("[" + pattern[index + 1:end].replace("\\", "\\\\") + "]")
+            index = end + 1
+            continue
+        elif char == "\\" and index + 1 < len(pattern):
+            out.append(re.escape(pattern[index + 1]))
+            index += 2
+            continue
+        else:
+            out.append(re.escape(char))
+        index += 1
+    try:
+        return re.fullmatch("".join(out), text) is not None
+    except re.error:
+        return False
+
+
+def release_starts(workflow, facts):
+    """Whether pushing the release's tag starts the workflow. With HEAD tagged for the version, that tag decides;
+    before tagging, any tag that names the version may still be chosen: `v1.2.3`, `1.2.3`, `name-v1.2.3`, or the
+    workflow's own pattern with the version for its `*` (`test-v*` -> `test-v1.2.3`)."""
+    tag, version = release_tag(facts), facts.get("version")
+    if tag is None or tag_starts(workflow["triggers"], tag):
+        return True
+    git, name = facts["git"], facts["info"]["name"]
+    if any(commit == git["head"] and tag_version(found, name) == parse_version(version)
+           for found, commit in git["tags"].items()):
+        return False  # the tag is made: it decides
+    push = workflow["triggers"].get("push") if isinstance(workflow["triggers"].get("push"), dict) else {}
+    candidates = [f"v{version}", str(version), f"{name}-v{version}", f"{name}-{version}"]
+    candidates += [pattern.replace("**", str(version)).replace("*", str(version))
+                   for pattern in string_list(push.get("tags")) if "*" in pattern and not pattern.startswith("!")]
+    return any(tag_starts(workflow["triggers"], candidate) for candidate in candidates if str(version) in candidate)
+
+
+def tag_filter(workflow):
+    """The on.push.tags (or tags-ignore, prefixed `ignore:`) patterns of a workflow, for messages."""
+    push = workflow["triggers"].get("push")
+    push = push if isinstance(push, dict) else {}
+    return push.get("tags") if "tags" in push else [f"ignore:{p}" for p in string_list(push.get("tags-ignore"))] \
+        or ["(none: branch filters only)"]
+
+
+def tag_starts(triggers, tag):
+    """Whether pushing `tag` starts a workflow with these triggers (True also when unknown or when a `release`
+    event, not the push, is what starts it); False only when the push filters exclude the tag."""
+    if tag is None or "release" in triggers or "push" not in triggers:
+        return True
+    push = triggers.get("push")
+    if not isinstance(push, dict) or not push:
+        return True
+    if "tags" in push:
+        started = False
+        for pattern in string_list(push.get("tags")):  # later patterns win; `!` excludes
+            if pattern.startswith("!"):
+                started = started and not github_filter_match(pattern[1:], tag)
+            elif github_filter_match(pattern, tag):
+                started = True
+        return started
+    if "tags-ignore" in push:
+        return not any(github_filter_match(pattern, tag) for pattern in string_list(push.get("tags-ignore")))
+    # only branch filters: GitHub does not run the workflow for tag pushes
+    return not ("branches" in push or "branches-ignore" in push)
 
 
 def runs_on_release_tag(workflow, job):
@@ -3332,7 +4168,8 @@ def check_workflow_oidc(facts):
                  + f": {w['error']}" for w in broken]
         return finding("workflow-oidc", "fail", "GitHub refuses to run workflow files that do not parse, so they "
                                                 "never publish: " + "; ".join(shown), broken_workflow_fix(broken))
-    jobs = [(w, j) for w in workflows for j in w.get("jobs", [])]
+    # A job whose uploads all go to another index (a private or project index) does not publish to PyPI/TestPyPI.
+    jobs = [(w, j) for w in workflows for j in w.get("jobs", []) if not j.get("only_other")]
     if not jobs:
         external = sorted({call["uses"] for w in workflows for call in w.get("calls", [])
                            if not call["uses"].startswith("./")})
@@ -3343,6 +4180,27 @@ def check_workflow_oidc(facts):
                           "them: the publish job belongs in a top-level workflow of this repository)"
                           if external else ""),
                        "copy assets/publish.yml to .github/workflows/publish.yml")
+    tag = release_tag(facts)
+    index = "testpypi" if facts["testpypi"] else "pypi"
+    ours = [(w, j) for w, j in jobs if index in j.get("targets", [index]) or not j.get("targets")]
+    # Jobs for this index that the release tag does not start are not judged; the other index's jobs are reported
+    # as warnings whatever starts them.
+    idle = [(w, j) for w, j in ours if not release_starts(w, facts)]
+    filters = "; ".join(sorted({f"{w['file']} runs on tags {', '.join(map(repr, string_list(tag_filter(w))))}"
+                                for w, _ in idle}))
+    if ours and all((w, j) in idle for w, j in ours):
+        version = facts["version"]
+        fitting = [candidate for candidate in (f"v{version}", str(version), f"{facts['info']['name']}-v{version}")
+                   if any(tag_starts(w["triggers"], candidate) for w, _ in idle)]
+        return finding("workflow-oidc", "fail", f"pushing tag {tag} starts no workflow that publishes: {filters}",
+                       (f"tag the release {fitting[0]} (git tag -a {fitting[0]} -m \"Release {version}\"), which "
+                        "the filter matches" if fitting else f"version {version} has no tag those filters match: "
+                        f"release a version they accept, or change on.push.tags in "
+                        f"{', '.join(sorted({w['file'] for w, _ in idle}))}")
+                       + " (GitHub's filter syntax: * any but /, ** any, ? and + repeat the previous character)")
+    jobs = [(w, j) for w, j in jobs if (w, j) not in idle]
+    kept, set_aside = this_project(facts, [(w, j) for w, j in jobs if (w, j) in ours])
+    jobs = [(w, j) for w, j in jobs if (w, j) in kept or (w, j) not in ours]
     warns = [f".github/workflows/{w['file']} does not parse ({w['error']}); GitHub will not run it"
              for w in broken_elsewhere]
     fails, fixes = [], [broken_workflow_fix(broken_elsewhere)] if broken_elsewhere else []
@@ -3355,10 +4213,12 @@ def check_workflow_oidc(facts):
                 local_calls.setdefault(call["uses"].rsplit("/", 1)[-1].split("@")[0], []).append(call["id_token"])
     index = "testpypi" if facts["testpypi"] else "pypi"
     for workflow, job in jobs:
-        where = f"{workflow['file']} job {job['job']}"
+        where = f"{workflow['file']} job {job['job']}" + (f" (uploads through {', '.join(job['via'])})"
+                                                          if job.get("via") else "")
         # Jobs that upload only to the other index are reported, but do not decide this release.
         judged = fails if index in job.get("targets", [index]) or not job.get("targets") else warns
-        other = "" if judged is fails else f" (it uploads to {'PyPI' if index == 'testpypi' else 'TestPyPI'} only)"
+        shown = sorted({"PyPI" if t == "pypi" else "TestPyPI" if t == "testpypi" else t[6:] for t in job["targets"]})
+        other = "" if judged is fails else f" (it uploads to {', '.join(shown)} only)"
         granted = job["id_token"]
         if job["granted_by"] is None and workflow.get("reusable"):
             grants = local_calls.get(workflow["file"], [])
@@ -3388,15 +4248,30 @@ def check_workflow_oidc(facts):
             warns.append(f"{where} uses unpinned actions: {', '.join(job['unpinned'][:4])}")
             fixes.append(f"pin them to commit SHAs: python3 scripts/check-action-pins.py "
                          f".github/workflows/{workflow['file']}")
-    names = ", ".join(f"{w['file']}:{j['job']}" for w, j in jobs)
+    names = ", ".join(f"{w['file']}:{j['job']}" + (f" (uploads through {', '.join(j['via'])})" if j.get("via") else "")
+                      for w, j in jobs)
+    elsewhere = sorted({f"{w['file']}:{j['job']} -> {host}" for w, j in
+                        [(w, j) for w in workflows for j in w.get("jobs", [])] for host in j.get("other_indexes", [])})
+    if idle:
+        elsewhere.append(f"not started by tag {tag}, so not judged: {filters}")
+    if set_aside:
+        elsewhere.append(f"{', '.join(set_aside)} build(s) another project of this repository, so not judged")
+    if elsewhere:  # said, never judged: those credentials are for another index
+        hosts = [item for item in elsewhere if " -> " in item]
+        warns_note = "".join(["; credentials sent to other indexes are not PyPI tokens and are not judged here: "
+                              + ", ".join(hosts[:4]) if hosts else ""]
+                             + [f"; {item}" for item in elsewhere if " -> " not in item])
+    else:
+        warns_note = ""
     if fails:
-        return finding("workflow-oidc", "fail", "; ".join(fails + warns), "; ".join(dict.fromkeys(fixes)))
+        return finding("workflow-oidc", "fail", "; ".join(fails + warns) + warns_note,
+                       "; ".join(dict.fromkeys(fixes)))
     if warns:
-        return finding("workflow-oidc", "warn", f"{names}: " + "; ".join(warns), "; ".join(dict.fromkeys(fixes))
-                       or None)
+        return finding("workflow-oidc", "warn", f"{names}: " + "; ".join(warns) + warns_note,
+                       "; ".join(dict.fromkeys(fixes)) or None)
     environments = ", ".join(sorted({str(j["environment"]) for _, j in jobs}))
     return finding("workflow-oidc", "pass", f"{names}: publishes with trusted publishing (OIDC): id-token: write, "
-                                            f"environment {environments}, no tokens, pinned actions")
+                                            f"environment {environments}, no tokens, pinned actions{warns_note}")
 
 
 def check_build(facts):
@@ -3531,6 +4406,125 @@ def check_dist_contents(facts):
                                             "caches or dist/ inside")
 
 
+def action_release(ref):
+    """(release version or None, how the ref was read) for a pypa/gh-action-pypi-publish ref."""
+    if not ref:
+        return None, "no ref"
+    if ref.lower() in ACTION_RELEASE_SHAS:
+        return Version(ACTION_RELEASE_SHAS[ref.lower()]), f"@{ref[:12]} is v{ACTION_RELEASE_SHAS[ref.lower()]}"
+    if len(ref) == 40 and all(char in "0123456789abcdef" for char in ref.lower()):
+        return None, f"@{ref[:12]} is a commit this script's table of releases does not know"
+    version = parse_version(ref)
+    if ref in ACTION_MOVING_REFS or (version is not None and len(version.release) < 3):
+        return Version(NEWEST_ACTION_RELEASE), (f"@{ref} moves with every release: it runs whatever is newest, "
+                                                f"v{NEWEST_ACTION_RELEASE} as far as this table knows")
+    if version is None:
+        return None, f"@{ref} is not a release tag this script can read"
+    if version > Version(NEWEST_ACTION_RELEASE):
+        return None, f"@{ref} is newer than the newest release this table knows (v{NEWEST_ACTION_RELEASE})"
+    return version, f"@{ref}"
+
+
+def reader_accepts(reader, info):
+    """(highest Metadata-Version the reader accepts or None when not known, what it is, why)."""
+    kind = reader["kind"]
+    if kind == "action":
+        release, how = action_release(reader["ref"])
+        if release is None:
+            return None, f"{PUBLISH_ACTION}{how if how.startswith('@') else ''}", how
+        _, twine, highest, source = row_for(ACTION_READERS, release)
+        ref = reader["ref"][:12] if len(reader["ref"]) == 40 else reader["ref"]
+        moving = "moves with every release: " in how
+        shown = (f"{PUBLISH_ACTION}@{ref} (a moving ref: it runs the newest release, v{release} as far as this "
+                 f"table knows; twine {twine})" if moving else f"{PUBLISH_ACTION}@{ref} (v{release}, twine {twine})")
+        return highest, shown, f"{how}; {source}"
+    if kind == "twine":
+        specs = list(reader["specs"])
+        for name, found in (reader.get("from_files") or {}).items():
+            if found is None:
+                return None, "twine", f"the requirement file {name} it is installed from cannot be read here"
+            specs += found
+        if not specs:
+            return None, "twine", "no step of the job installs twine with a version this script can read"
+        version = highest_allowed(specs, [row[0] for row in TWINE_READERS], NEWEST_TWINE)
+        if version is None:
+            return None, "twine", f"no twine release this script knows matches {', '.join(filter(None, specs))}"
+        _, highest, source = row_for(TWINE_READERS, version)
+        shown = ", ".join(filter(None, specs)) or "no version pin: the newest"
+        return highest, f"twine {version} ({shown})", source
+    if kind in UNCHECKED_READERS:
+        version = f" (setup-uv version {reader['version']})" if reader.get("version") else ""
+        return NEWEST_METADATA_VERSION, f"{kind}{version}", UNCHECKED_READERS[kind]
+    family = OWN_BACKEND_PUBLISHERS.get(kind)
+    if family and backend_family(info["backend"]) == family:
+        return NEWEST_METADATA_VERSION, kind, f"{kind} uploads what its own backend builds"
+    return None, kind, f"{kind} uploads files built by {info['backend'] or 'setuptools'}; what it reads is not known"
+
+
+def capped_backend(info, highest):
+    """`name<first release that writes more than highest`, or None (not a backend in the table)."""
+    name = {"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core", "poetry": "poetry-core",
+            "pdm": "pdm-backend", "uv": "uv_build"}.get(backend_family(info["backend"]))
+    above = [row[0] for row in BACKEND_WRITES.get(name, ()) if Version(row[1]) > Version(highest)]
+    return f"{name}<{above[0]}" if above else None
+
+
+def check_upload_reader(facts):
+    """Can the program that reads the metadata in the upload step read the Metadata-Version the build writes?"""
+    jobs = publishing_jobs(facts)
+    index = "testpypi" if facts["testpypi"] else "pypi"
+    readers = [(workflow, job, reader) for workflow, job in jobs for reader in job.get("readers", [])
+               if reader.get("target", index) == index]
+    if not readers:
+        if jobs:  # found by its text only (`sh -c "twine upload ..."`): what runs it is not known
+            shown = ", ".join(f"{workflow['file']} job {job['job']}" for workflow, job in jobs)
+            return finding("upload-reader", "warn", f"{shown} uploads, but the command that reads the metadata "
+                                                    "could not be told apart", "upload with "
+                                                    "pypa/gh-action-pypi-publish v1.14.2 or twine>=7")
+        return finding("upload-reader", "skip", "no publishing job to judge (see workflow-oidc)")
+    written = facts["written_metadata"]
+    info = facts["info"]
+    fails, warns, passes, fixes = [], [], [], []
+    for workflow, job, reader in readers:
+        highest, name, why = reader_accepts(reader, info)
+        label = f"{workflow['file']} job {job['job']} uploads with {name}"
+        if highest is None:
+            warns.append(f"{label}: which Metadata-Versions it reads is not known ({why})")
+            fixes.append("pin pypa/gh-action-pypi-publish to a release: "
+                         "dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2" if reader["kind"] == "action" else
+                         "install twine>=7 in the job (pip install \"twine>=7\") before `twine upload`"
+                         if reader["kind"] == "twine" else "check that it reads Metadata-Version "
+                         f"{written['version'] or NEWEST_METADATA_VERSION}, or upload with twine>=7")
+        elif Version(highest) >= Version(NEWEST_METADATA_VERSION):
+            passes.append(f"{label}, which reads every Metadata-Version PyPI accepts (up to {highest})")
+        elif written["version"] is None:
+            warns.append(f"{label}, which reads Metadata-Version {highest} at most; what the build writes is not "
+                         f"known: {written['how']}")
+            fixes.append("run with --build to read the Metadata-Version from the built files")
+        elif Version(written["version"]) > Version(highest):
+            # twine 6 names the version; twine 5 (pkginfo) misses the fields it cannot read (pypa/twine#1146)
+            error = (f"'{written['version']}' is not a valid metadata version" if Version(highest) >= Version("2.4")
+                     else "Metadata is missing required fields: Name, Version")
+            fails.append(f"{label}, which reads Metadata-Version {highest} at most, but the files carry "
+                         f"{written['version']} ({written['how']}): the upload stops with \"{error}\"")
+            cap = capped_backend(info, highest)
+            cap = f", or cap the backend: requires = [\"{cap}\"]" if cap else ""
+            upgrade = {"uv": "uv lock --upgrade-package twine", "poetry": "poetry update twine",
+                       "pdm": "pdm update twine"}.get(reader.get("lock"))
+            fixes.append(("pin pypa/gh-action-pypi-publish@dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2 "
+                          "(its twine 7.0.0 reads 2.5)" if reader["kind"] == "action" else
+                          f"move the locked twine to 7 or later ({upgrade}, with twine>=7 in the group)" if upgrade
+                          else "install twine>=7 in the job (pip install \"twine>=7\")") + cap)
+        else:
+            passes.append(f"{label}, which reads up to {highest}; the files carry {written['version']} "
+                          f"({written['how']})")
+    if fails:
+        return finding("upload-reader", "fail", "; ".join(fails + warns), "; ".join(dict.fromkeys(fixes)))
+    if warns:
+        return finding("upload-reader", "warn", "; ".join(warns + passes), "; ".join(dict.fromkeys(fixes)))
+    return finding("upload-reader", "pass", "; ".join(passes))
+
+
 def check_dist_stale(facts):
     dist, version = facts["dist"], parse_version(facts["version"])
     if dist is None:
@@ -3561,6 +4555,7 @@ CHECKS = [
     ("workflow-oidc", check_workflow_oidc),
     ("build", check_build),
     ("dist-contents", check_dist_contents),
+    ("upload-reader", check_upload_reader),
     ("dist-stale", check_dist_stale),
 ]
 
@@ -3627,7 +4622,7 @@ def read_twin(files, git, facts):
     the verdict depends on, or a workflow, is changed or untracked. None when there is no such pair."""
     if not git["repo"] or git["head_commit"] is None or files.commit not in (None, git["head_commit"]):
         return None
-    workflows = files.relative(os.path.join(files.root, ".github", "workflows"))
+    workflows = files.relative(workflows_directory(files))
     changed = set(git["dirty_repo"]) | set(git["untracked"])
     relevant = sorted(path for path in changed if path in files.read_paths or (
         workflows is not None and path.startswith(workflows + "/") and path.endswith((".yml", ".yaml"))))
@@ -3682,6 +4677,7 @@ def gather(root, args, index_url):
             if built is not None:
                 resolved.update(version=built, unknown=False, how=f"read from the built wheel ({resolved['how']})")
                 version = built if parse_version(built) is not None else None
+    facts["written_metadata"] = read_written_metadata(facts["build"], info)
     if lookup is not None:
         answers = lookup.result()  # by the deadline, complete or unknown: never empty
         if version is not None:

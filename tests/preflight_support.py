@@ -18,7 +18,7 @@ PUBLISH_YML = ROOT / "assets" / "publish.yml"
 DEMO = ROOT / "examples" / "demo-package"
 CHECK_IDS = ["name", "pyproject-version", "init-version", "lock-version", "not-on-pypi", "version-order",
              "first-publish", "publisher-continuity", "git-tag", "git-clean", "release-files", "workflow-oidc",
-             "build", "dist-contents", "dist-stale"]
+             "build", "dist-contents", "upload-reader", "dist-stale"]
 
 
 def write_project(target, pyproject, files=None, workflow=None):
