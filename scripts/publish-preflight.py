@@ -376,14 +376,6 @@ PROVENANCE_KEY_SINCE = "1.3"  # the simple API version that added the per-file `
 STATUSES = ("pass", "fail", "warn", "skip", "unknown")
 # PEP 792 statuses under which the index refuses uploads.
 CLOSED_PROJECT_STATUSES = ("archived", "quarantined")
-# pypi/warehouse#19860 (merged 2026-04-14) removed trusted publishers from a quarantined project's upload
-# permissions; owners' own credentials were left able to upload (#16265, 2024-07, kept for false positives).
-QUARANTINE_NOTE = ("a quarantined project refuses trusted-publishing (OIDC) uploads, so this tag's workflow cannot "
-                   "publish, while owners can still upload with an API token or password")
-# Metadata-Version values PyPI accepts.
-# pypa/warehouse warehouse/forklift/metadata.py SUPPORTED_METADATA_VERSIONS (current file, read 2026-12-06): 2.0 is
-# not in it, so PyPI refuses it (an older version of the file, commit 155f61c, still listed 2.0 and stopped at 2.3).
-PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5")
 # Directories that never hold *this* project's import package.
 NOT_THE_PACKAGE = {"tests", "test", "testing", "docs", "doc", "examples", "example", "benchmarks", "bench",
                    "scripts", "tools", "build", "dist", "venv", "env", "site-packages", "node_modules", "vendor",
@@ -415,7 +407,20 @@ UPLOAD_COMMANDS = ("twine upload", "uv publish", "poetry publish", "pdm publish"
                    "maturin publish", "maturin upload")
 UPLOAD_MARKERS = ("gh-action-pypi-publish",) + UPLOAD_COMMANDS  # sniffed only in files that do not parse
 
-# ---- Dated facts: who reads the metadata in the upload step, and what the build writes (checked 2026-12-06)
+# ---- Dated facts (checked 2026-12-06), each with its source: PyPI's rules, who reads the metadata in the
+# upload step, and what each build backend writes. Look for newer ones before relying on them.
+# Metadata-Version values PyPI accepts.
+# pypa/warehouse warehouse/forklift/metadata.py SUPPORTED_METADATA_VERSIONS (current file, read 2026-12-06): 2.0 is
+# not in it, so PyPI refuses it (an older version of the file, commit 155f61c, still listed 2.0 and stopped at 2.3).
+PYPI_METADATA_VERSIONS = ("1.0", "1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "2.5")
+# pypi/warehouse#19860 (merged 2026-04-14) removed trusted publishers from a quarantined project's upload
+# permissions; owners' own credentials were left able to upload (#16265, 2024-07, kept for false positives).
+QUARANTINE_NOTE = ("a quarantined project refuses trusted-publishing (OIDC) uploads, so this tag's workflow cannot "
+                   "publish, while owners can still upload with an API token or password")
+# pypi/warehouse#19996 (merged 2026-05-01): PENDING_PUBLISHER_EXPIRY_DAYS = 30, a reminder 5 days before; and
+# docs.pypi.org/trusted-publishers/creating-a-project-through-oidc/: a pending publisher reserves no name.
+PENDING_PUBLISHER_NOTE = ("a pending publisher does not reserve the name (whoever uploads first gets it), and PyPI "
+                          "deletes it after 30 days unused (a reminder e-mail comes 5 days before)")
 # Each row names its source; tests/test_publish_preflight_upload_reader.py runs the real twine 6.2.0 and 7.0.0
 # `check` on real hatchling (2.5) and setuptools (2.4) builds to prove the twine 6 and twine 7 rows.
 # Metadata-Versions are compared with packaging's Version (2.10 would sort after 2.9).
@@ -534,10 +539,7 @@ SDIST_EXCLUDE_SETTING = {
     "scikit-build-core": "[tool.scikit-build] sdist.exclude = [...]",
     "meson-python": "an `export-ignore` attribute in .gitattributes (meson dist archives the git tree)",
 }
-# pypi/warehouse#19996 (merged 2026-05-01): PENDING_PUBLISHER_EXPIRY_DAYS = 30, a reminder 5 days before; and
-# docs.pypi.org/trusted-publishers/creating-a-project-through-oidc/: a pending publisher reserves no name.
-PENDING_PUBLISHER_NOTE = ("a pending publisher does not reserve the name (whoever uploads first gets it), and PyPI "
-                          "deletes it after 30 days unused (a reminder e-mail comes 5 days before)")
+
 
 
 # --- pypi-ops shared (publish-preflight, verify-release): begin (kept identical by tests/test_contract.py)
