@@ -2039,20 +2039,8 @@ def read_dist_dir(root):
     found = []
     for filename in names:
         if filename.endswith((".whl", ".tar.gz", ".zip")):
-            found.append((filename, filename_version(filename)))
+            found.append((filename, history_file_version(filename)))
     return found
-
-
-def filename_version(filename):
-    """The version in a distribution filename (packaging's parsers), or None when it is not parsable."""
-    try:
-        if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[1]
-        if filename.endswith((".tar.gz", ".zip")):
-            return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion, ValueError):
-        return None
-    return None
 
 
 def legacy_filename_versions(filename):
@@ -2965,7 +2953,7 @@ def read_simple_answer(answer, name):
         filename = item.get("filename") if isinstance(item, dict) else None
         if not isinstance(filename, str):
             return {"state": "unknown", "reason": "simple API lists a file without a filename"}
-        version = filename_version(filename)
+        version = history_file_version(filename)
         if version is None:
             unparsed.append(filename)
             legacy.update(legacy_filename_versions(filename))
