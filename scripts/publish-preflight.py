@@ -2123,6 +2123,7 @@ def parse_workflow_text(filename, text, read_script=None):
             publishing.append(describe_publishing_job(str(job_id), job, steps, how, workflow_permissions,
                                                       workflow_env, "permissions" in data, triggers))
             publishing[-1]["gated"] = publishing[-1]["gated"] or gated_by_needs(job, jobs, triggers=triggers)
+            publishing[-1]["clues"] = build_clues(job, jobs)
     return {"file": filename, "reusable": "workflow_call" in triggers, "triggers": triggers,
             "jobs": publishing, "calls": calls, "words": workflow_words(data) if publishing else set()}
 
@@ -2715,7 +2716,44 @@ def read_workflows(files):
     else:
         for workflow in workflows:
             workflow.pop("words", None)
+    if any(job.get("clues") for w in workflows for job in w.get("jobs", [])):
+        members = project_names(files, here)
+        for workflow in workflows:
+            for job in workflow.get("jobs", []):
+                job["for"] = resolve_clues(job.pop("clues", []), members, here)
     return workflows
+
+
+def project_names(files, here, limit=200):
+    """{directory: canonical project name or None} of the directories holding a pyproject.toml (relative to the
+    git top level; this project's directory is always one)."""
+    names = {}
+    for directory in sorted(project_directories(files) | ({here} if here is not None else set()))[:limit]:
+        raw = files.read_bytes(os.path.join(files.top or files.root, directory, "pyproject.toml"), limit=1 << 20)
+        try:
+            project = table(parse_pyproject_text(raw), "project") if raw is not None else {}
+        except Fail:
+            project = {}
+        name = text_value(project.get("name"))
+        names[directory] = canonicalize_name(name) if name and valid_project_name(name) else None
+    return names
+
+
+def resolve_clues(clues, members, here):
+    """A job's build clues (build_clues) as the projects they name: [{"dir", "name" (canonical, None when not
+    known), "here": the directory is this project's, "said"}]; a directory that holds no project says nothing."""
+    found = []
+    for clue in clues:
+        if clue["dir"] is not None:
+            if clue["dir"] in members:
+                found.append({"dir": clue["dir"], "name": members[clue["dir"]], "here": clue["dir"] == here,
+                              "said": clue["said"]})
+        elif valid_project_name(clue["name"]):
+            name = canonicalize_name(clue["name"])
+            where = sorted(d for d, n in members.items() if n == name)
+            found.append({"dir": where[0] if where else None, "name": name, "here": bool(where) and where[0] == here,
+                          "said": clue["said"]})
+    return found[:50]
 
 
 def project_directories(files):
@@ -2807,6 +2845,155 @@ def gated_by_needs(job, jobs, seen=None, triggers=None):
         if release_gate(needed.get("if"), triggers) or gated_by_needs(needed, jobs, seen, triggers):
             return True
     return False
+
+
+BUILD_VALUE_OPTIONS = {  # options of build front ends that take a value (skipped when looking for the source dir)
+    "build": {"-o", "--outdir", "-C", "--config-setting", "--installer", "--config-json"},
+    "uv": {"-o", "--out-dir", "--package", "--project", "--directory", "-c", "--build-constraint", "-b",
+           "--build-constraints", "--python", "-p", "--index", "--index-url", "--default-index", "--config-setting",
+           "-C", "--config-file", "--cache-dir"},
+}
+
+
+def build_clues(job, jobs, budget=200):
+    """What a publishing job (with the jobs it `needs`, transitively: the build job whose artifacts it downloads)
+    says about the project it publishes: [{"dir": '/'-separated path relative to the checkout, or None, "name":
+    a project name or None, "said": the words that say it}]. Read from build commands (`python -m build DIR`,
+    `pyproject-build`, `uv build DIR|--package NAME|--project DIR`, `hatch|poetry|pdm|flit build` in the step's
+    directory, with `working-directory:` and `cd DIR`), the publish action's `packages-dir:` (`DIR/dist`) and
+    upload paths naming a directory or a project (`backend/dist/*`, `dist/other_name-*`)."""
+    clues, seen, queue = [], set(), [job]
+    while queue and len(clues) < budget:
+        current = queue.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        queue += [jobs[name] for name in string_list(current.get("needs")) if isinstance(jobs.get(name), dict)]
+        defaults = current.get("defaults") if isinstance(current.get("defaults"), dict) else {}
+        run_defaults = defaults.get("run") if isinstance(defaults.get("run"), dict) else {}
+        for step in job_steps(current):
+            inputs = step.get("with") if isinstance(step.get("with"), dict) else {}
+            uses = step.get("uses")
+            if isinstance(uses, str) and uses.lower().startswith(PUBLISH_ACTION):
+                packages = text_value(inputs.get("packages-dir"))
+                if packages:
+                    clues += upload_path_clues(".", packages.rstrip("/") + "/*", f"packages-dir: {packages}")
+            if not isinstance(step.get("run"), str):
+                continue
+            start = step.get("working-directory", run_defaults.get("working-directory", "."))
+            cwd = directory_word(".", str(start)) if isinstance(start, (str, int, float)) else None
+            for words in shell_words(step["run"][:20000]):
+                words = command_words(words)
+                if not words:
+                    continue
+                if words[0] == "cd":
+                    cwd = directory_word(cwd, words[1]) if cwd is not None and len(words) > 1 else None
+                    continue
+                said = " ".join(words)[:120]
+                for kind, value in build_targets(words):
+                    if kind == "name":
+                        clues.append({"dir": None, "name": value, "said": said})
+                    elif cwd is not None and directory_word(cwd, value) is not None:
+                        clues.append({"dir": directory_word(cwd, value), "name": None, "said": said})
+                if program_name(words[0]) == "twine" and words[1:2] == ["upload"] or \
+                        program_name(words[0]) == "uv" and words[1:2] == ["publish"]:
+                    for word in words[2:]:
+                        if not word.startswith("-") and cwd is not None:
+                            clues += upload_path_clues(cwd, word, said)
+    return clues
+
+
+def directory_word(cwd, word):
+    """A relative directory of a command, joined to the current one ('' for the checkout); None when it cannot be
+    told (an absolute path, a variable, `~`, `-`)."""
+    import posixpath
+    if cwd is None or not word or word.startswith(("/", "$", "~", "-")) or "${{" in word:
+        return None
+    joined = posixpath.normpath(posixpath.join(cwd or ".", word))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return "" if joined == "." else joined
+
+
+def command_words(words):
+    """A command's words from the program on: past `VAR=value`, `sudo`/`env`/`time`, and runners that start a
+    tool (`uvx`, `uv tool run`, `pipx run`, `uv run`, `hatch run`, ...), with `python -m build` as `pyproject-build`."""
+    index = 0
+    while index < len(words):
+        word, name = words[index], program_name(words[index])
+        if "=" in word and not word.startswith("-") and "/" not in word.split("=", 1)[0]:
+            index += 1
+        elif name in ("sudo", "env", "time", "nohup", "exec", "uvx"):
+            index += 1
+            while index < len(words) and words[index].startswith("-"):
+                index += 2 if words[index] in ("--from", "--with", "-w", "--python", "-p") else 1
+        elif name in ("uv", "poetry", "pdm", "hatch", "pipenv", "rye", "pipx") and words[index + 1:index + 2] in (
+                ["run"], ["tool"]):
+            index += 3 if words[index + 1] == "tool" and words[index + 2:index + 3] == ["run"] else 2
+        elif name in PYTHONS or name.startswith("python3."):
+            if words[index + 1:index + 3] == ["-m", "build"]:
+                return ["pyproject-build"] + words[index + 3:]
+            return words[index:]
+        else:
+            return words[index:]
+    return []
+
+
+def build_targets(words):
+    """[("dir", path) | ("name", project)] a build command names: its source directory (the current one when
+    it names none) or, for `uv build --package NAME`, the workspace member it builds."""
+    program, args = program_name(words[0]), words[1:]
+    if program in ("pyproject-build", "build"):
+        options = BUILD_VALUE_OPTIONS["build"]
+    elif program == "uv" and args[:1] == ["build"]:
+        options, args = BUILD_VALUE_OPTIONS["uv"], args[1:]
+    elif program in ("hatch", "flit", "poetry", "pdm") and args[:1] == ["build"]:
+        options, args = {"-C", "--directory", "-P", "--project", "-p", "-t", "--target", "-f", "--format"}, args[1:]
+    else:
+        return []
+    found, positional, index, base = [], [], 0, "."
+    while index < len(args):
+        word = args[index]
+        key, _, inline = word.partition("=")
+        value = inline if inline else args[index + 1] if index + 1 < len(args) else ""
+        if word.startswith("-") and (key in options and (inline or index + 1 < len(args))):
+            if key == "--package":
+                found.append(("name", value))
+            elif key == "--directory" and program == "uv":
+                base = value
+            elif key in ("--project", "-C", "--directory", "-P") or key == "-p" and program == "pdm":
+                found.append(("dir", value))
+            index += 1 if inline else 2
+            continue
+        if word in ("--all", "--all-packages"):
+            return []  # every member: says nothing about one
+        if not word.startswith("-"):
+            positional.append(word)
+        index += 1
+    if program in ("hatch", "flit", "poetry", "pdm"):
+        positional = []  # their positional words are not a source directory (hatch's is an output location)
+    if not found:
+        found.append(("dir", positional[0] if positional else "."))
+    import posixpath
+    return [(kind, posixpath.join(base, value) if kind == "dir" and not value.startswith("/") else value)
+            for kind, value in found]
+
+
+def upload_path_clues(cwd, word, said):
+    """Clues of an upload path: `DIR/dist/*` names DIR; `dist/NAME-*` names the project NAME."""
+    import posixpath
+    path = directory_word(cwd, word) if not word.startswith("/") else None
+    if path is None:
+        return []
+    head, base = posixpath.split(path)
+    clues = []
+    parent, last = posixpath.split(head)
+    if last == "dist" and parent:
+        clues.append({"dir": parent, "name": None, "said": said})
+    stem = base.split("-", 1)[0] if "-" in base else None
+    if stem and not any(char in stem for char in "*?[{$"):
+        clues.append({"dir": None, "name": stem, "said": said})
+    return clues
 
 
 def trigger_problems(triggers, gated):
@@ -3734,22 +3921,45 @@ def publishing_jobs(facts):
 
 
 def this_project(facts, jobs):
-    """(jobs, [workflow files set aside]) for a project below the top of a monorepo: when some publishing workflows
-    name this project's directory (or its name) and others name only other projects' directories, the latter
-    publish another project."""
-    name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else None
-    builds = [(w, j, w.get("builds")) for w, j in jobs]
-    if not any(found for _, _, found in builds):
-        return jobs, []
+    """(jobs, [what was set aside]) of the publishing jobs that are this project's in a repository of several.
 
-    def named(workflow, found):
-        return found["here"] or name is not None and canonicalize_name(name) in {
-            canonicalize_name(word) for word in found["words"] if len(word) == len(name)}
-    ours = [(w, j) for w, j, found in builds if found and named(w, found)]
-    elsewhere = sorted({w["file"] for w, j, found in builds if found and not named(w, found) and found["others"]})
-    if not ours:
-        return jobs, []
-    return [(w, j) for w, j, found in builds if not (found and w["file"] in elsewhere)], elsewhere
+    A project below the top of a monorepo: when some publishing workflows name this project's directory (or its
+    name) and others name only other projects' directories, the latter publish another project. Then, for any
+    project (the one at the top too), a job whose build or upload names only another project of the repository
+    (the directory it builds, its `packages-dir:`, `--package NAME`, `dist/NAME-*`; build_clues) publishes that
+    project: it is set aside, and when every job is, none publishes this one."""
+    name = facts["info"]["name"] if isinstance(facts["info"]["name"], str) else None
+    ours_name = canonicalize_name(name) if name and valid_project_name(name) else None
+    builds = [(w, j, w.get("builds")) for w, j in jobs]
+    set_aside = []
+    if any(found for _, _, found in builds):
+        def named(workflow, found):
+            return found["here"] or name is not None and canonicalize_name(name) in {
+                canonicalize_name(word) for word in found["words"] if len(word) == len(name)}
+        ours = [(w, j) for w, j, found in builds if found and named(w, found)]
+        elsewhere = sorted({w["file"] for w, j, found in builds if found and not named(w, found)
+                            and found["others"]})
+        if ours:
+            jobs = [(w, j) for w, j, found in builds if not (found and w["file"] in elsewhere)]
+            built = {w["file"]: w["builds"]["others"] for w, _, found in builds if found}
+            set_aside = [f"{file} builds {', '.join(d + '/' for d in built[file])}" for file in elsewhere]
+    kept, others = [], {}
+    for workflow, job in jobs:
+        clues = job.get("for") or []
+        here = [clue for clue in clues if clue["here"] or ours_name is not None and clue["name"] == ours_name]
+        away = [clue for clue in clues if clue not in here and clue["name"] is not None]
+        if away and not here:  # says only that it publishes another project
+            others.setdefault(workflow["file"], []).append((job, away))
+        else:
+            kept.append((workflow, job))
+    for file, found in others.items():
+        whole = not any(w["file"] == file for w, _ in kept)  # name the file, or its jobs when some are kept
+        for label, away in ([(file, [clue for _, clues in found for clue in clues])] if whole else
+                            [(f"{file}:{job['job']}", clues) for job, clues in found]):
+            shown = dict.fromkeys(clue["name"] + (f" ({clue['dir'] or '.'}/)" if clue["dir"] is not None
+                                                  else f" ({clue['said']})") for clue in away)
+            set_aside.append(f"{label} publishes {', '.join(shown)}")
+    return kept, set_aside
 
 
 def release_tag(facts):
@@ -4190,6 +4400,11 @@ def check_workflow_oidc(facts):
                        + " (GitHub's filter syntax: * any but /, ** any, ? and + repeat the previous character)")
     jobs = [(w, j) for w, j in jobs if (w, j) not in idle]
     kept, set_aside = this_project(facts, [(w, j) for w, j in jobs if (w, j) in ours])
+    if set_aside and not kept:  # every job for this index publishes another project of the repository
+        return finding("workflow-oidc", "warn", f"no workflow publishes {facts['info']['name'] or 'this project'} "
+                                                f"to {'TestPyPI' if facts['testpypi'] else 'PyPI'}; set aside: "
+                                                f"{'; '.join(set_aside)} (another project of this repository)",
+                       "add a publishing workflow for this project (assets/publish.yml, building its directory)")
     jobs = [(w, j) for w, j in jobs if (w, j) in kept or (w, j) not in ours]
     warns = [f".github/workflows/{w['file']} does not parse ({w['error']}); GitHub will not run it"
              for w in broken_elsewhere]
@@ -4245,7 +4460,7 @@ def check_workflow_oidc(facts):
     if idle:
         elsewhere.append(f"not started by tag {tag}, so not judged: {filters}")
     if set_aside:
-        elsewhere.append(f"{', '.join(set_aside)} build(s) another project of this repository, so not judged")
+        elsewhere.append(f"set aside: {'; '.join(set_aside)} (another project of this repository, not judged)")
     if elsewhere:  # said, never judged: those credentials are for another index
         hosts = [item for item in elsewhere if " -> " in item]
         warns_note = "".join(["; credentials sent to other indexes are not PyPI tokens and are not judged here: "

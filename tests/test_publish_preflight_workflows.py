@@ -197,7 +197,7 @@ def test_uv_workspace_member_is_judged_on_its_own_workflow(tmp_path):
     found = checks(top / "packages" / "acme-cli")[1]
     oidc = found["workflow-oidc"]
     assert "publish-acme-cli.yml:publish" in oidc["detail"] and "publish-acme-core.yml:publish" not in oidc["detail"]
-    assert "publish-acme-core.yml build(s) another project" in oidc["detail"], oidc
+    assert "set aside: publish-acme-core.yml builds packages/acme-core/" in oidc["detail"], oidc
     assert "Workflow name: publish-acme-cli.yml" in found["first-publish"]["detail"]
 
 
