@@ -244,3 +244,81 @@ def test_mflux_upload_three_modules_deep_with_a_token_fails(tmp_path):
     assert "src/mflux/release/release_script.py" in found["detail"]
     assert "src/mflux/release/pypi_publisher.py" in found["detail"]
     assert "sets PYPI_API_TOKEN" in found["detail"] and "lacks `id-token: write`" in found["detail"]
+
+
+# ----------------------------------------------------------------------------- a project at the top of a monorepo
+
+HATCH_PROJECTS = REPOS / "hatch-projects"  # pypa/hatch's two pyproject.toml files (commit in their headers)
+
+
+def hatch_checkout(tmp_path, workflows=("build-hatch.yml", "build-hatchling.yml")):
+    """pypa/hatch's projects and release workflows (commit ed8e30be): hatch at the top, released before from tag
+    hatch-v1.17.0, one commit past it (a release being prepared, not tagged yet, so both tag filters may match)."""
+    from preflight_support import commit_all
+    top = tmp_path / "hatch"
+    shutil.copytree(HATCH_PROJECTS, top)
+    (top / ".github" / "workflows").mkdir(parents=True)
+    for name in workflows:
+        shutil.copy(REPOS / "hatch" / ".github" / "workflows" / name, top / ".github" / "workflows" / name)
+    init_repo(top, remote="https://github.com/pypa/hatch.git", tag="hatch-v1.17.0")
+    commit_all(top, "next")
+    return top
+
+
+def test_top_project_sets_aside_the_workflow_that_publishes_another_member(tmp_path):
+    top = hatch_checkout(tmp_path)
+    found = checks(top)[1]
+    oidc = found["workflow-oidc"]
+    assert oidc["detail"].startswith("build-hatch.yml:publish-pypi: "), oidc
+    assert "build-hatchling.yml:publish" not in oidc["detail"]
+    assert "set aside: build-hatchling.yml publishes hatchling (backend/)" in oidc["detail"]
+    first = found["first-publish"]["detail"]
+    assert "PyPI project name: hatch;" in first and "Workflow name: build-hatch.yml;" in first, first
+    assert "build-hatchling.yml" not in first and "2 jobs publish" not in first
+    assert "build-hatchling.yml" not in found["upload-reader"]["detail"]
+    # the other member, checked from its directory, still sees its own workflow (and sets aside hatch's)
+    found = checks(top / "backend")[1]
+    oidc = found["workflow-oidc"]
+    assert oidc["detail"].startswith("build-hatchling.yml:publish: "), oidc
+    assert "set aside: build-hatch.yml publishes hatch (./)" in oidc["detail"]
+    first = found["first-publish"]["detail"]
+    assert "PyPI project name: hatchling;" in first and "Workflow name: build-hatchling.yml;" in first, first
+
+
+def test_every_job_set_aside_is_no_publishing_workflow_not_a_pass(tmp_path):
+    top = hatch_checkout(tmp_path, workflows=("build-hatchling.yml",))
+    result, found = checks(top)
+    oidc = found["workflow-oidc"]
+    assert oidc["status"] == "warn", oidc
+    assert oidc["detail"].startswith("no workflow publishes hatch to PyPI; set aside: build-hatchling.yml "
+                                     "publishes hatchling (backend/)"), oidc
+    assert "Workflow name: <workflow file>.yml" in found["first-publish"]["detail"]
+    assert found["upload-reader"]["status"] == "skip"
+
+
+def test_build_clues_name_the_directory_or_project_a_job_publishes():
+    module = load_script_module()
+    jobs = {
+        "build": {"defaults": {"run": {"working-directory": "libs/core"}},
+                  "steps": [{"run": "uv pip install build\ncd ../cli && hatch build"},
+                            {"run": "python -m build --sdist -o wheelhouse ."},
+                            {"run": "uv build --package other-name", "working-directory": "."}]},
+        "publish": {"needs": "build", "steps": [
+            {"uses": V1_14_2.split(" #")[0], "with": {"packages-dir": "libs/core/dist/"}},
+            {"run": "twine upload dist/other_name-*"}]},
+    }
+    clues = [(clue["dir"], clue["name"]) for clue in module.build_clues(jobs["publish"], jobs)]
+    assert clues == [("libs/core", None), (None, "other_name"), ("libs/cli", None), ("libs/core", None),
+                     (None, "other-name")], clues
+    members = {"": "top-pkg", "libs/core": "core", "libs/cli": "cli", "libs/other": "other-name"}
+    found = module.resolve_clues(module.build_clues(jobs["publish"], jobs), members, "")
+    assert {(c["dir"], c["name"], c["here"]) for c in found} == {
+        ("libs/core", "core", False), ("libs/other", "other-name", False), ("libs/cli", "cli", False)}
+    assert module.build_clues({"steps": [{"run": "uv build --all-packages"}, {"run": "cd $DIR && hatch build"},
+                                         {"run": "twine upload dist/*"}]}, {}) == []
+
+
+def test_hatch_projects_fixture_names_its_commit():
+    for path in ("pyproject.toml", "backend/pyproject.toml", "backend/src/hatchling/__about__.py"):
+        head = (HATCH_PROJECTS / path).read_text(encoding="utf-8").splitlines()[0]
+        assert head.startswith("# Source: pypa/hatch") and "ed8e30bebf98f2fe4d70c18a32a50a8160c391cb" in head, path
