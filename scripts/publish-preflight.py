@@ -2716,19 +2716,24 @@ def read_workflows(files):
     else:
         for workflow in workflows:
             workflow.pop("words", None)
-    if any(job.get("clues") for w in workflows for job in w.get("jobs", [])):
-        members = project_names(files, here)
+    clues = [clue for w in workflows for job in w.get("jobs", []) for clue in job.get("clues", [])]
+    if clues:
+        directories = project_directories(files) | ({here} if here is not None else set())
+        # the projects the clues name: their directories, or every project when an upload path names a file
+        wanted = directories if any("names" in clue for clue in clues) else \
+            {clue["dir"] for clue in clues if clue["dir"] is not None} & directories | {here} - {None}
+        members = project_names(files, wanted)
         for workflow in workflows:
             for job in workflow.get("jobs", []):
                 job["for"] = resolve_clues(job.pop("clues", []), members, here)
     return workflows
 
 
-def project_names(files, here, limit=200):
-    """{directory: canonical project name or None} of the directories holding a pyproject.toml (relative to the
-    git top level; this project's directory is always one)."""
+def project_names(files, directories, limit=200):
+    """{directory: canonical project name or None} of directories holding a pyproject.toml (relative to the git
+    top level): its `[project] name`."""
     names = {}
-    for directory in sorted(project_directories(files) | ({here} if here is not None else set()))[:limit]:
+    for directory in sorted(directories, key=lambda d: (d.count("/"), d))[:limit]:
         raw = files.read_bytes(os.path.join(files.top or files.root, directory, "pyproject.toml"), limit=1 << 20)
         try:
             project = table(parse_pyproject_text(raw), "project") if raw is not None else {}
@@ -2748,6 +2753,13 @@ def resolve_clues(clues, members, here):
             if clue["dir"] in members:
                 found.append({"dir": clue["dir"], "name": members[clue["dir"]], "here": clue["dir"] == here,
                               "said": clue["said"]})
+        elif "names" in clue:  # a file name's prefix: this project's name, else the longest that is a project's
+            known = {n: d for d, n in sorted(members.items(), key=lambda item: item[0], reverse=True) if n}
+            names = [canonicalize_name(n) for n in clue["names"] if valid_project_name(n)]
+            mine = members.get(here)
+            name = mine if mine in names else next((n for n in names if n in known), None)
+            if name is not None:
+                found.append({"dir": known.get(name), "name": name, "here": name == mine, "said": clue["said"]})
         elif valid_project_name(clue["name"]):
             name = canonicalize_name(clue["name"])
             where = sorted(d for d, n in members.items() if n == name)
@@ -2990,9 +3002,14 @@ def upload_path_clues(cwd, word, said):
     parent, last = posixpath.split(head)
     if last == "dist" and parent:
         clues.append({"dir": parent, "name": None, "said": said})
-    stem = base.split("-", 1)[0] if "-" in base else None
-    if stem and not any(char in stem for char in "*?[{$"):
-        clues.append({"dir": None, "name": stem, "said": said})
+    # `NAME-*`: the name is some '-'-prefix of the words before the first pattern character (`foo-bar-*` may be
+    # foo-bar's files or foo's); resolve_clues keeps it only when one prefix is a project of the repository.
+    import re
+    fixed = re.split(r"[*?\[{$]", base, maxsplit=1)[0]
+    if fixed != base and "-" in fixed:
+        parts = fixed.split("-")
+        names = ["-".join(parts[:count]) for count in range(len(parts) - 1, 0, -1)]
+        clues.append({"dir": None, "name": None, "names": names, "said": said})
     return clues
 
 

@@ -307,13 +307,19 @@ def test_build_clues_name_the_directory_or_project_a_job_publishes():
             {"uses": V1_14_2.split(" #")[0], "with": {"packages-dir": "libs/core/dist/"}},
             {"run": "twine upload dist/other_name-*"}]},
     }
-    clues = [(clue["dir"], clue["name"]) for clue in module.build_clues(jobs["publish"], jobs)]
-    assert clues == [("libs/core", None), (None, "other_name"), ("libs/cli", None), ("libs/core", None),
+    clues = [(clue["dir"], clue["name"] or clue.get("names")) for clue in module.build_clues(jobs["publish"], jobs)]
+    assert clues == [("libs/core", None), (None, ["other_name"]), ("libs/cli", None), ("libs/core", None),
                      (None, "other-name")], clues
     members = {"": "top-pkg", "libs/core": "core", "libs/cli": "cli", "libs/other": "other-name"}
     found = module.resolve_clues(module.build_clues(jobs["publish"], jobs), members, "")
     assert {(c["dir"], c["name"], c["here"]) for c in found} == {
         ("libs/core", "core", False), ("libs/other", "other-name", False), ("libs/cli", "cli", False)}
+    # `dist/foo-bar-*` is foo-bar's when this is foo-bar, though a project foo exists; an unknown prefix says nothing
+    upload = module.build_clues({"steps": [{"run": "twine upload dist/foo-bar-* dist/unknown-*"}]}, {})
+    found = module.resolve_clues(upload, {"": "foo-bar", "foo": "foo"}, "")
+    assert [(c["name"], c["here"]) for c in found] == [("foo-bar", True)], found
+    assert [(c["dir"], c["name"]) for c in module.resolve_clues(upload, {"": "top", "foo": "foo"}, "")] == [
+        ("foo", "foo")]
     assert module.build_clues({"steps": [{"run": "uv build --all-packages"}, {"run": "cd $DIR && hatch build"},
                                          {"run": "twine upload dist/*"}]}, {}) == []
 
