@@ -328,3 +328,16 @@ def test_hatch_projects_fixture_names_its_commit():
     for path in ("pyproject.toml", "backend/pyproject.toml", "backend/src/hatchling/__about__.py"):
         head = (HATCH_PROJECTS / path).read_text(encoding="utf-8").splitlines()[0]
         assert head.startswith("# Source: pypa/hatch") and "ed8e30bebf98f2fe4d70c18a32a50a8160c391cb" in head, path
+
+
+def test_uv_workspace_root_is_published_by_no_member_workflow(tmp_path):
+    top = tmp_path / "ws"
+    shutil.copytree(WORKFLOWS.parent / "real" / "monorepo-uv-workspace", top)
+    shutil.copytree(REPOS / "uv-workspace" / ".github", top / ".github")
+    init_repo(top, remote="https://github.com/octo-org/acme.git")
+    found = checks(top)[1]
+    oidc = found["workflow-oidc"]
+    assert oidc["status"] == "warn" and oidc["detail"].startswith("no workflow publishes acme-workspace to PyPI"), oidc
+    assert "publish-acme-cli.yml publishes acme-cli (packages/acme-cli/)" in oidc["detail"]  # --package, packages-dir
+    assert "publish-acme-core.yml publishes acme-core (packages/acme-core/)" in oidc["detail"]
+    assert "Workflow name: <workflow file>.yml" in found["first-publish"]["detail"]
