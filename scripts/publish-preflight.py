@@ -501,21 +501,24 @@ BACKEND_NEWEST = {
                              "(2024-09-20) ... 2.4.9 (2026-06-05): 2.4 with a license expression, else 2.2/2.1"),
     "uv_build": ("0.13.9", "a uv 0.13.9 build of a uv_build project writes 2.4 (built here, 2026-12-06); other "
                            "releases not read"),
-    "maturin": ("1.14.1", "PyO3/maturin src/metadata.rs Metadata24 default metadata_version at tags v0.1.0 (2.1), "
-                          "v1.5.0 (2024-03-05, 2.3), v1.7.6 (2024-11-28, 2.4) ... v1.14.1 (2026-06-19), "
-                          "the only value it writes"),
-    "scikit-build-core": ("1.0.3", "scikit-build/scikit-build-core vendored src/scikit_build_core/_vendor/"
+    "maturin": ("1.16.0", "PyO3/maturin src/metadata.rs Metadata24 default metadata_version, the only value it "
+                          "writes, at tags v0.1.0 (2.1), v1.5.0 (2024-03-05, 2.3), v1.7.6 (2024-11-28, 2.4) ... "
+                          "v1.14.1 (2026-06-19), and in the PyPI sdist maturin-1.16.0.tar.gz (2026-10, sha256 "
+                          "13e69ca1..., read 2026-12-06)"),
+    "scikit-build-core": ("1.1.2", "scikit-build/scikit-build-core vendored src/scikit_build_core/_vendor/"
                                    "pyproject_metadata auto_metadata_version at tags v0.9.0 (2024-04-19, first "
                                    "vendored; before it the installed pyproject-metadata decided), v0.11.0 "
-                                   "(2025-02-27), v0.12.0 (2026-02-24), v1.0.0 (2026-07-06) ... v1.0.3 (2026-07-12); "
-                                   "build/metadata.py raises 2.1 to 2.2 from 0.11"),
+                                   "(2025-02-27), v0.12.0 (2026-02-24), v1.0.0 (2026-07-06) ... v1.0.3 (2026-07-12), "
+                                   "same in the PyPI wheel 1.1.2 (2026-11, read 2026-12-06); build/metadata.py raises "
+                                   "2.1 to 2.2 from 0.11"),
     "pyproject-metadata": ("0.12.1", "pypa/pyproject-metadata pyproject_metadata/__init__.py (metadata_version / "
                                      "auto_metadata_version) at tags 0.8.1, 0.9.0 (2024-10-22), 0.10.0 (2025-11-21), "
-                                     "0.12.0 (2026-07-03) ... 0.12.1 (2026-07-03); mesonbuild/meson-python "
-                                     "mesonpy/__init__.py at 0.20.0 (2026-06-10) writes its as_rfc822() unchanged"),
+                                     "0.12.0 (2026-07-03) ... 0.12.1 (2026-07-03, the newest on PyPI 2026-12-06); "
+                                     "mesonbuild/meson-python mesonpy/__init__.py at 0.20.0 (2026-06-10) and in the "
+                                     "PyPI wheel 0.22.1 (2026-10) writes its as_rfc822() unchanged"),
 }
 # Backends whose Metadata-Version follows the [project] fields (pyproject-metadata's auto_metadata_version, same
-# rules at pyproject-metadata 0.12.1 and scikit-build-core v1.0.3): 2.5 with import-names or import-namespaces,
+# rules at pyproject-metadata 0.12.1 and scikit-build-core 1.1.2): 2.5 with import-names or import-namespaces,
 # 2.4 with a license expression (a string) or license-files, else 2.2 at most; 2.6 for a field both set and listed
 # in dynamic (PEP 808), which PyPI does not accept. Family -> the requirement whose release decides.
 FIELD_LEVEL_BACKENDS = {"scikit-build-core": "scikit-build-core", "meson-python": "pyproject-metadata"}

@@ -362,7 +362,7 @@ def test_maturin_writes_2_4_and_v1_14_0_reads_it(tmp_path, requires):
     result, found = reader(root)
     assert found["status"] == "pass", found
     assert "v1.14.0" in found["detail"] and "reads up to 2.4" in found["detail"]
-    assert "decided from [build-system] requires" in found["detail"] and "maturin (1.14.1" in found["detail"]
+    assert "decided from [build-system] requires" in found["detail"] and "maturin (1.16.0" in found["detail"]
     assert "writes 2.4" in found["detail"]
 
 
@@ -420,3 +420,23 @@ def test_new_backend_rows(requires, project_table, expected):
                "meson-python": "mesonpy"}[module.requirement_name(requires[0])]
     info = {"backend": backend, "requires": requires, "pyproject": {"project": project_table}}
     assert module.backend_metadata_version(info)["version"] == expected
+
+
+@pytest.mark.parametrize("fields", [
+    {}, {"license": "MIT"}, {"license": {"text": "MIT"}}, {"license-files": ["LICENSE"]},
+    {"import-names": ["demo_pkg"]}, {"import-namespaces": ["demo"], "license": "MIT"}, {"dynamic": ["version"]},
+])
+def test_field_levels_match_the_real_pyproject_metadata(tmp_path, fields):
+    """project_metadata_level against the real pyproject-metadata 0.12.1 (requirements-dev.txt), whose
+    auto_metadata_version scikit-build-core vendors and meson-python calls."""
+    pyproject_metadata = pytest.importorskip("pyproject_metadata")
+    assert pyproject_metadata.__version__ == "0.12.1"
+    (tmp_path / "LICENSE").write_text("MIT\n", encoding="utf-8")
+    project_table = dict({"name": "demo-pkg"}, **fields)
+    if "version" not in project_table.get("dynamic", []):
+        project_table["version"] = "1.2.3"
+    real = pyproject_metadata.StandardMetadata.from_pyproject({"project": project_table}, tmp_path)
+    written = real.auto_metadata_version
+    module = load_script_module()
+    level, _ = module.project_metadata_level(project_table)
+    assert written == level or (level == "2.2" and written in ("2.1", "2.2")), (written, level)
