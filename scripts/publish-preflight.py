@@ -4222,7 +4222,13 @@ def check_workflow_oidc(facts):
             fixes.append(f"remove the token from {where}: trusted publishing needs none")
         for problem in trigger_problems(workflow["triggers"], job["gated"]):
             judged.append(f"{workflow['file']} {problem}{other}")
-            fixes.append(f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`")
+            fix = (f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`, or gate "
+                   f"job {job['job']} with `if: startsWith(github.ref, 'refs/tags/')`")
+            if job["environment"] is not None and "every push" in problem:
+                # Deployment rules of an environment live in the repository settings, not in the file: unseen.
+                fix += (f" (a tag-only deployment rule on environment {job['environment']} also refuses branch "
+                        "pushes, but it is set on GitHub, not in the file, so it cannot be counted here)")
+            fixes.append(fix)
         if job["environment"] is None:
             warns.append(f"{where} has no `environment:`")
             fixes.append(f"add `environment: pypi` to job {job['job']} (and require it in the publisher)")
