@@ -334,8 +334,9 @@ CLASSES = {
         "retry later and check the index status page; for an index without trusted publishing use a token"),
     "PENDING_PUBLISHER": (
         "PyPI accepted the OIDC token but no (pending) publisher matches the claims of this run",
-        "register a (pending) publisher on the index actually used, with exactly the owner, repository, "
-        "workflow filename and environment shown in the claims"),
+        "first check that the claims (owner, repository, workflow filename, environment) are the workflow you "
+        "mean to publish from; then register a (pending) publisher with exactly those values on the index "
+        "actually used, or change the workflow/environment to match the publisher already registered"),
     "TP_CLAIM_CHECK_FAILED": (
         "a publisher was found but one of its claim checks failed (ref, sha, job_workflow_ref, ...)",
         "call workflows from the same repository at the same ref, or move the publish job into the "

@@ -2068,20 +2068,8 @@ def read_dist_dir(root):
     found = []
     for filename in names:
         if filename.endswith((".whl", ".tar.gz", ".zip")):
-            found.append((filename, filename_version(filename)))
+            found.append((filename, history_file_version(filename)))
     return found
-
-
-def filename_version(filename):
-    """The version in a distribution filename (packaging's parsers), or None when it is not parsable."""
-    try:
-        if filename.endswith(".whl"):
-            return parse_wheel_filename(filename)[1]
-        if filename.endswith((".tar.gz", ".zip")):
-            return parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion, ValueError):
-        return None
-    return None
 
 
 def legacy_filename_versions(filename):
@@ -2994,7 +2982,7 @@ def read_simple_answer(answer, name):
         filename = item.get("filename") if isinstance(item, dict) else None
         if not isinstance(filename, str):
             return {"state": "unknown", "reason": "simple API lists a file without a filename"}
-        version = filename_version(filename)
+        version = history_file_version(filename)
         if version is None:
             unparsed.append(filename)
             legacy.update(legacy_filename_versions(filename))
@@ -4294,7 +4282,13 @@ def check_workflow_oidc(facts):
             fixes.append(f"remove the token from {where}: trusted publishing needs none")
         for problem in trigger_problems(workflow["triggers"], job["gated"]):
             judged.append(f"{workflow['file']} {problem}{other}")
-            fixes.append(f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`")
+            fix = (f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`, or gate "
+                   f"job {job['job']} with `if: startsWith(github.ref, 'refs/tags/')`")
+            if job["environment"] is not None and "every push" in problem:
+                # Deployment rules of an environment live in the repository settings, not in the file: unseen.
+                fix += (f" (a tag-only deployment rule on environment {job['environment']} also refuses branch "
+                        "pushes, but it is set on GitHub, not in the file, so it cannot be counted here)")
+            fixes.append(fix)
         if job["environment"] is None:
             warns.append(f"{where} has no `environment:`")
             fixes.append(f"add `environment: pypi` to job {job['job']} (and require it in the publisher)")

@@ -124,7 +124,7 @@ def test_workflow_reader_never_raises_on_any_text(text):
 @FUZZ
 @given(st.text(max_size=60))
 def test_filename_and_remote_readers_never_raise(text):
-    preflight.filename_version(text)
+    preflight.history_file_version(text)
     preflight.legacy_filename_versions(text)
     preflight.github_repository(text)
     preflight.tag_version(text, "demo")
