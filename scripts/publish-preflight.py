@@ -480,7 +480,7 @@ BACKEND_WRITES = {
     "setuptools": (("0", "2.1"), ("75.8.0", "2.2"), ("77.0.0", "2.4")),
     "flit_core": (("0", "2.1"), ("3.10.0", "2.3"), ("3.11.0", "2.4"), ("4.0.0", "2.5")),
     "poetry-core": (("0", "2.1"), ("2.0.0", "2.3"), ("2.2.0", "2.4")),
-    "pdm-backend": (("0", "2.2"), ("2.4.0", "2.4")),
+    "pdm-backend": (("0", "2.2"), ("2.4.0", "2.4"), ("2.5.0", "2.6")),
     "uv_build": (("0", "2.4"),),
     "maturin": (("0", "2.1"), ("1.5.0", "2.3"), ("1.7.6", "2.4")),
     # scikit-build-core and meson-python leave the value to pyproject-metadata's auto_metadata_version, which
@@ -491,14 +491,18 @@ BACKEND_WRITES = {
 BACKEND_NEWEST = {
     "hatchling": ("1.33.0", "pypa/hatch backend/src/hatchling/metadata/spec.py DEFAULT_METADATA_VERSION at tags "
                             "hatchling-v1.22.0/.1, v1.27.0 (2024-12-15), v1.32.0 (2026-08-10); 1.33.0 installed here"),
-    "setuptools": ("84.0.0", "pypa/setuptools setuptools/_core_metadata.py get_metadata_version at tags v75.8.0, "
-                             "v77.0.0 (2025-03-19) ... v84.0.0 (2026-08-08)"),
-    "flit_core": ("4.0.0", "pypa/flit flit_core/flit_core/common.py metadata_version at tags 3.10.0, 3.11.0 "
-                           "(2025-02-19), 4.0.0 (2026-04-29)"),
-    "poetry-core": ("2.3.2", "python-poetry/poetry-core src/poetry/core/masonry/metadata.py at tags 2.0.0, 2.2.0 "
-                             "(2025-09-14) ... 2.3.2 (2026-03-29)"),
-    "pdm-backend": ("2.4.9", "pdm-project/pdm-backend vendored pyproject_metadata auto_metadata_version at 2.4.0 "
-                             "(2024-09-20) ... 2.4.9 (2026-06-05): 2.4 with a license expression, else 2.2/2.1"),
+    "setuptools": ("84.2.1", "pypa/setuptools setuptools/_core_metadata.py get_metadata_version at tags v75.8.0, "
+                             "v77.0.0 (2025-03-19) ... v84.0.0 (2026-08-08), and in the PyPI wheel 84.2.1 (read "
+                             "2026-12-06): still 2.4"),
+    "flit_core": ("4.2.0", "pypa/flit flit_core/flit_core/common.py metadata_version at tags 3.10.0, 3.11.0 "
+                           "(2025-02-19), 4.0.0 (2026-04-29), and in the PyPI wheel 4.2.0 (read 2026-12-06): 2.5"),
+    "poetry-core": ("2.5.0", "python-poetry/poetry-core src/poetry/core/masonry/metadata.py at tags 2.0.0, 2.2.0 "
+                             "(2025-09-14) ... 2.3.2 (2026-03-29), and in the PyPI wheel 2.5.0 (read 2026-12-06): "
+                             "still 2.4"),
+    "pdm-backend": ("2.5.0", "pdm-project/pdm-backend vendored pyproject_metadata auto_metadata_version at 2.4.0 "
+                             "(2024-09-20) ... 2.4.9 (2026-06-05): 2.4 with a license expression, else 2.2/2.1; the "
+                             "PyPI wheel 2.5.0 (read 2026-12-06) vendors pyproject-metadata 0.12.1 (2.5 with "
+                             "import-names, 2.6 for a field both set and dynamic) and writes its as_rfc822()"),
     "uv_build": ("0.13.9", "a uv 0.13.9 build of a uv_build project writes 2.4 (built here, 2026-12-06); other "
                            "releases not read"),
     "maturin": ("1.16.0", "PyO3/maturin src/metadata.rs Metadata24 default metadata_version, the only value it "
@@ -518,13 +522,14 @@ BACKEND_NEWEST = {
                                      "PyPI wheel 0.22.1 (2026-10) writes its as_rfc822() unchanged"),
 }
 # Backends whose Metadata-Version follows the [project] fields (pyproject-metadata's auto_metadata_version, same
-# rules at pyproject-metadata 0.12.1 and scikit-build-core 1.1.2): 2.5 with import-names or import-namespaces,
-# 2.4 with a license expression (a string) or license-files, else 2.2 at most; 2.6 for a field both set and listed
-# in dynamic (PEP 808), which PyPI does not accept. Family -> the requirement whose release decides.
-FIELD_LEVEL_BACKENDS = {"scikit-build-core": "scikit-build-core", "meson-python": "pyproject-metadata"}
+# rules at pyproject-metadata 0.12.1, scikit-build-core 1.1.2 and pdm-backend 2.5.0): 2.5 with import-names or
+# import-namespaces, 2.4 with a license expression (a string) or license-files, else 2.2 at most; 2.6 for a field
+# both set and listed in dynamic (PEP 808), which PyPI does not accept. Family -> the requirement whose release decides.
+FIELD_LEVEL_BACKENDS = {"scikit-build-core": "scikit-build-core", "meson-python": "pyproject-metadata",
+                        "pdm": "pdm-backend"}
 # Family (backend_family) -> the requirement in BACKEND_WRITES whose release decides the Metadata-Version.
 BACKEND_REQUIREMENTS = dict({"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core",
-                             "poetry": "poetry-core", "pdm": "pdm-backend", "uv": "uv_build", "maturin": "maturin"},
+                             "poetry": "poetry-core", "uv": "uv_build", "maturin": "maturin"},
                             **FIELD_LEVEL_BACKENDS)
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}

@@ -413,11 +413,14 @@ def test_static_and_dynamic_field_is_not_known(tmp_path):
     (["scikit-build-core~=0.11.0"], {"import-names": ["x"]}, "2.4"),
     (["scikit-build-core"], {"import-names": ["x"]}, "2.5"),
     (["meson-python", "pyproject-metadata<0.10"], {"import-names": ["x"]}, "2.4"),
+    # pdm-backend 2.5.0 vendors pyproject-metadata 0.12.1 (its PyPI wheel): the fields decide, up to 2.5
+    (["pdm-backend"], {"import-names": ["x"]}, "2.5"), (["pdm-backend"], {"license": "MIT"}, "2.4"),
+    (["pdm-backend<2.5"], {"import-names": ["x"]}, "2.4"),
 ])
 def test_new_backend_rows(requires, project_table, expected):
     module = load_script_module()
-    backend = {"maturin": "maturin", "scikit-build-core": "scikit_build_core.build",
-               "meson-python": "mesonpy"}[module.requirement_name(requires[0])]
+    backend = {"maturin": "maturin", "scikit-build-core": "scikit_build_core.build", "meson-python": "mesonpy",
+               "pdm-backend": "pdm.backend"}[module.requirement_name(requires[0])]
     info = {"backend": backend, "requires": requires, "pyproject": {"project": project_table}}
     assert module.backend_metadata_version(info)["version"] == expected
 
