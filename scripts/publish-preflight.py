@@ -480,23 +480,57 @@ BACKEND_WRITES = {
     "setuptools": (("0", "2.1"), ("75.8.0", "2.2"), ("77.0.0", "2.4")),
     "flit_core": (("0", "2.1"), ("3.10.0", "2.3"), ("3.11.0", "2.4"), ("4.0.0", "2.5")),
     "poetry-core": (("0", "2.1"), ("2.0.0", "2.3"), ("2.2.0", "2.4")),
-    "pdm-backend": (("0", "2.2"), ("2.4.0", "2.4")),
+    "pdm-backend": (("0", "2.2"), ("2.4.0", "2.4"), ("2.5.0", "2.6")),
     "uv_build": (("0", "2.4"),),
+    "maturin": (("0", "2.1"), ("1.5.0", "2.3"), ("1.7.6", "2.4")),
+    # scikit-build-core and meson-python leave the value to pyproject-metadata's auto_metadata_version, which
+    # looks at the [project] table (FIELD_LEVEL_BACKENDS): these rows give the highest it can write, None: not known.
+    "scikit-build-core": (("0", None), ("0.9.0", "2.2"), ("0.11.0", "2.4"), ("0.12.0", "2.5"), ("1.0.0", "2.6")),
+    "pyproject-metadata": (("0", "2.2"), ("0.9.0", "2.4"), ("0.10.0", "2.5"), ("0.12.0", "2.6")),
 }
 BACKEND_NEWEST = {
     "hatchling": ("1.33.0", "pypa/hatch backend/src/hatchling/metadata/spec.py DEFAULT_METADATA_VERSION at tags "
                             "hatchling-v1.22.0/.1, v1.27.0 (2024-12-15), v1.32.0 (2026-08-10); 1.33.0 installed here"),
-    "setuptools": ("84.0.0", "pypa/setuptools setuptools/_core_metadata.py get_metadata_version at tags v75.8.0, "
-                             "v77.0.0 (2025-03-19) ... v84.0.0 (2026-08-08)"),
-    "flit_core": ("4.0.0", "pypa/flit flit_core/flit_core/common.py metadata_version at tags 3.10.0, 3.11.0 "
-                           "(2025-02-19), 4.0.0 (2026-04-29)"),
-    "poetry-core": ("2.3.2", "python-poetry/poetry-core src/poetry/core/masonry/metadata.py at tags 2.0.0, 2.2.0 "
-                             "(2025-09-14) ... 2.3.2 (2026-03-29)"),
-    "pdm-backend": ("2.4.9", "pdm-project/pdm-backend vendored pyproject_metadata auto_metadata_version at 2.4.0 "
-                             "(2024-09-20) ... 2.4.9 (2026-06-05): 2.4 with a license expression, else 2.2/2.1"),
+    "setuptools": ("84.2.1", "pypa/setuptools setuptools/_core_metadata.py get_metadata_version at tags v75.8.0, "
+                             "v77.0.0 (2025-03-19) ... v84.0.0 (2026-08-08), and in the PyPI wheel 84.2.1 (read "
+                             "2026-12-06): still 2.4"),
+    "flit_core": ("4.2.0", "pypa/flit flit_core/flit_core/common.py metadata_version at tags 3.10.0, 3.11.0 "
+                           "(2025-02-19), 4.0.0 (2026-04-29), and in the PyPI wheel 4.2.0 (read 2026-12-06): 2.5"),
+    "poetry-core": ("2.5.0", "python-poetry/poetry-core src/poetry/core/masonry/metadata.py at tags 2.0.0, 2.2.0 "
+                             "(2025-09-14) ... 2.3.2 (2026-03-29), and in the PyPI wheel 2.5.0 (read 2026-12-06): "
+                             "still 2.4"),
+    "pdm-backend": ("2.5.0", "pdm-project/pdm-backend vendored pyproject_metadata auto_metadata_version at 2.4.0 "
+                             "(2024-09-20) ... 2.4.9 (2026-06-05): 2.4 with a license expression, else 2.2/2.1; the "
+                             "PyPI wheel 2.5.0 (read 2026-12-06) vendors pyproject-metadata 0.12.1 (2.5 with "
+                             "import-names, 2.6 for a field both set and dynamic) and writes its as_rfc822()"),
     "uv_build": ("0.13.9", "a uv 0.13.9 build of a uv_build project writes 2.4 (built here, 2026-12-06); other "
                            "releases not read"),
+    "maturin": ("1.16.0", "PyO3/maturin src/metadata.rs Metadata24 default metadata_version, the only value it "
+                          "writes, at tags v0.1.0 (2.1), v1.5.0 (2024-03-05, 2.3), v1.7.6 (2024-11-28, 2.4) ... "
+                          "v1.14.1 (2026-06-19), and in the PyPI sdist maturin-1.16.0.tar.gz (2026-10, sha256 "
+                          "13e69ca1..., read 2026-12-06)"),
+    "scikit-build-core": ("1.1.2", "scikit-build/scikit-build-core vendored src/scikit_build_core/_vendor/"
+                                   "pyproject_metadata auto_metadata_version at tags v0.9.0 (2024-04-19, first "
+                                   "vendored; before it the installed pyproject-metadata decided), v0.11.0 "
+                                   "(2025-02-27), v0.12.0 (2026-02-24), v1.0.0 (2026-07-06) ... v1.0.3 (2026-07-12), "
+                                   "same in the PyPI wheel 1.1.2 (2026-11, read 2026-12-06); build/metadata.py raises "
+                                   "2.1 to 2.2 from 0.11"),
+    "pyproject-metadata": ("0.12.1", "pypa/pyproject-metadata pyproject_metadata/__init__.py (metadata_version / "
+                                     "auto_metadata_version) at tags 0.8.1, 0.9.0 (2024-10-22), 0.10.0 (2025-11-21), "
+                                     "0.12.0 (2026-07-03) ... 0.12.1 (2026-07-03, the newest on PyPI 2026-12-06); "
+                                     "mesonbuild/meson-python mesonpy/__init__.py at 0.20.0 (2026-06-10) and in the "
+                                     "PyPI wheel 0.22.1 (2026-10) writes its as_rfc822() unchanged"),
 }
+# Backends whose Metadata-Version follows the [project] fields (pyproject-metadata's auto_metadata_version, same
+# rules at pyproject-metadata 0.12.1, scikit-build-core 1.1.2 and pdm-backend 2.5.0): 2.5 with import-names or
+# import-namespaces, 2.4 with a license expression (a string) or license-files, else 2.2 at most; 2.6 for a field
+# both set and listed in dynamic (PEP 808), which PyPI does not accept. Family -> the requirement whose release decides.
+FIELD_LEVEL_BACKENDS = {"scikit-build-core": "scikit-build-core", "meson-python": "pyproject-metadata",
+                        "pdm": "pdm-backend"}
+# Family (backend_family) -> the requirement in BACKEND_WRITES whose release decides the Metadata-Version.
+BACKEND_REQUIREMENTS = dict({"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core",
+                             "poetry": "poetry-core", "uv": "uv_build", "maturin": "maturin"},
+                            **FIELD_LEVEL_BACKENDS)
 TOKEN_ENV_NAMES = {"TWINE_PASSWORD", "UV_PUBLISH_TOKEN", "UV_PUBLISH_PASSWORD", "PYPI_TOKEN", "PYPI_API_TOKEN",
                    "POETRY_PYPI_TOKEN_PYPI", "FLIT_PASSWORD", "HATCH_INDEX_AUTH", "PDM_PUBLISH_PASSWORD"}
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
@@ -3634,8 +3668,7 @@ def backend_metadata_version(info):
     versions its `requires` allows) and a hatchling `core-metadata-version` setting; version None when unknown."""
     from packaging.requirements import InvalidRequirement, Requirement
     family = backend_family(info["backend"])
-    name = {"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core", "poetry": "poetry-core",
-            "pdm": "pdm-backend", "uv": "uv_build"}.get(family)
+    name = BACKEND_REQUIREMENTS.get(family)
     if family == "hatch":
         targets = table(info["pyproject"], "tool", "hatch", "build", "targets")
         chosen = [text_value(table(targets, target).get("core-metadata-version")) for target in ("wheel", "sdist")]
@@ -3645,7 +3678,7 @@ def backend_metadata_version(info):
     if name is None:
         return {"version": None, "how": f"which Metadata-Version {info['backend'] or 'the backend'} writes is not in "
                                         "this script's table"}
-    specifiers, shown = [], name
+    specifiers, listed = [], []
     for text in info["requires"]:
         try:
             requirement = Requirement(text)
@@ -3653,7 +3686,10 @@ def backend_metadata_version(info):
             continue
         if canonicalize_name(requirement.name) == canonicalize_name(name):
             specifiers.append(str(requirement.specifier))
-            shown = text
+            listed.append(text)
+        elif canonicalize_name(requirement.name) == canonicalize_name(family):  # meson-python itself
+            listed.insert(0, text)
+    shown = ", ".join(listed) or name
     rows = BACKEND_WRITES[name]
     newest, _ = BACKEND_NEWEST[name]
     version = highest_allowed(specifiers, [row[0] for row in rows], newest)
@@ -3663,7 +3699,36 @@ def backend_metadata_version(info):
     writes = row_for(rows, version)[1]
     which = (f"{name} {version}" if any(specifiers) and version != Version(newest)
              else f"the newest {name} ({newest} when this table was made)")
-    return {"version": writes, "how": f"decided from [build-system] requires {shown!r}: {which} writes {writes}"}
+    if writes is None:
+        later = [row[0] for row in rows if Version(row[0]) > version]
+        return {"version": None, "how": f"[build-system] requires {shown}: which Metadata-Version {name} before "
+                                        f"{later[0]} writes is not in this script's table"}
+    how = f"decided from [build-system] requires {shown!r}: {which} writes {writes}"
+    if family in FIELD_LEVEL_BACKENDS:
+        level, fields = project_metadata_level(table(info["pyproject"], "project"))
+        via = "" if name == family else f"{family} leaves it to {name}; "
+        if level is None:
+            return {"version": None, "how": f"[build-system] requires {shown!r}: {via}[project] both sets and lists "
+                                            f"as dynamic {fields}, which can make it 2.6 (PEP 808)"}
+        writes = min(writes, level, key=Version)
+        how = (f"decided from [build-system] requires {shown!r}: {via}{which} writes {writes}"
+               f"{' at most' if writes == '2.2' else ''} for this [project] ({fields})")
+    return {"version": writes, "how": how}
+
+
+def project_metadata_level(project):
+    """(highest Metadata-Version pyproject-metadata's auto_metadata_version gives this [project], the fields that
+    decide it); (None, fields) for fields both set and listed in dynamic (PEP 808), which can make it 2.6."""
+    dynamic = [item for item in project.get("dynamic") or [] if isinstance(item, str)]
+    dual = [item for item in dynamic if item != "name" and item in project]
+    if dual:
+        return None, ", ".join(dual)
+    named = [key for key in ("import-names", "import-namespaces") if key in project]
+    if named:
+        return "2.5", " and ".join(named)
+    if isinstance(project.get("license"), str) or "license-files" in project:
+        return "2.4", "a license expression" if isinstance(project.get("license"), str) else "license-files"
+    return "2.2", "no import-names, license expression or license-files"
 
 
 def read_written_metadata(build, info):
@@ -4454,7 +4519,13 @@ def check_workflow_oidc(facts):
             fixes.append(f"remove the token from {where}: trusted publishing needs none")
         for problem in trigger_problems(workflow["triggers"], job["gated"]):
             judged.append(f"{workflow['file']} {problem}{other}")
-            fixes.append(f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`")
+            fix = (f"trigger {workflow['file']} on `push: tags: [\"v*\"]` or `release: types: [published]`, or gate "
+                   f"job {job['job']} with `if: startsWith(github.ref, 'refs/tags/')`")
+            if job["environment"] is not None and "every push" in problem:
+                # Deployment rules of an environment live in the repository settings, not in the file: unseen.
+                fix += (f" (a tag-only deployment rule on environment {job['environment']} also refuses branch "
+                        "pushes, but it is set on GitHub, not in the file, so it cannot be counted here)")
+            fixes.append(fix)
         if job["environment"] is None:
             warns.append(f"{where} has no `environment:`")
             fixes.append(f"add `environment: pypi` to job {job['job']} (and require it in the publisher)")
@@ -4685,8 +4756,10 @@ def reader_accepts(reader, info):
 
 def capped_backend(info, highest):
     """`name<first release that writes more than highest`, or None (not a backend in the table)."""
-    name = {"hatch": "hatchling", "setuptools": "setuptools", "flit": "flit_core", "poetry": "poetry-core",
-            "pdm": "pdm-backend", "uv": "uv_build"}.get(backend_family(info["backend"]))
+    family = backend_family(info["backend"])
+    if family in FIELD_LEVEL_BACKENDS:  # what they write follows [project]: an older release may not read it
+        return None
+    name = BACKEND_REQUIREMENTS.get(family)
     above = [row[0] for row in BACKEND_WRITES.get(name, ()) if Version(row[1]) > Version(highest)]
     return f"{name}<{above[0]}" if above else None
 

@@ -255,8 +255,8 @@ def test_uv_publish_sends_the_metadata_version_unchecked(tmp_path):
 def test_unknown_backend_without_build_warns(tmp_path):
     pyproject = """
         [build-system]
-        requires = ["maturin>=1,<2"]
-        build-backend = "maturin"
+        requires = ["sip>=6"]
+        build-backend = "sipbuild.api"
 
         [project]
         name = "demo-pkg"
@@ -321,3 +321,125 @@ def test_twine_from_the_uv_lock(tmp_path):
     unlocked = project(tmp_path / "u", template(twine_step("uv run twine upload dist/*")),
                        files={"uv.lock": 'version = 1\nrequires-python = ">=3.9"\n'})
     assert reader(unlocked)[1]["status"] == "warn"
+
+
+# ----------------------------------------------------------------------------- maturin, scikit-build-core, meson-python
+# Rows read from the backends' own tags (BACKEND_NEWEST names them): maturin's Metadata24 writes 2.4 from v1.7.6;
+# scikit-build-core (vendored pyproject-metadata) and meson-python (the installed pyproject-metadata) write what
+# auto_metadata_version gives the [project] table: 2.5 only with import-names / import-namespaces.
+MATURIN = """
+    [build-system]
+    requires = [{requires}]
+    build-backend = "maturin"
+
+    [project]
+    name = "demo-pkg"
+    version = "1.2.3"
+    """
+SCIKIT_BUILD = """
+    [build-system]
+    requires = ["scikit-build-core"]
+    build-backend = "scikit_build_core.build"
+
+    [project]
+    name = "demo-pkg"
+    version = "1.2.3"
+    """
+MESON = """
+    [build-system]
+    requires = ["meson-python"]
+    build-backend = "mesonpy"
+
+    [project]
+    name = "demo-pkg"
+    version = "1.2.3"
+    """
+
+
+@pytest.mark.parametrize("requires", ['"maturin>=1,<2"', '"maturin"'])
+def test_maturin_writes_2_4_and_v1_14_0_reads_it(tmp_path, requires):
+    root = project(tmp_path, template(V1_14_0), pyproject=MATURIN, requires=requires)
+    result, found = reader(root)
+    assert found["status"] == "pass", found
+    assert "v1.14.0" in found["detail"] and "reads up to 2.4" in found["detail"]
+    assert "decided from [build-system] requires" in found["detail"] and "maturin (1.16.0" in found["detail"]
+    assert "writes 2.4" in found["detail"]
+
+
+def test_old_maturin_writes_2_3(tmp_path):
+    root = project(tmp_path, template(V1_14_0), pyproject=MATURIN, requires='"maturin>=1.5,<1.7"')
+    found = reader(root)[1]
+    assert found["status"] == "pass" and "maturin 1.5.0 writes 2.3" in found["detail"], found
+
+
+def test_scikit_build_core_with_import_names_and_v1_14_0_is_not_ready(tmp_path):
+    root = project(tmp_path, template(V1_14_0), pyproject=SCIKIT_BUILD + 'import-names = ["demo_pkg"]\n')
+    result, found = reader(root)
+    assert result.returncode == 10, result.stdout
+    assert found["status"] == "fail" and "carry 2.5" in found["detail"], found
+    assert "decided from [build-system] requires" in found["detail"] and "import-names" in found["detail"]
+    assert "dc37677b2e1c63e2034f94d8a5b11f265b73ba33 # v1.14.2" in found["fix"]
+    assert "cap the backend" not in found["fix"]  # an older release would not read import-names
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ('license = "MIT"\n', "writes 2.4 for this [project] (a license expression)"),
+    ("", "writes 2.2 at most"),
+])
+def test_scikit_build_core_without_import_names_passes_v1_14_0(tmp_path, extra, expected):
+    root = project(tmp_path, template(V1_14_0), pyproject=SCIKIT_BUILD + extra)
+    found = reader(root)[1]
+    assert found["status"] == "pass" and expected in found["detail"], found
+
+
+def test_meson_python_follows_the_newest_pyproject_metadata(tmp_path):
+    root = project(tmp_path / "names", template(V1_14_0), pyproject=MESON + 'import-names = ["demo_pkg"]\n')
+    found = reader(root)[1]
+    assert found["status"] == "fail" and "meson-python leaves it to pyproject-metadata" in found["detail"], found
+    root = project(tmp_path / "plain", template(V1_14_0), pyproject=MESON + 'license = "MIT"\n')
+    found = reader(root)[1]
+    assert found["status"] == "pass" and "writes 2.4" in found["detail"], found
+
+
+def test_static_and_dynamic_field_is_not_known(tmp_path):
+    pyproject = SCIKIT_BUILD + 'dynamic = ["readme"]\nreadme = "README.md"\n'
+    found = reader(project(tmp_path, template(V1_14_0), pyproject=pyproject))[1]
+    assert found["status"] == "warn" and "2.6" in found["detail"] and "--build" in found["fix"], found
+
+
+@pytest.mark.parametrize("requires, project_table, expected", [
+    (["maturin<1.5"], {}, "2.1"), (["maturin>=1.7.6"], {}, "2.4"),
+    (["scikit-build-core<0.9"], {}, None), (["scikit-build-core>=0.9,<0.11"], {"license": "MIT"}, "2.2"),
+    (["scikit-build-core~=0.11.0"], {"import-names": ["x"]}, "2.4"),
+    (["scikit-build-core"], {"import-names": ["x"]}, "2.5"),
+    (["meson-python", "pyproject-metadata<0.10"], {"import-names": ["x"]}, "2.4"),
+    # pdm-backend 2.5.0 vendors pyproject-metadata 0.12.1 (its PyPI wheel): the fields decide, up to 2.5
+    (["pdm-backend"], {"import-names": ["x"]}, "2.5"), (["pdm-backend"], {"license": "MIT"}, "2.4"),
+    (["pdm-backend<2.5"], {"import-names": ["x"]}, "2.4"),
+])
+def test_new_backend_rows(requires, project_table, expected):
+    module = load_script_module()
+    backend = {"maturin": "maturin", "scikit-build-core": "scikit_build_core.build", "meson-python": "mesonpy",
+               "pdm-backend": "pdm.backend"}[module.requirement_name(requires[0])]
+    info = {"backend": backend, "requires": requires, "pyproject": {"project": project_table}}
+    assert module.backend_metadata_version(info)["version"] == expected
+
+
+@pytest.mark.parametrize("fields", [
+    {}, {"license": "MIT"}, {"license": {"text": "MIT"}}, {"license-files": ["LICENSE"]},
+    {"import-names": ["demo_pkg"]}, {"import-namespaces": ["demo"], "license": "MIT"}, {"dynamic": ["version"]},
+])
+def test_field_levels_match_the_real_pyproject_metadata(tmp_path, fields):
+    """project_metadata_level against the real pyproject-metadata 0.12.1 (requirements-dev.txt), whose
+    auto_metadata_version scikit-build-core vendors and meson-python calls."""
+    pyproject_metadata = pytest.importorskip("pyproject_metadata")
+    assert pyproject_metadata.__version__ == "0.12.1"
+    (tmp_path / "LICENSE").write_text("MIT\n", encoding="utf-8")
+    project_table = dict({"name": "demo-pkg"}, **fields)
+    if "version" not in project_table.get("dynamic", []):
+        project_table["version"] = "1.2.3"
+    real = pyproject_metadata.StandardMetadata.from_pyproject({"project": project_table}, tmp_path)
+    written = real.auto_metadata_version
+    module = load_script_module()
+    level, _ = module.project_metadata_level(project_table)
+    assert written == level or (level == "2.2" and written in ("2.1", "2.2")), (written, level)
