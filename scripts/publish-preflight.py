@@ -4044,6 +4044,11 @@ def this_project(facts, jobs):
     return kept, set_aside
 
 
+def project_label(facts):
+    name = facts["info"]["name"]
+    return name if isinstance(name, str) and name else "this project"
+
+
 def release_tag(facts):
     """The tag this release is pushed as: HEAD's tag(s) naming the version, else the one git-tag suggests
     (`v` + version unless most release tags have no `v`); None without a version or git."""
@@ -4483,7 +4488,7 @@ def check_workflow_oidc(facts):
     jobs = [(w, j) for w, j in jobs if (w, j) not in idle]
     kept, set_aside = this_project(facts, [(w, j) for w, j in jobs if (w, j) in ours])
     if set_aside and not kept:  # every job for this index publishes another project of the repository
-        return finding("workflow-oidc", "warn", f"no workflow publishes {facts['info']['name'] or 'this project'} "
+        return finding("workflow-oidc", "warn", f"no workflow publishes {project_label(facts)} "
                                                 f"to {'TestPyPI' if facts['testpypi'] else 'PyPI'}; set aside: "
                                                 f"{'; '.join(set_aside)} (another project of this repository)",
                        "add a publishing workflow for this project (assets/publish.yml, building its directory)")
