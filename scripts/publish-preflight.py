@@ -4313,6 +4313,15 @@ def floating_tag(tag_version, version):
         version.release[:len(tag_version.release)] == tag_version.release
 
 
+def release_tag_prefix(tags, name):
+    """What this project's release tags put before the version (`v`, `hatch-v`, `v.`, or nothing): the most
+    common prefix among tags that end with their version as written; `v` when there are none."""
+    from collections import Counter
+    prefixes = Counter(tag[:-len(str(found))] for tag, found in ((tag, tag_version(tag, name)) for tag in tags)
+                       if found is not None and tag.endswith(str(found)))
+    return prefixes.most_common(1)[0][0] if prefixes else "v"
+
+
 def check_git_tag(facts):
     git, version = facts["git"], parse_version(facts["version"])
     if git["refused"]:
@@ -4341,9 +4350,7 @@ def check_git_tag(facts):
                        + shallow, "make the version match the tag, or tag the right commit")
     if ours:
         return finding("git-tag", "warn" if shallow else "pass", f"HEAD is tagged {', '.join(ours)}{shallow}")
-    style = "v" if not release_tags(facts) or sum(t[:1] in "vV" for t in release_tags(facts)) * 2 >= len(
-        release_tags(facts)) else ""
-    tag = f"{style}{version}"
+    tag = f"{release_tag_prefix(release_tags(facts), name)}{version}"
     return finding("git-tag", "warn" if shallow else "pass", f"no tag for {version} yet{shallow}; when ready: "
                    f"git tag -a {tag} -m \"Release {version}\" && git push origin {tag}")
 
