@@ -390,6 +390,7 @@ DEFAULT_TIMEOUT = 10.0
 WAIT_FIRST_DELAY, WAIT_MAX_DELAY = 0.5, 8.0
 MAX_WAIT = 86400.0  # a day: longer is a typo, and the poll must end
 MAX_WORKERS = 32
+MAX_RELEASE_FILES = 1000  # files of one release whose provenance is read; more is unknown, not 1,000s of requests
 DIST_SUFFIXES = (".whl", ".tar.gz", ".zip")
 PUBLISH_ACTION = "pypa/gh-action-pypi-publish"
 ATTEST_ACTION = "astral-sh/attest-action"
@@ -1095,6 +1096,11 @@ def fetch_provenances(entries, access, timeout):
     """Every file's provenance, fetched concurrently (a 40-file release must not take 40 round trips)."""
     if not entries:
         return {}
+    if len(entries) > MAX_RELEASE_FILES:  # a hostile listing must not become 100,000 requests
+        detail = (f"the index lists {len(entries)} files for this release, more than the {MAX_RELEASE_FILES} read: "
+                  "provenance not read")
+        return {entry["filename"]: {"outcome": "fault", "url": None, "detail": detail, "document": None}
+                for entry in entries}
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(entries))) as pool:
         answers = pool.map(lambda entry: fetch_provenance(entry, access, timeout), entries)
         return {entry["filename"]: answer for entry, answer in zip(entries, answers)}
