@@ -593,11 +593,9 @@ def simple_api_json(content_type, document):
             and isinstance(document.get("files"), list))
 
 
-def github_repository(url):
-    """"owner/name" from a GitHub remote URL, else None.
-
-    Accepts https://, ssh:// (also ssh://git@ssh.github.com:443/...) and scp-like [user@]github.com:owner/name,
-    on github.com, www.github.com or ssh.github.com; a trailing .git is stripped and credentials are dropped."""
+def remote_host_and_path(url):
+    """(host in lower case, path segments) of a git remote URL — https://, ssh:// or scp-like
+    [user@]host:path — with credentials dropped and a trailing .git stripped; None when it is not one."""
     from urllib.parse import urlsplit
     if not isinstance(url, str) or not url.strip():
         return None
@@ -613,13 +611,22 @@ def github_repository(url):
             return None
     except ValueError:  # e.g. an unbalanced [ in the host
         return None
-    if host not in ("github.com", "www.github.com", "ssh.github.com"):
-        return None
     segments = [segment for segment in path.strip("/").split("/") if segment]
-    if len(segments) != 2:
+    if segments and segments[-1].endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    return host, segments
+
+
+def github_repository(url):
+    """"owner/name" from a GitHub remote URL, else None.
+
+    Accepts https://, ssh:// (also ssh://git@ssh.github.com:443/...) and scp-like [user@]github.com:owner/name,
+    on github.com, www.github.com or ssh.github.com; a trailing .git is stripped and credentials are dropped."""
+    remote = remote_host_and_path(url)
+    if remote is None or remote[0] not in ("github.com", "www.github.com", "ssh.github.com"):
         return None
-    owner, name = segments[0], segments[1][:-4] if segments[1].endswith(".git") else segments[1]
-    return f"{owner}/{name}" if owner and name else None
+    segments = remote[1]
+    return f"{segments[0]}/{segments[1]}" if len(segments) == 2 and all(segments) else None
 
 
 def redact_url(url):
@@ -3349,27 +3356,10 @@ def read_last_publisher(simple_answer, deadline):
 
 def gitlab_project(url):
     """"group[/subgroup]/project" from a gitlab.com remote URL (https, ssh or scp-like), else None."""
-    from urllib.parse import urlsplit
-    if not isinstance(url, str) or not url.strip():
+    remote = remote_host_and_path(url)
+    if remote is None or remote[0] != "gitlab.com" or len(remote[1]) < 2:
         return None
-    url = url.strip()
-    try:
-        if "://" in url:
-            parts = urlsplit(url)
-            host, path = (parts.hostname or "").lower(), parts.path
-        elif ":" in url and "/" not in url.split(":", 1)[0]:
-            user_host, path = url.split(":", 1)
-            host = user_host.rpartition("@")[2].lower()
-        else:
-            return None
-    except ValueError:
-        return None
-    segments = [segment for segment in path.strip("/").split("/") if segment]
-    if host != "gitlab.com" or len(segments) < 2:
-        return None
-    if segments[-1].endswith(".git"):
-        segments[-1] = segments[-1][:-4]
-    return "/".join(segments) if all(segments) else None
+    return "/".join(remote[1]) if all(remote[1]) else None
 
 
 # ----------------------------------------------------------------------------- reader: --build

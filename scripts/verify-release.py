@@ -429,11 +429,9 @@ def simple_api_json(content_type, document):
             and isinstance(document.get("files"), list))
 
 
-def github_repository(url):
-    """"owner/name" from a GitHub remote URL, else None.
-
-    Accepts https://, ssh:// (also ssh://git@ssh.github.com:443/...) and scp-like [user@]github.com:owner/name,
-    on github.com, www.github.com or ssh.github.com; a trailing .git is stripped and credentials are dropped."""
+def remote_host_and_path(url):
+    """(host in lower case, path segments) of a git remote URL — https://, ssh:// or scp-like
+    [user@]host:path — with credentials dropped and a trailing .git stripped; None when it is not one."""
     from urllib.parse import urlsplit
     if not isinstance(url, str) or not url.strip():
         return None
@@ -449,13 +447,22 @@ def github_repository(url):
             return None
     except ValueError:  # e.g. an unbalanced [ in the host
         return None
-    if host not in ("github.com", "www.github.com", "ssh.github.com"):
-        return None
     segments = [segment for segment in path.strip("/").split("/") if segment]
-    if len(segments) != 2:
+    if segments and segments[-1].endswith(".git"):
+        segments[-1] = segments[-1][:-4]
+    return host, segments
+
+
+def github_repository(url):
+    """"owner/name" from a GitHub remote URL, else None.
+
+    Accepts https://, ssh:// (also ssh://git@ssh.github.com:443/...) and scp-like [user@]github.com:owner/name,
+    on github.com, www.github.com or ssh.github.com; a trailing .git is stripped and credentials are dropped."""
+    remote = remote_host_and_path(url)
+    if remote is None or remote[0] not in ("github.com", "www.github.com", "ssh.github.com"):
         return None
-    owner, name = segments[0], segments[1][:-4] if segments[1].endswith(".git") else segments[1]
-    return f"{owner}/{name}" if owner and name else None
+    segments = remote[1]
+    return f"{segments[0]}/{segments[1]}" if len(segments) == 2 and all(segments) else None
 
 
 def redact_url(url):
